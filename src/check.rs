@@ -1,0 +1,224 @@
+//! Checking rule files: every rule compiles, and redacts its examples and
+//! nothing of its negative examples.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::compile::Matcher;
+use crate::error::Error;
+use crate::rule::{self, CATEGORIES, Rule};
+use crate::scrubber::{Inner, Scrubber, check_unique};
+
+/// What checking one rule found.
+#[derive(Clone, Debug)]
+pub struct RuleReport {
+    /// The rule's id.
+    pub id: String,
+    /// The line of the rule's id in its file.
+    pub line: usize,
+    /// How many examples the rule has.
+    pub examples: usize,
+    /// How many negative examples the rule has.
+    pub negative_examples: usize,
+    /// The rule's maximum match length in bytes.
+    pub max_len: usize,
+    /// How long compiling the rule's regex took.
+    pub compile_time: Duration,
+    /// What is wrong with the rule; empty when it passes.
+    pub problems: Vec<Problem>,
+}
+
+/// One thing wrong with a rule. Its message never contains an example's
+/// text: examples are named by their line.
+#[derive(Clone, Debug)]
+pub struct Problem {
+    /// The line the problem is on.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Problem {
+    pub(crate) fn into_error(self, rule: &Rule) -> Error {
+        rule.error(self.line, self.message)
+    }
+}
+
+/// What checking one file found.
+#[derive(Clone, Debug)]
+pub struct FileReport {
+    /// One report per rule, in file order.
+    pub rules: Vec<RuleReport>,
+    /// Rules that were skipped, with the reason (`file:line: rule id: why`).
+    pub skipped: Vec<String>,
+}
+
+impl FileReport {
+    /// Whether every rule passed.
+    pub fn passed(&self) -> bool {
+        self.rules.iter().all(|r| r.problems.is_empty())
+    }
+}
+
+/// How demanding [`check_file`] is.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CheckOptions {
+    /// Also require what the project asks of its own `patterns/`: a known
+    /// category, a description, at least two examples and one negative
+    /// example.
+    pub strict: bool,
+}
+
+/// Checks a rule file: every rule compiles, its keywords occur in each of
+/// its examples, it redacts each example's secret, and it leaves each
+/// negative example unchanged.
+///
+/// # Errors
+///
+/// Fails when the file cannot be read or parsed, or a rule is invalid in a
+/// way that stops the file from loading (an unbounded regex, a missing
+/// secret group, a duplicate id, ...). Failing examples are not errors:
+/// they are [`Problem`]s in the report.
+pub fn check_file(path: &Path, options: CheckOptions) -> Result<FileReport, Error> {
+    let file = rule::read_file(path)?;
+    report(file, options)
+}
+
+/// Like [`check_file`], over TOML text; `name` stands for the file.
+///
+/// # Errors
+///
+/// As [`check_file`].
+pub fn check_str(name: &Path, text: &str, options: CheckOptions) -> Result<FileReport, Error> {
+    report(rule::parse_file(name, text)?, options)
+}
+
+fn report(file: rule::RuleFile, options: CheckOptions) -> Result<FileReport, Error> {
+    check_unique(&file.rules)?;
+    let mut rules = Vec::with_capacity(file.rules.len());
+    for r in &file.rules {
+        let started = Instant::now();
+        let compiled = r.compile_regex();
+        let compile_time = started.elapsed();
+        let mut problems = match compiled {
+            Ok(_) => check_rule(r)?,
+            Err(e) => vec![Problem {
+                line: r.origin.line,
+                message: e.message().to_string(),
+            }],
+        };
+        if options.strict {
+            problems.extend(strict_problems(r));
+        }
+        rules.push(RuleReport {
+            id: r.id.clone(),
+            line: r.origin.line,
+            examples: r.examples.len(),
+            negative_examples: r.negative_examples.len(),
+            max_len: r.max_len,
+            compile_time,
+            problems,
+        });
+    }
+    Ok(FileReport {
+        rules,
+        skipped: file.skipped,
+    })
+}
+
+fn strict_problems(r: &Rule) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut problem = |message: String| {
+        problems.push(Problem {
+            line: r.origin.line,
+            message,
+        })
+    };
+    if !CATEGORIES.contains(&r.category.as_str()) {
+        problem(format!(
+            "category {:?} is not one of: {}",
+            r.category,
+            CATEGORIES.join(", ")
+        ));
+    }
+    if r.description == r.id {
+        problem("rule has no description".to_string());
+    }
+    if r.examples.len() < 2 {
+        problem(format!("rule has {} examples; at least 2 are required", r.examples.len()));
+    }
+    if r.negative_examples.is_empty() {
+        problem("rule has no negative examples; at least 1 is required".to_string());
+    }
+    problems
+}
+
+/// Runs a rule, alone, over its examples and negative examples.
+///
+/// # Errors
+///
+/// Fails when the rule's regex does not compile.
+pub(crate) fn check_rule(r: &Rule) -> Result<Vec<Problem>, Error> {
+    let matcher = Matcher::new(vec![r.clone()], true)?;
+    let alone = Scrubber::from_inner(Arc::new(Inner { matcher }));
+    let mut problems = Vec::new();
+    for (i, ex) in r.examples.iter().enumerate() {
+        let n = i + 1;
+        let mut problem = |message: String| {
+            problems.push(Problem {
+                line: ex.line,
+                message: format!("example {n}: {message}"),
+            })
+        };
+        if ex.secret.is_empty() {
+            problem("secret is empty".to_string());
+            continue;
+        }
+        let Some(at) = ex.input.find(&ex.secret) else {
+            problem("secret does not occur in the input".to_string());
+            continue;
+        };
+        let lower = ex.input.to_ascii_lowercase();
+        if !r.keywords.iter().any(|k| lower.contains(k.as_str())) {
+            problem("none of the rule's keywords occurs in the input".to_string());
+            continue;
+        }
+        let out = alone.scrub(ex.input.as_bytes());
+        if memchr::memmem::find(&out, ex.secret.as_bytes()).is_some() {
+            problem("secret survives scrubbing".to_string());
+            continue;
+        }
+        let secret = at..at + ex.secret.len();
+        let findings = alone.find(ex.input.as_bytes());
+        if !findings
+            .iter()
+            .any(|f| f.start() < secret.end && secret.start < f.end())
+        {
+            problem("the rule finds nothing where the secret is".to_string());
+        }
+    }
+    for (i, (line, input)) in r.negative_examples.iter().enumerate() {
+        let out = alone.scrub(input.as_bytes());
+        if out.as_ref() != input.as_bytes() {
+            problems.push(Problem {
+                line: *line,
+                message: format!("negative example {}: is redacted", i + 1),
+            });
+        }
+    }
+    Ok(problems)
+}
+
+/// Checks that rule files load together: no id is used twice across them.
+///
+/// # Errors
+///
+/// Fails on the first duplicate id, naming both places.
+pub fn check_together(paths: &[&Path]) -> Result<(), Error> {
+    let mut rules = Vec::new();
+    for p in paths {
+        rules.extend(rule::read_file(p)?.rules);
+    }
+    check_unique(&rules)
+}

@@ -1,0 +1,407 @@
+//! Rules into a matcher: one keyword automaton, and per rule a regex that
+//! runs only in a window around its keyword hits.
+//!
+//! # Windows
+//!
+//! The matcher's results are defined locally, so that a stream can reproduce
+//! them exactly whatever its chunking. For each occurrence `h` of a keyword
+//! of rule `R` (found ASCII-case-insensitively, overlapping occurrences
+//! included), with `L` the rule's maximum match length:
+//!
+//! * the window starts at `h.end - L`, or just after the last line break
+//!   (`\n` or `\r`) before `h.start` if that is later, rounded up to a UTF-8
+//!   character boundary;
+//! * for a single-line rule the window ends at `h.start + L`, or at the first
+//!   line break at or after `h.end` if that is earlier; a multi-line rule's
+//!   window ends at `h.start + L`. The end is rounded down to a character
+//!   boundary, and clipped to the end of the input.
+//!
+//! The regex runs over the window (its look-around assertions see the bytes
+//! just outside it), and every non-empty match it finds there, left to
+//! right, is a candidate. A candidate's secret (its secret group, or the
+//! whole match) must reach the rule's entropy and escape its allowlists; the
+//! secret's span, widened to whole UTF-8 characters within the window, is a
+//! finding.
+//!
+//! Everything a window's result depends on lies within `L + 4` bytes of its
+//! keyword, or within the keyword's line: that bound is what lets a stream
+//! hold back only a bounded tail.
+
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use regex_automata::Input;
+use regex_automata::meta;
+
+use crate::error::{Error, ErrorKind};
+use crate::rule::{Rule, Target};
+
+/// Bytes of context a regex may look at beyond either end of its window
+/// (one UTF-8 character, for Unicode word boundaries).
+pub(crate) const CONTEXT: usize = 4;
+
+/// A finding before it is reported: the rule and the span to redact.
+///
+/// Spans sort by start, then longest first, then rule order: the first span
+/// of a merged union names the union.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) rule: u32,
+}
+
+impl Ord for Span {
+    fn cmp(&self, other: &Span) -> std::cmp::Ordering {
+        self.start
+            .cmp(&other.start)
+            .then(other.end.cmp(&self.end))
+            .then(self.rule.cmp(&other.rule))
+    }
+}
+
+impl PartialOrd for Span {
+    fn partial_cmp(&self, other: &Span) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// A rule ready to run.
+pub(crate) struct CompiledRule {
+    pub(crate) rule: Rule,
+    /// Compiled on first use unless the builder asked for eager compilation.
+    /// `None` inside means it failed to compile, which the builder rules out
+    /// for eagerly compiled rules; a lazily compiled rule that fails redacts
+    /// its whole window rather than let a secret through.
+    regex: OnceLock<Option<meta::Regex>>,
+    /// What a finding of this rule is replaced with.
+    pub(crate) replacement: Box<[u8]>,
+    /// Whether an allowlist looks at the whole line, so the window's result
+    /// depends on the bytes after it up to the end of the line.
+    pub(crate) needs_line: bool,
+}
+
+impl CompiledRule {
+    fn regex(&self) -> Option<&meta::Regex> {
+        self.regex
+            .get_or_init(|| self.rule.compile_regex().ok())
+            .as_ref()
+    }
+}
+
+/// Where a window lies, once it can be computed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Window {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+}
+
+/// All rules, compiled.
+pub(crate) struct Matcher {
+    pub(crate) rules: Vec<CompiledRule>,
+    /// Every distinct keyword, ASCII-case-insensitively.
+    keywords: Option<AhoCorasick>,
+    /// For each keyword (by automaton pattern id), the rules it belongs to.
+    keyword_rules: Vec<Vec<u32>>,
+    /// The largest `max_len` of any rule.
+    pub(crate) max_len: usize,
+    /// The longest keyword, in bytes.
+    pub(crate) max_keyword_len: usize,
+}
+
+impl Matcher {
+    /// Compiles the rules. With `eager`, every regex is compiled now and a
+    /// failure is an error; otherwise each compiles on its first keyword hit.
+    pub(crate) fn new(rules: Vec<Rule>, eager: bool) -> Result<Matcher, Error> {
+        let mut keywords: Vec<String> = Vec::new();
+        let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
+        let mut compiled = Vec::with_capacity(rules.len());
+        let mut max_len = 0;
+        for (i, rule) in rules.into_iter().enumerate() {
+            let index = u32::try_from(i)
+                .map_err(|_| Error::new(ErrorKind::Config, "too many rules"))?;
+            for kw in &rule.keywords {
+                match keywords.iter().position(|k| k == kw) {
+                    Some(p) => keyword_rules[p].push(index),
+                    None => {
+                        keywords.push(kw.clone());
+                        keyword_rules.push(vec![index]);
+                    }
+                }
+            }
+            max_len = max_len.max(rule.max_len);
+            let regex = OnceLock::new();
+            if eager {
+                let _ = regex.set(Some(rule.compile_regex()?));
+            }
+            let replacement = match &rule.replacement {
+                Some(text) => text.clone().into_bytes().into_boxed_slice(),
+                None => format!("[REDACTED:{}]", rule.id).into_bytes().into_boxed_slice(),
+            };
+            let needs_line = rule.allowlists.iter().any(|a| a.target == Target::Line);
+            compiled.push(CompiledRule {
+                rule,
+                regex,
+                replacement,
+                needs_line,
+            });
+        }
+        let max_keyword_len = keywords.iter().map(String::len).max().unwrap_or(0);
+        let automaton = if keywords.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(&keywords)
+                    .map_err(|e| {
+                        Error::new(ErrorKind::Config, "cannot build the keyword automaton")
+                            .with_source(e)
+                    })?,
+            )
+        };
+        Ok(Matcher {
+            rules: compiled,
+            keywords: automaton,
+            keyword_rules,
+            max_len,
+            max_keyword_len,
+        })
+    }
+
+    /// Calls `f(rule, hit_start, hit_end)` for every keyword occurrence in
+    /// `hay` that ends after `from`, with the rules it belongs to.
+    pub(crate) fn hits(&self, hay: &[u8], from: usize, mut f: impl FnMut(u32, usize, usize)) {
+        let Some(ac) = &self.keywords else { return };
+        let start = from.saturating_sub(self.max_keyword_len.saturating_sub(1));
+        let input = aho_corasick::Input::new(hay).range(start..);
+        for m in ac.find_overlapping_iter(input) {
+            if m.end() <= from {
+                continue;
+            }
+            for &rule in &self.keyword_rules[m.pattern().as_usize()] {
+                f(rule, m.start(), m.end());
+            }
+        }
+    }
+
+    /// The window of a keyword hit, if the bytes it depends on are all in
+    /// `hay` (or `eof` says no more bytes will come).
+    ///
+    /// `hay` must hold at least `max_len + CONTEXT` bytes before the hit, or
+    /// start at the beginning of the input.
+    pub(crate) fn window(
+        &self,
+        rule: u32,
+        hay: &[u8],
+        hit_start: usize,
+        hit_end: usize,
+        eof: bool,
+    ) -> Option<Window> {
+        let cr = &self.rules[rule as usize];
+        let len = cr.rule.max_len;
+        let lo = hit_end.saturating_sub(len).min(hit_start);
+        let start = match memchr::memrchr2(b'\n', b'\r', &hay[lo..hit_start]) {
+            Some(i) => lo + i + 1,
+            None => lo,
+        };
+        let start = ceil_char(hay, start, hit_start);
+
+        let limit = hit_start + len;
+        let end = if !cr.rule.multiline
+            && let Some(i) = memchr::memchr2(b'\n', b'\r', &hay[hit_end..limit.min(hay.len())])
+        {
+            // The window ends at a line break in the buffer: what lies
+            // beyond cannot change it.
+            hit_end + i
+        } else if limit + CONTEXT <= hay.len() {
+            floor_char(hay, limit, hit_end)
+        } else if eof {
+            if limit < hay.len() {
+                floor_char(hay, limit, hit_end)
+            } else {
+                hay.len()
+            }
+        } else {
+            return None;
+        };
+        if cr.needs_line && !eof && !line_end_known(hay, end, len) {
+            return None;
+        }
+        Some(Window { start, end })
+    }
+
+    /// Runs a rule over a window and appends its findings to `out`.
+    pub(crate) fn run(&self, rule: u32, hay: &[u8], w: Window, out: &mut Vec<Span>) {
+        let cr = &self.rules[rule as usize];
+        let Some(re) = cr.regex() else {
+            // Fail closed: a rule that cannot run redacts its whole window.
+            out.push(Span {
+                start: w.start,
+                end: w.end,
+                rule,
+            });
+            return;
+        };
+        let input = Input::new(hay).range(w.start..w.end);
+        if cr.rule.group_count == 0 {
+            for m in re.find_iter(input) {
+                self.consider(cr, rule, hay, w, m.range(), m.range(), out);
+            }
+        } else {
+            for caps in re.captures_iter(input) {
+                let Some(whole) = caps.get_match() else { continue };
+                let secret = match cr.rule.secret_group {
+                    Some(0) => Some(whole.range()),
+                    Some(g) => caps.get_group(g).map(|s| s.range()),
+                    None => (1..=cr.rule.group_count)
+                        .filter_map(|g| caps.get_group(g))
+                        .find(|s| !s.is_empty())
+                        .map(|s| s.range()),
+                };
+                let secret = secret.unwrap_or(whole.range());
+                self.consider(cr, rule, hay, w, whole.range(), secret, out);
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)] // the pieces of one candidate
+    fn consider(
+        &self,
+        cr: &CompiledRule,
+        rule: u32,
+        hay: &[u8],
+        w: Window,
+        whole: std::ops::Range<usize>,
+        secret: std::ops::Range<usize>,
+        out: &mut Vec<Span>,
+    ) {
+        if secret.is_empty() {
+            return;
+        }
+        let bytes = &hay[secret.clone()];
+        if let Some(min) = cr.rule.entropy
+            && shannon_entropy(bytes) < min
+        {
+            return;
+        }
+        if !cr.rule.allowlists.is_empty() {
+            let line = if cr.needs_line {
+                line_around(hay, whole.clone(), cr.rule.max_len)
+            } else {
+                &[][..]
+            };
+            let whole_bytes = &hay[whole];
+            if cr
+                .rule
+                .allowlists
+                .iter()
+                .any(|a| a.allows(bytes, whole_bytes, line))
+            {
+                return;
+            }
+        }
+        let mut start = secret.start;
+        let mut end = secret.end;
+        for _ in 0..3 {
+            if start > w.start && is_continuation(hay[start]) {
+                start -= 1;
+            }
+            if end < w.end && is_continuation(hay[end]) {
+                end += 1;
+            }
+        }
+        out.push(Span { start, end, rule });
+    }
+}
+
+fn is_continuation(b: u8) -> bool {
+    b & 0xC0 == 0x80
+}
+
+/// Moves `at` forward past UTF-8 continuation bytes (at most three), never
+/// beyond `limit`.
+fn ceil_char(hay: &[u8], mut at: usize, limit: usize) -> usize {
+    for _ in 0..3 {
+        if at < limit && is_continuation(hay[at]) {
+            at += 1;
+        }
+    }
+    at
+}
+
+/// Moves `at` back while it sits on a UTF-8 continuation byte (at most
+/// three), never below `limit`.
+fn floor_char(hay: &[u8], mut at: usize, limit: usize) -> usize {
+    for _ in 0..3 {
+        if at > limit && at < hay.len() && is_continuation(hay[at]) {
+            at -= 1;
+        }
+    }
+    at
+}
+
+/// Whether the end of the line holding `end - 1` is decided by `hay`: a line
+/// break lies in `[end, end + len)`, or `hay` reaches past that range.
+fn line_end_known(hay: &[u8], end: usize, len: usize) -> bool {
+    let limit = (end + len).min(hay.len());
+    memchr::memchr2(b'\n', b'\r', &hay[end..limit]).is_some() || end + len + CONTEXT <= hay.len()
+}
+
+/// The line(s) around a match, at most `len` bytes on either side of it.
+fn line_around(hay: &[u8], whole: std::ops::Range<usize>, len: usize) -> &[u8] {
+    let lo = whole.start.saturating_sub(len);
+    let start = match memchr::memrchr2(b'\n', b'\r', &hay[lo..whole.start]) {
+        Some(i) => lo + i + 1,
+        None => lo,
+    };
+    let hi = (whole.end + len).min(hay.len());
+    let end = match memchr::memchr2(b'\n', b'\r', &hay[whole.end..hi]) {
+        Some(i) => whole.end + i,
+        None => hi,
+    };
+    &hay[start..end]
+}
+
+/// Shannon entropy of a byte string, in bits per byte.
+pub(crate) fn shannon_entropy(bytes: &[u8]) -> f64 {
+    if bytes.is_empty() {
+        return 0.0;
+    }
+    let mut counts = [0u32; 256];
+    for &b in bytes {
+        counts[b as usize] += 1;
+    }
+    let n = bytes.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = f64::from(c) / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entropy_of_simple_strings() {
+        assert_eq!(shannon_entropy(b"aaaa"), 0.0);
+        assert!((shannon_entropy(b"abab") - 1.0).abs() < 1e-9);
+        assert!((shannon_entropy(b"abcd") - 2.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn char_rounding_stays_on_boundaries() {
+        let s = "aé€b".as_bytes(); // a, é (2 bytes), € (3 bytes), b
+        assert_eq!(ceil_char(s, 2, 6), 3);
+        assert_eq!(ceil_char(s, 4, 6), 6);
+        assert_eq!(floor_char(s, 2, 0), 1);
+        assert_eq!(floor_char(s, 5, 0), 3);
+    }
+}

@@ -1,0 +1,34 @@
+//! hush removes secrets from everything an AI agent emits (command output,
+//! tool calls, logs, telemetry) at the source, before it leaves the process.
+//!
+//! # Overview
+//!
+//! * [`Scrubber`] holds compiled rules and redacts bytes or strings in one
+//!   shot. [`Scrubber::new`] uses the embedded default rules;
+//!   [`Scrubber::builder`] chooses others.
+//! * [`Finding`] says which rule found a secret and where, never what.
+//! * [`check_file`] validates a rule file and runs its examples.
+//!
+//! # Example: scrub a line of output
+//!
+//! ```
+//! let scrubber = hush::Scrubber::new();
+//! let out = scrubber.scrub_str("postgres://app:Sup3r-S3cret-Pw@db.internal:5432/app");
+//! assert!(!out.contains("Sup3r-S3cret-Pw"));
+//! ```
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub use crate::check::{
+    CheckOptions, FileReport, Problem, RuleReport, check_file, check_str, check_together,
+};
+pub use crate::error::{Error, ErrorKind};
+pub use crate::rule::{CATEGORIES, MAX_RULE_LEN, Rule};
+pub use crate::scrubber::{Builder, Finding, Scrubber};
+
+mod check;
+mod compile;
+mod error;
+mod rule;
+mod scrubber;

@@ -1,0 +1,644 @@
+//! What a rule file says, and the checked [`Rule`] it turns into.
+//!
+//! Data flows one way: TOML text is deserialized into the `Raw*` structs
+//! (serde, unknown fields refused), each raw rule is checked into a [`Rule`]
+//! (regex parsed, length bounded, groups and allowlists resolved), and the
+//! rules are compiled into a matcher by `compile.rs`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use regex_automata::meta;
+use regex_automata::util::syntax;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::error::{Error, ErrorKind, sanitize};
+
+/// The longest match length a rule may have, in bytes.
+///
+/// Streams hold back up to about twice this many bytes, so a rule with a
+/// larger bound is refused rather than silently costing memory.
+pub const MAX_RULE_LEN: usize = 64 * 1024;
+
+/// The categories a rule in `patterns/` may have.
+pub const CATEGORIES: &[&str] = &[
+    "cloud",
+    "vcs",
+    "ci",
+    "ai",
+    "payments",
+    "messaging",
+    "registry",
+    "observability",
+    "infrastructure",
+    "database",
+    "identity",
+    "saas",
+    "ecommerce",
+    "cdn-dns",
+    "crypto",
+    "private-key",
+    "token",
+    "url",
+    "header",
+    "assignment",
+    "cli",
+    "connection-string",
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[allow(dead_code)] // gitleaks metadata, accepted and ignored
+    title: Option<String>,
+    #[serde(rename = "minVersion")]
+    #[allow(dead_code)]
+    min_version: Option<String>,
+    #[allow(dead_code)]
+    description: Option<String>,
+    allowlist: Option<Spanned<RawAllowlist>>,
+    #[serde(default)]
+    allowlists: Vec<Spanned<RawAllowlist>>,
+    extend: Option<Spanned<toml::Table>>,
+    #[serde(default)]
+    rules: Vec<Spanned<RawRule>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: Spanned<String>,
+    description: Option<String>,
+    regex: Option<Spanned<String>>,
+    #[serde(rename = "secretGroup")]
+    secret_group: Option<Spanned<usize>>,
+    entropy: Option<Spanned<f64>>,
+    #[serde(default)]
+    keywords: Vec<Spanned<String>>,
+    #[serde(default)]
+    tags: Vec<String>,
+    path: Option<String>,
+    allowlist: Option<Spanned<RawAllowlist>>,
+    #[serde(default)]
+    allowlists: Vec<Spanned<RawAllowlist>>,
+    #[serde(default)]
+    examples: Vec<Spanned<RawExample>>,
+    #[serde(default)]
+    negative_examples: Vec<Spanned<String>>,
+    max_len: Option<Spanned<usize>>,
+    category: Option<String>,
+    replacement: Option<String>,
+    multiline: Option<bool>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAllowlist {
+    #[allow(dead_code)]
+    description: Option<String>,
+    condition: Option<String>,
+    #[serde(default)]
+    regexes: Vec<String>,
+    #[serde(rename = "regexTarget")]
+    regex_target: Option<String>,
+    #[serde(default)]
+    stopwords: Vec<String>,
+    #[serde(default)]
+    paths: Vec<String>,
+    #[serde(default)]
+    commits: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExample {
+    input: String,
+    secret: String,
+}
+
+/// A checked rule: its regex parses, its match length is bounded, its
+/// secret group exists.
+///
+/// Rules are read from rule files; see the crate documentation for the
+/// format. [`Scrubber::rules`](crate::Scrubber::rules) lists the rules a
+/// scrubber runs.
+#[derive(Clone)]
+pub struct Rule {
+    pub(crate) id: String,
+    pub(crate) description: String,
+    pub(crate) category: String,
+    pub(crate) pattern: String,
+    pub(crate) unicode: bool,
+    pub(crate) max_len: usize,
+    pub(crate) multiline: bool,
+    pub(crate) group_count: usize,
+    pub(crate) secret_group: Option<usize>,
+    pub(crate) entropy: Option<f64>,
+    pub(crate) keywords: Vec<String>,
+    pub(crate) tags: Vec<String>,
+    pub(crate) allowlists: Vec<Arc<Allowlist>>,
+    pub(crate) replacement: Option<String>,
+    pub(crate) examples: Vec<Example>,
+    pub(crate) negative_examples: Vec<(usize, String)>,
+    pub(crate) origin: Origin,
+}
+
+/// Where a rule was defined.
+#[derive(Clone, Debug)]
+pub(crate) struct Origin {
+    pub(crate) file: Arc<Path>,
+    pub(crate) line: usize,
+}
+
+#[derive(Clone)]
+pub(crate) struct Example {
+    pub(crate) line: usize,
+    pub(crate) input: String,
+    pub(crate) secret: String,
+}
+
+/// Which text an allowlist regex is matched against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Target {
+    Secret,
+    Match,
+    Line,
+}
+
+/// A compiled allowlist: a candidate it matches is not a finding.
+pub(crate) struct Allowlist {
+    pub(crate) all: bool,
+    pub(crate) regexes: Vec<meta::Regex>,
+    pub(crate) target: Target,
+    pub(crate) stopwords: Vec<Vec<u8>>,
+    /// The allowlist also names paths or commits, which a stream has none
+    /// of: under `AND` it can never apply, under `OR` those criteria never
+    /// hold.
+    pub(crate) has_path_criteria: bool,
+}
+
+impl Allowlist {
+    /// Whether this allowlist allows a candidate with the given secret,
+    /// whole match and line.
+    pub(crate) fn allows(&self, secret: &[u8], whole: &[u8], line: &[u8]) -> bool {
+        let target = match self.target {
+            Target::Secret => secret,
+            Target::Match => whole,
+            Target::Line => line,
+        };
+        let regex_hit = || self.regexes.iter().any(|re| re.is_match(target));
+        let stop_hit = || {
+            self.stopwords
+                .iter()
+                .any(|w| contains_ignore_ascii_case(secret, w))
+        };
+        if self.all {
+            // Every criterion given must hold; paths and commits never do.
+            if self.has_path_criteria {
+                return false;
+            }
+            let mut any = false;
+            if !self.regexes.is_empty() {
+                if !regex_hit() {
+                    return false;
+                }
+                any = true;
+            }
+            if !self.stopwords.is_empty() {
+                if !stop_hit() {
+                    return false;
+                }
+                any = true;
+            }
+            any
+        } else {
+            regex_hit() || stop_hit()
+        }
+    }
+}
+
+fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty()
+        || hay
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle))
+}
+
+impl Rule {
+    /// The rule's id, unique among the rules of a scrubber.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// A one-line description of what the rule finds.
+    pub fn description(&self) -> &str {
+        &self.description
+    }
+
+    /// The rule's category (`vcs`, `header`, ...), or `custom` when its file
+    /// gives none.
+    pub fn category(&self) -> &str {
+        &self.category
+    }
+
+    /// The keywords near which the rule's regex runs.
+    pub fn keywords(&self) -> &[String] {
+        &self.keywords
+    }
+
+    /// The rule's tags.
+    pub fn tags(&self) -> &[String] {
+        &self.tags
+    }
+
+    /// The longest match the rule can make, in bytes.
+    pub fn max_len(&self) -> usize {
+        self.max_len
+    }
+
+    /// Whether a match may span lines.
+    pub fn is_multiline(&self) -> bool {
+        self.multiline
+    }
+
+    /// The file the rule was read from (`<builtin>/name.toml` for the
+    /// embedded defaults).
+    pub fn file(&self) -> &Path {
+        &self.origin.file
+    }
+
+    /// The 1-based line of the rule's `id` in [`Rule::file`].
+    pub fn line(&self) -> usize {
+        self.origin.line
+    }
+
+    /// The number of examples (inputs that must be redacted) the rule has.
+    pub fn example_count(&self) -> usize {
+        self.examples.len()
+    }
+
+    /// The number of negative examples (inputs that must pass unchanged).
+    pub fn negative_example_count(&self) -> usize {
+        self.negative_examples.len()
+    }
+
+    pub(crate) fn error(&self, line: usize, message: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Rule, message)
+            .with_file(&self.origin.file)
+            .with_line(line)
+            .with_rule(&self.id)
+    }
+
+    /// Compiles the rule's regex.
+    pub(crate) fn compile_regex(&self) -> Result<meta::Regex, Error> {
+        compile(&self.pattern, self.unicode).map_err(|(msg, e)| {
+            let err = self.error(self.origin.line, msg);
+            match e {
+                Some(e) => err.with_boxed_source(e),
+                None => err,
+            }
+        })
+    }
+}
+
+impl std::fmt::Debug for Rule {
+    // Written by hand so that examples (which hold fake secrets, but
+    // secrets all the same to anyone grepping logs) are never printed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rule")
+            .field("id", &self.id)
+            .field("category", &self.category)
+            .field("max_len", &self.max_len)
+            .field("multiline", &self.multiline)
+            .field("file", &self.origin.file)
+            .field("line", &self.origin.line)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The rules of one file, and the file-wide allowlists that apply to them.
+pub(crate) struct RuleFile {
+    pub(crate) rules: Vec<Rule>,
+    /// Notes about rules that were skipped (e.g. gitleaks rules that only
+    /// match file paths), as `file:line: rule id: why` lines.
+    pub(crate) skipped: Vec<String>,
+}
+
+fn syntax_config(unicode: bool) -> syntax::Config {
+    syntax::Config::new()
+        .unicode(unicode)
+        .utf8(false)
+        .multi_line(true)
+        .crlf(true)
+}
+
+/// Parses a pattern, with Unicode off when it parses that way.
+fn parse(pattern: &str) -> Result<(regex_syntax::hir::Hir, bool), (String, regex_syntax::Error)> {
+    if let Ok(hir) = syntax::parse_with(pattern, &syntax_config(false)) {
+        return Ok((hir, false));
+    }
+    match syntax::parse_with(pattern, &syntax_config(true)) {
+        Ok(hir) => Ok((hir, true)),
+        Err(e) => Err((describe_syntax_error(&e), e)),
+    }
+}
+
+fn describe_syntax_error(e: &regex_syntax::Error) -> String {
+    match e {
+        regex_syntax::Error::Parse(e) => format!(
+            "regex does not compile: {} at offset {}",
+            e.kind(),
+            e.span().start.offset
+        ),
+        regex_syntax::Error::Translate(e) => format!(
+            "regex does not compile: {} at offset {}",
+            e.kind(),
+            e.span().start.offset
+        ),
+        _ => "regex does not compile".to_string(),
+    }
+}
+
+type CompileFailure = (String, Option<Box<dyn std::error::Error + Send + Sync>>);
+
+pub(crate) fn compile(pattern: &str, unicode: bool) -> Result<meta::Regex, CompileFailure> {
+    meta::Builder::new()
+        .syntax(syntax_config(unicode))
+        .configure(meta::Config::new().utf8_empty(false))
+        .build(pattern)
+        .map_err(|e| {
+            let msg = match e.size_limit() {
+                Some(limit) => format!("regex is too big to compile (limit {limit} bytes)"),
+                None => match e.syntax_error() {
+                    Some(se) => describe_syntax_error(se),
+                    None => "regex does not compile".to_string(),
+                },
+            };
+            (msg, Some(Box::new(e) as Box<dyn std::error::Error + Send + Sync>))
+        })
+}
+
+/// Compiles a helper regex (an allowlist entry), with Unicode off when it
+/// compiles that way.
+fn compile_any(pattern: &str) -> Result<meta::Regex, CompileFailure> {
+    compile(pattern, false).or_else(|_| compile(pattern, true))
+}
+
+/// Turns a byte offset in `text` into a 1-based line number.
+pub(crate) fn line_of(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    memchr::memchr_iter(b'\n', &text.as_bytes()[..offset]).count() + 1
+}
+
+/// Parses and checks a rule file.
+///
+/// `file` names the file in errors and in each rule's origin.
+pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
+    let raw: RawFile = toml::from_str(text).map_err(|e| {
+        let mut err = Error::new(ErrorKind::Parse, sanitize(e.message())).with_file(file);
+        if let Some(span) = e.span() {
+            err = err.with_line(line_of(text, span.start));
+        }
+        err
+    })?;
+    let file: Arc<Path> = Arc::from(file);
+    let at = |offset: usize| line_of(text, offset);
+    let file_error = |line: usize, msg: String| {
+        Error::new(ErrorKind::Parse, msg)
+            .with_file(&file)
+            .with_line(line)
+    };
+
+    if let Some(ext) = &raw.extend {
+        return Err(file_error(
+            at(ext.span().start),
+            "[extend] is not supported; load the base file with --rules as well".to_string(),
+        ));
+    }
+
+    let mut global = Vec::new();
+    for al in raw.allowlist.iter().chain(raw.allowlists.iter()) {
+        global.push(Arc::new(check_allowlist(al.get_ref()).map_err(|m| {
+            file_error(at(al.span().start), format!("allowlist: {m}"))
+        })?));
+    }
+
+    let mut rules = Vec::new();
+    let mut skipped = Vec::new();
+    for raw_rule in &raw.rules {
+        let r = raw_rule.get_ref();
+        let id = r.id.get_ref().clone();
+        let line = at(r.id.span().start);
+        let rule_error = |line: usize, msg: String| {
+            Error::new(ErrorKind::Rule, msg)
+                .with_file(&file)
+                .with_line(line)
+                .with_rule(&id)
+        };
+        if !valid_id(&id) {
+            return Err(Error::new(
+                ErrorKind::Rule,
+                "rule id must be non-empty and use only ASCII letters, digits, '-', '_' and '.'",
+            )
+            .with_file(&file)
+            .with_line(line));
+        }
+        let Some(regex) = &r.regex else {
+            if r.path.is_some() {
+                skipped.push(format!(
+                    "{}:{line}: rule {id}: skipped: it matches file paths only, and a stream has no paths",
+                    file.display()
+                ));
+                continue;
+            }
+            return Err(rule_error(line, "rule has no regex".to_string()));
+        };
+        let regex_line = at(regex.span().start);
+        let pattern = regex.get_ref().clone();
+        let (hir, unicode) =
+            parse(&pattern).map_err(|(msg, e)| rule_error(regex_line, msg).with_source(e))?;
+        let props = hir.properties();
+        let group_count = props.explicit_captures_len();
+
+        let max_len = match (props.maximum_len(), &r.max_len) {
+            (_, Some(declared)) if *declared.get_ref() == 0 => {
+                return Err(rule_error(
+                    at(declared.span().start),
+                    "max_len must be at least 1".to_string(),
+                ));
+            }
+            (Some(computed), Some(declared)) => computed.min(*declared.get_ref()),
+            (Some(computed), None) => computed,
+            (None, Some(declared)) => *declared.get_ref(),
+            (None, None) => {
+                return Err(rule_error(
+                    regex_line,
+                    "pattern has no upper bound on match length; bound its repetitions or set max_len"
+                        .to_string(),
+                ));
+            }
+        };
+        if max_len > MAX_RULE_LEN {
+            return Err(rule_error(
+                regex_line,
+                format!("maximum match length {max_len} is over the limit of {MAX_RULE_LEN} bytes"),
+            ));
+        }
+        if max_len == 0 {
+            return Err(rule_error(regex_line, "pattern can only match the empty string".to_string()));
+        }
+
+        let secret_group = match &r.secret_group {
+            None => None,
+            Some(g) => {
+                let n = *g.get_ref();
+                if n > group_count {
+                    return Err(rule_error(
+                        at(g.span().start),
+                        format!("secretGroup {n} does not exist: the regex has {group_count} capture groups"),
+                    ));
+                }
+                Some(n)
+            }
+        };
+
+        let entropy = match &r.entropy {
+            None => None,
+            Some(e) => {
+                let v = *e.get_ref();
+                if !(0.0..=8.0).contains(&v) {
+                    return Err(rule_error(
+                        at(e.span().start),
+                        "entropy must be between 0 and 8 bits per byte".to_string(),
+                    ));
+                }
+                Some(v)
+            }
+        };
+
+        let mut keywords: Vec<String> = Vec::new();
+        for kw in &r.keywords {
+            let k = kw.get_ref();
+            if k.is_empty() || k.contains(['\n', '\r']) {
+                return Err(rule_error(
+                    at(kw.span().start),
+                    "keywords must be non-empty and must not contain line breaks".to_string(),
+                ));
+            }
+            let lower = k.to_ascii_lowercase();
+            if !keywords.contains(&lower) {
+                keywords.push(lower);
+            }
+        }
+        if keywords.is_empty() {
+            return Err(rule_error(
+                line,
+                "rule has no keywords; the regex runs only near a keyword".to_string(),
+            ));
+        }
+
+        let mut allowlists = global.clone();
+        for al in r.allowlist.iter().chain(r.allowlists.iter()) {
+            allowlists.push(Arc::new(check_allowlist(al.get_ref()).map_err(|m| {
+                rule_error(at(al.span().start), format!("allowlist: {m}"))
+            })?));
+        }
+
+        let examples = r
+            .examples
+            .iter()
+            .map(|ex| Example {
+                line: at(ex.span().start),
+                input: ex.get_ref().input.clone(),
+                secret: ex.get_ref().secret.clone(),
+            })
+            .collect();
+        let negative_examples = r
+            .negative_examples
+            .iter()
+            .map(|ex| (at(ex.span().start), ex.get_ref().clone()))
+            .collect();
+
+        let multiline = r.multiline.unwrap_or(false);
+        rules.push(Rule {
+            description: r.description.clone().unwrap_or_else(|| id.clone()),
+            category: r.category.clone().unwrap_or_else(|| "custom".to_string()),
+            pattern,
+            unicode,
+            max_len,
+            multiline,
+            group_count,
+            secret_group,
+            entropy,
+            keywords,
+            tags: r.tags.clone(),
+            allowlists,
+            replacement: r.replacement.clone(),
+            examples,
+            negative_examples,
+            origin: Origin {
+                file: Arc::clone(&file),
+                line,
+            },
+            id,
+        });
+    }
+    Ok(RuleFile { rules, skipped })
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+fn check_allowlist(raw: &RawAllowlist) -> Result<Allowlist, String> {
+    let all = match raw.condition.as_deref().map(str::to_ascii_uppercase).as_deref() {
+        None | Some("OR") => false,
+        Some("AND") => true,
+        Some(_) => return Err("condition must be \"OR\" or \"AND\"".to_string()),
+    };
+    let target = match raw.regex_target.as_deref() {
+        None | Some("secret") => Target::Secret,
+        Some("match") => Target::Match,
+        Some("line") => Target::Line,
+        Some(_) => {
+            return Err("regexTarget must be \"secret\", \"match\" or \"line\"".to_string());
+        }
+    };
+    let mut regexes = Vec::new();
+    for (i, pattern) in raw.regexes.iter().enumerate() {
+        regexes.push(
+            compile_any(pattern).map_err(|(msg, _)| format!("regexes[{i}]: {msg}"))?,
+        );
+    }
+    Ok(Allowlist {
+        all,
+        regexes,
+        target,
+        stopwords: raw
+            .stopwords
+            .iter()
+            .map(|w| w.to_ascii_lowercase().into_bytes())
+            .collect(),
+        has_path_criteria: !raw.paths.is_empty() || !raw.commits.is_empty(),
+    })
+}
+
+/// Reads and parses a rule file from disk.
+pub(crate) fn read_file(path: &Path) -> Result<RuleFile, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Error::new(ErrorKind::Parse, "rule file is not valid UTF-8").with_file(path))?;
+    parse_file(path, &text)
+}
+
+/// The embedded default rule files: `(name, text)`.
+pub(crate) const DEFAULT_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/patterns.rs"));
+
+/// The path under which an embedded file is reported.
+pub(crate) fn builtin_path(name: &str) -> PathBuf {
+    PathBuf::from("patterns").join(name)
+}

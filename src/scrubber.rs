@@ -1,0 +1,556 @@
+//! One-shot redaction: [`Scrubber`], its [`Builder`], and [`Finding`].
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use crate::compile::{Matcher, Span};
+use crate::error::{Error, ErrorKind};
+use crate::rule::{self, Rule};
+
+/// Removes secrets from bytes and strings.
+///
+/// A `Scrubber` holds compiled rules. It is cheap to clone (an `Arc`
+/// inside) and can be shared between threads.
+///
+/// # Example
+///
+/// ```
+/// let scrubber = hush::Scrubber::new();
+/// let line = "export GITHUB_TOKEN=ghp_R4nd0mF4k3T0k3nV4lu3F0rD0cs12345678";
+/// assert_eq!(
+///     scrubber.scrub_str(line),
+///     "export GITHUB_TOKEN=[REDACTED:github-pat-classic]",
+/// );
+/// ```
+#[derive(Clone)]
+pub struct Scrubber {
+    inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) matcher: Matcher,
+}
+
+impl Scrubber {
+    /// A scrubber with the embedded default rules.
+    ///
+    /// The defaults are compiled once per process; later calls clone the
+    /// first scrubber.
+    ///
+    /// # Panics
+    ///
+    /// Panics if the embedded rules are invalid, which the crate's own test
+    /// suite rules out.
+    pub fn new() -> Scrubber {
+        static DEFAULT: OnceLock<Scrubber> = OnceLock::new();
+        DEFAULT
+            .get_or_init(|| {
+                Builder::new()
+                    .build()
+                    .expect("the embedded default rules are valid")
+            })
+            .clone()
+    }
+
+    /// A builder to choose rules: add rule files, drop the defaults, enable
+    /// or disable rules and categories.
+    pub fn builder() -> Builder {
+        Builder::new()
+    }
+
+    /// Returns `haystack` with every secret replaced.
+    ///
+    /// Input without secrets is returned borrowed, without a copy. Bytes
+    /// outside redactions are passed through exactly, whether or not they
+    /// are valid UTF-8.
+    pub fn scrub<'h>(&self, haystack: &'h [u8]) -> Cow<'h, [u8]> {
+        let spans = self.spans(haystack);
+        if spans.is_empty() {
+            return Cow::Borrowed(haystack);
+        }
+        let mut out = Vec::with_capacity(haystack.len());
+        let end = self.redact(haystack, &spans, 0, haystack.len(), &mut out);
+        out.extend_from_slice(&haystack[end..]);
+        Cow::Owned(out)
+    }
+
+    /// Returns `haystack` with every secret replaced.
+    ///
+    /// Like [`Scrubber::scrub`]; redactions always cover whole characters,
+    /// so the result is valid UTF-8.
+    pub fn scrub_str<'h>(&self, haystack: &'h str) -> Cow<'h, str> {
+        match self.scrub(haystack.as_bytes()) {
+            Cow::Borrowed(_) => Cow::Borrowed(haystack),
+            Cow::Owned(bytes) => Cow::Owned(match String::from_utf8(bytes) {
+                Ok(s) => s,
+                // Unreachable: spans are widened to character boundaries and
+                // replacements are UTF-8. Should it ever happen, a lossy
+                // conversion still cannot reveal anything.
+                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            }),
+        }
+    }
+
+    /// Reports every finding in `haystack`: the rule and the span of the
+    /// secret, never the secret itself.
+    ///
+    /// Findings are sorted by position. Findings of different rules may
+    /// overlap; [`Scrubber::scrub`] redacts their union.
+    pub fn find(&self, haystack: &[u8]) -> Vec<Finding<'_>> {
+        self.spans(haystack)
+            .into_iter()
+            .map(|s| Finding {
+                rule: &self.inner.matcher.rules[s.rule as usize].rule.id,
+                start: s.start,
+                end: s.end,
+            })
+            .collect()
+    }
+
+    /// The rules this scrubber runs, in the order they were loaded.
+    pub fn rules(&self) -> impl ExactSizeIterator<Item = &Rule> + '_ {
+        self.inner.matcher.rules.iter().map(|r| &r.rule)
+    }
+
+    /// The longest match any rule can make, in bytes.
+    pub fn max_match_len(&self) -> usize {
+        self.inner.matcher.max_len
+    }
+
+    pub(crate) fn from_inner(inner: Arc<Inner>) -> Scrubber {
+        Scrubber { inner }
+    }
+
+    pub(crate) fn matcher(&self) -> &Matcher {
+        &self.inner.matcher
+    }
+
+    /// All findings over a complete input, sorted and deduplicated.
+    fn spans(&self, hay: &[u8]) -> Vec<Span> {
+        let m = &self.inner.matcher;
+        let mut spans = Vec::new();
+        // Consecutive hits often give a rule the same window (a keyword and
+        // a longer keyword that contains it): run it once.
+        let mut last: Option<(u32, crate::compile::Window)> = None;
+        m.hits(hay, 0, |rule, start, end| {
+            let Some(w) = m.window(rule, hay, start, end, true) else {
+                return;
+            };
+            if last == Some((rule, w)) {
+                return;
+            }
+            last = Some((rule, w));
+            m.run(rule, hay, w, &mut spans);
+        });
+        spans.sort_unstable();
+        spans.dedup();
+        spans
+    }
+
+    /// Writes `hay[from..]` up to `limit` to `out` with the union of
+    /// `spans` redacted, and returns where it stopped: `limit`, or the end
+    /// of a redaction that reaches past it.
+    ///
+    /// `spans` must be sorted. Spans that end at or before `from` are
+    /// ignored.
+    pub(crate) fn redact(
+        &self,
+        hay: &[u8],
+        spans: &[Span],
+        from: usize,
+        limit: usize,
+        out: &mut Vec<u8>,
+    ) -> usize {
+        let rules = &self.inner.matcher.rules;
+        let mut at = from;
+        let mut i = 0;
+        while i < spans.len() {
+            let first = spans[i];
+            if first.start >= limit {
+                break;
+            }
+            // The union of all spans overlapping this one; the first (leftmost,
+            // then longest) names it.
+            let mut end = first.end;
+            i += 1;
+            while i < spans.len() && spans[i].start < end {
+                end = end.max(spans[i].end);
+                i += 1;
+            }
+            if end <= at {
+                continue;
+            }
+            let start = first.start.max(at);
+            out.extend_from_slice(&hay[at..start]);
+            out.extend_from_slice(&rules[first.rule as usize].replacement);
+            at = end;
+        }
+        if at < limit {
+            out.extend_from_slice(&hay[at..limit]);
+            at = limit;
+        }
+        at
+    }
+}
+
+impl Default for Scrubber {
+    fn default() -> Scrubber {
+        Scrubber::new()
+    }
+}
+
+impl fmt::Debug for Scrubber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Scrubber")
+            .field("rules", &self.inner.matcher.rules.len())
+            .field("max_match_len", &self.inner.matcher.max_len)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A secret found by [`Scrubber::find`]: which rule found it and where. It
+/// never holds the secret's bytes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Finding<'s> {
+    rule: &'s str,
+    start: usize,
+    end: usize,
+}
+
+impl<'s> Finding<'s> {
+    /// The id of the rule that found the secret.
+    pub fn rule(&self) -> &'s str {
+        self.rule
+    }
+
+    /// Where the secret starts, in bytes from the start of the input.
+    pub fn start(&self) -> usize {
+        self.start
+    }
+
+    /// Where the secret ends (exclusive).
+    pub fn end(&self) -> usize {
+        self.end
+    }
+
+    /// `start()..end()`.
+    pub fn range(&self) -> std::ops::Range<usize> {
+        self.start..self.end
+    }
+}
+
+impl fmt::Debug for Finding<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Finding({} @ {}..{})", self.rule, self.start, self.end)
+    }
+}
+
+/// Where a builder's extra rules come from.
+#[derive(Clone)]
+enum Source {
+    File(PathBuf),
+    Text { name: PathBuf, text: String },
+}
+
+/// Chooses the rules of a [`Scrubber`].
+///
+/// # Example
+///
+/// ```
+/// let scrubber = hush::Scrubber::builder()
+///     .defaults(false)
+///     .add_rules_str("team.toml", r#"
+/// [[rules]]
+/// id = "acme-key"
+/// description = "ACME internal API key"
+/// regex = '''\b(acme_[0-9a-f]{32})\b'''
+/// keywords = ["acme_"]
+/// "#)
+///     .build()?;
+/// assert_eq!(
+///     scrubber.scrub_str("key: acme_0123456789abcdef0123456789abcdef"),
+///     "key: [REDACTED:acme-key]",
+/// );
+/// # Ok::<(), hush::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Builder {
+    defaults: bool,
+    sources: Vec<Source>,
+    disabled_rules: Vec<String>,
+    enabled_rules: Vec<String>,
+    disabled_categories: Vec<String>,
+    eager: bool,
+    check_examples: bool,
+}
+
+impl Default for Builder {
+    fn default() -> Builder {
+        Builder::new()
+    }
+}
+
+impl Builder {
+    /// A builder that starts from the embedded default rules.
+    pub fn new() -> Builder {
+        Builder {
+            defaults: true,
+            sources: Vec::new(),
+            disabled_rules: Vec::new(),
+            enabled_rules: Vec::new(),
+            disabled_categories: Vec::new(),
+            eager: false,
+            check_examples: true,
+        }
+    }
+
+    /// Whether to include the embedded default rules (on by default).
+    pub fn defaults(&mut self, yes: bool) -> &mut Builder {
+        self.defaults = yes;
+        self
+    }
+
+    /// Adds the rules of a rule file. The file is read by
+    /// [`Builder::build`].
+    pub fn add_rules_file(&mut self, path: impl AsRef<Path>) -> &mut Builder {
+        self.sources.push(Source::File(path.as_ref().to_path_buf()));
+        self
+    }
+
+    /// Adds rules from TOML text; `name` stands for the file in errors.
+    pub fn add_rules_str(&mut self, name: impl AsRef<Path>, text: &str) -> &mut Builder {
+        self.sources.push(Source::Text {
+            name: name.as_ref().to_path_buf(),
+            text: text.to_string(),
+        });
+        self
+    }
+
+    /// Turns a rule off.
+    pub fn disable_rule(&mut self, id: &str) -> &mut Builder {
+        self.disabled_rules.push(id.to_string());
+        self
+    }
+
+    /// Turns a rule on again after [`Builder::disable_category`] turned its
+    /// category off.
+    pub fn enable_rule(&mut self, id: &str) -> &mut Builder {
+        self.enabled_rules.push(id.to_string());
+        self
+    }
+
+    /// Turns off every rule of a category, except those named by
+    /// [`Builder::enable_rule`].
+    pub fn disable_category(&mut self, category: &str) -> &mut Builder {
+        self.disabled_categories.push(category.to_string());
+        self
+    }
+
+    /// Compiles every rule's regex in [`Builder::build`] instead of on its
+    /// first keyword hit. Off by default: most rules never fire in a
+    /// process, and compiling all of them is most of the start-up time.
+    /// Rules from added files are always compiled eagerly, so that a broken
+    /// user rule fails the build.
+    pub fn eager(&mut self, yes: bool) -> &mut Builder {
+        self.eager = yes;
+        self
+    }
+
+    /// Whether to run the examples and negative examples of rules from added
+    /// files (on by default); a rule that fails its own examples fails the
+    /// build. The default rules' examples are run by the test suite.
+    pub fn check_examples(&mut self, yes: bool) -> &mut Builder {
+        self.check_examples = yes;
+        self
+    }
+
+    /// Loads, checks and compiles the rules.
+    ///
+    /// # Errors
+    ///
+    /// Fails if a rule file cannot be read or parsed, a rule is invalid
+    /// (see the crate documentation), two rules share an id, an added
+    /// rule fails one of its examples, or an enabled or disabled rule does
+    /// not exist.
+    pub fn build(&self) -> Result<Scrubber, Error> {
+        let mut rules: Vec<Rule> = Vec::new();
+        if self.defaults {
+            for (name, text) in rule::DEFAULT_FILES {
+                rules.extend(rule::parse_file(&rule::builtin_path(name), text)?.rules);
+            }
+        }
+        let builtin = rules.len();
+        for source in &self.sources {
+            let file = match source {
+                Source::File(path) => rule::read_file(path)?,
+                Source::Text { name, text } => rule::parse_file(name, text)?,
+            };
+            rules.extend(file.rules);
+        }
+        check_unique(&rules)?;
+
+        for id in self.disabled_rules.iter().chain(&self.enabled_rules) {
+            if !rules.iter().any(|r| &r.id == id) {
+                return Err(Error::new(ErrorKind::Config, format!("no rule has the id {id:?}")));
+            }
+        }
+        for cat in &self.disabled_categories {
+            if !rules.iter().any(|r| &r.category == cat) {
+                return Err(Error::new(
+                    ErrorKind::Config,
+                    format!("no rule has the category {cat:?}"),
+                ));
+            }
+        }
+        let enabled = |r: &Rule| {
+            !self.disabled_rules.contains(&r.id)
+                && (self.enabled_rules.contains(&r.id)
+                    || !self.disabled_categories.contains(&r.category))
+        };
+        let added: Vec<Rule> = rules[builtin..].to_vec();
+        let rules: Vec<Rule> = rules.into_iter().filter(|r| enabled(r)).collect();
+
+        // Added rules always compile now: a user's broken rule must fail
+        // here, not silently at its first hit.
+        for r in &added {
+            r.compile_regex()?;
+        }
+        if self.check_examples {
+            for r in &added {
+                if let Some(problem) = crate::check::check_rule(r)?.into_iter().next() {
+                    return Err(problem.into_error(r));
+                }
+            }
+        }
+        let matcher = Matcher::new(rules, self.eager)?;
+        Ok(Scrubber {
+            inner: Arc::new(Inner { matcher }),
+        })
+    }
+}
+
+/// Fails on the first rule id used twice.
+pub(crate) fn check_unique(rules: &[Rule]) -> Result<(), Error> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    for r in rules {
+        if !seen.insert(&r.id) {
+            let first = rules.iter().find(|o| o.id == r.id).expect("seen");
+            return Err(r.error(
+                r.origin.line,
+                format!(
+                    "duplicate rule id (first defined at {}:{})",
+                    first.origin.file.display(),
+                    first.origin.line
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn only(text: &str) -> Scrubber {
+        Scrubber::builder()
+            .defaults(false)
+            .add_rules_str("test.toml", text)
+            .build()
+            .unwrap()
+    }
+
+    const TWO_RULES: &str = r#"
+[[rules]]
+id = "long"
+regex = '''pw=([a-z0-9]{4,40})'''
+keywords = ["pw="]
+
+[[rules]]
+id = "inner"
+regex = '''hunter2'''
+keywords = ["hunter"]
+"#;
+
+    #[test]
+    fn clean_input_is_borrowed() {
+        let s = only(TWO_RULES);
+        assert!(matches!(s.scrub(b"nothing to see"), Cow::Borrowed(_)));
+        assert!(matches!(s.scrub_str("nothing to see"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn overlapping_findings_are_redacted_as_their_union() {
+        let s = only(TWO_RULES);
+        // "hunter2" is inside the longer secret: the union is one redaction,
+        // named after the leftmost, longest finding.
+        assert_eq!(s.scrub_str("x pw=hunter2xyzsecret y"), "x pw=[REDACTED:long] y");
+        // A finding that starts before and one that ends after merge too.
+        assert_eq!(s.scrub_str("hunter2 pw=abcd"), "[REDACTED:inner] pw=[REDACTED:long]");
+        let f = s.find(b"x pw=hunter2xyzsecret y");
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].rule(), "long");
+        assert_eq!(f[0].range(), 5..21);
+        assert_eq!(f[1].rule(), "inner");
+        assert_eq!(f[1].range(), 5..12);
+    }
+
+    #[test]
+    fn regex_runs_only_near_keywords_on_the_keywords_line() {
+        let s = only(
+            r#"
+[[rules]]
+id = "ctx"
+regex = '''token\s*[:=]\s*([A-Za-z0-9]{8,32})'''
+keywords = ["token"]
+max_len = 64
+"#,
+        );
+        assert_eq!(s.scrub_str("token = abcdEFGH1234"), "token = [REDACTED:ctx]");
+        // `\s*` could cross a line break, but windows stop at the line.
+        assert_eq!(s.scrub_str("token =\nabcdEFGH1234"), "token =\nabcdEFGH1234");
+    }
+
+    #[test]
+    fn utf8_is_never_split() {
+        let s = only(
+            r#"
+[[rules]]
+id = "bytes"
+regex = '''key:(?-u:.)((?-u:[\x80-\xff]{1,2}))'''
+secretGroup = 1
+keywords = ["key:"]
+"#,
+        );
+        let out = s.scrub_str("key:é€ ok");
+        // The secret group starts inside `é`; the redaction covers it whole.
+        // The window (at most 7 bytes from the keyword) ends before `€`.
+        assert_eq!(out, "key:[REDACTED:bytes]€ ok");
+    }
+
+    #[test]
+    fn unknown_ids_and_categories_are_errors() {
+        let err = Scrubber::builder()
+            .defaults(false)
+            .add_rules_str("test.toml", TWO_RULES)
+            .disable_rule("nope")
+            .build()
+            .unwrap_err();
+        assert_eq!(err.to_string(), "no rule has the id \"nope\"");
+    }
+
+    #[test]
+    fn disabled_rules_do_not_run() {
+        let s = Scrubber::builder()
+            .defaults(false)
+            .add_rules_str("test.toml", TWO_RULES)
+            .disable_rule("inner")
+            .build()
+            .unwrap();
+        assert_eq!(s.scrub_str("hunter2"), "hunter2");
+        assert_eq!(s.rules().len(), 1);
+    }
+}

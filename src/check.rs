@@ -146,7 +146,10 @@ fn strict_problems(r: &Rule) -> Vec<Problem> {
         problem("rule has no description".to_string());
     }
     if r.examples.len() < 2 {
-        problem(format!("rule has {} examples; at least 2 are required", r.examples.len()));
+        problem(format!(
+            "rule has {} examples; at least 2 are required",
+            r.examples.len()
+        ));
     }
     if r.negative_examples.is_empty() {
         problem("rule has no negative examples; at least 1 is required".to_string());

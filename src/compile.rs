@@ -118,8 +118,8 @@ impl Matcher {
         let mut compiled = Vec::with_capacity(rules.len());
         let mut max_len = 0;
         for (i, rule) in rules.into_iter().enumerate() {
-            let index = u32::try_from(i)
-                .map_err(|_| Error::new(ErrorKind::Config, "too many rules"))?;
+            let index =
+                u32::try_from(i).map_err(|_| Error::new(ErrorKind::Config, "too many rules"))?;
             for kw in &rule.keywords {
                 match keywords.iter().position(|k| k == kw) {
                     Some(p) => keyword_rules[p].push(index),
@@ -136,7 +136,9 @@ impl Matcher {
             }
             let replacement = match &rule.replacement {
                 Some(text) => text.clone().into_bytes().into_boxed_slice(),
-                None => format!("[REDACTED:{}]", rule.id).into_bytes().into_boxed_slice(),
+                None => format!("[REDACTED:{}]", rule.id)
+                    .into_bytes()
+                    .into_boxed_slice(),
             };
             let needs_line = rule.allowlists.iter().any(|a| a.target == Target::Line);
             compiled.push(CompiledRule {
@@ -171,6 +173,11 @@ impl Matcher {
         })
     }
 
+    /// Whether any rule has keywords (and so any window can ever open).
+    pub(crate) fn has_keywords(&self) -> bool {
+        self.keywords.is_some()
+    }
+
     /// Calls `f(rule, hit_start, hit_end)` for every keyword occurrence in
     /// `hay` that ends after `from`, with the rules it belongs to.
     pub(crate) fn hits(&self, hay: &[u8], from: usize, mut f: impl FnMut(u32, usize, usize)) {
@@ -202,13 +209,7 @@ impl Matcher {
     ) -> Option<Window> {
         let cr = &self.rules[rule as usize];
         let len = cr.rule.max_len;
-        let lo = hit_end.saturating_sub(len).min(hit_start);
-        let start = match memchr::memrchr2(b'\n', b'\r', &hay[lo..hit_start]) {
-            Some(i) => lo + i + 1,
-            None => lo,
-        };
-        let start = ceil_char(hay, start, hit_start);
-
+        let start = self.window_start(rule, hay, hit_start, hit_end);
         let limit = hit_start + len;
         let end = if !cr.rule.multiline
             && let Some(i) = memchr::memchr2(b'\n', b'\r', &hay[hit_end..limit.min(hay.len())])
@@ -233,6 +234,24 @@ impl Matcher {
         Some(Window { start, end })
     }
 
+    /// Where the window of a keyword hit starts. It depends only on bytes
+    /// before the hit, so it is known as soon as the hit is.
+    pub(crate) fn window_start(
+        &self,
+        rule: u32,
+        hay: &[u8],
+        hit_start: usize,
+        hit_end: usize,
+    ) -> usize {
+        let len = self.rules[rule as usize].rule.max_len;
+        let lo = hit_end.saturating_sub(len).min(hit_start);
+        let start = match memchr::memrchr2(b'\n', b'\r', &hay[lo..hit_start]) {
+            Some(i) => lo + i + 1,
+            None => lo,
+        };
+        ceil_char(hay, start, hit_start)
+    }
+
     /// Runs a rule over a window and appends its findings to `out`.
     pub(crate) fn run(&self, rule: u32, hay: &[u8], w: Window, out: &mut Vec<Span>) {
         let cr = &self.rules[rule as usize];
@@ -252,7 +271,9 @@ impl Matcher {
             }
         } else {
             for caps in re.captures_iter(input) {
-                let Some(whole) = caps.get_match() else { continue };
+                let Some(whole) = caps.get_match() else {
+                    continue;
+                };
                 let secret = match cr.rule.secret_group {
                     Some(0) => Some(whole.range()),
                     Some(g) => caps.get_group(g).map(|s| s.range()),

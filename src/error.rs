@@ -175,10 +175,13 @@ mod tests {
 
     #[test]
     fn display_is_one_line_with_location() {
-        let err = Error::new(ErrorKind::Rule, "pattern has no upper bound on match length")
-            .with_file(Path::new("patterns/cloud.toml"))
-            .with_line(41)
-            .with_rule("aws-access-key");
+        let err = Error::new(
+            ErrorKind::Rule,
+            "pattern has no upper bound on match length",
+        )
+        .with_file(Path::new("patterns/cloud.toml"))
+        .with_line(41)
+        .with_rule("aws-access-key");
         assert_eq!(
             err.to_string(),
             "patterns/cloud.toml:41: rule aws-access-key: pattern has no upper bound on match length"

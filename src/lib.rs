@@ -26,9 +26,11 @@ pub use crate::check::{
 pub use crate::error::{Error, ErrorKind};
 pub use crate::rule::{CATEGORIES, MAX_RULE_LEN, Rule};
 pub use crate::scrubber::{Builder, Finding, Scrubber};
+pub use crate::stream::{Reader, Writer};
 
 mod check;
 mod compile;
 mod error;
 mod rule;
 mod scrubber;
+mod stream;

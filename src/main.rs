@@ -81,7 +81,13 @@ fn run(cli: Cli) -> Result<u8> {
             let scrubber = build(&cli.rules, cli.no_defaults)?;
             let mut out = io::stdout().lock();
             for rule in scrubber.rules() {
-                writeln!(out, "{}\t{}\t{}", rule.id(), rule.category(), rule.description())?;
+                writeln!(
+                    out,
+                    "{}\t{}\t{}",
+                    rule.id(),
+                    rule.category(),
+                    rule.description()
+                )?;
             }
             out.flush()?;
             Ok(EXIT_OK)
@@ -100,7 +106,10 @@ fn build(rules: &[PathBuf], no_defaults: bool) -> Result<hush::Scrubber> {
 
 fn filter(scrubber: &hush::Scrubber) -> Result<u8> {
     let mut input = Vec::new();
-    io::stdin().lock().read_to_end(&mut input).context("reading standard input")?;
+    io::stdin()
+        .lock()
+        .read_to_end(&mut input)
+        .context("reading standard input")?;
     let mut out = io::stdout().lock();
     out.write_all(&scrubber.scrub(&input))?;
     out.flush()?;
@@ -131,7 +140,14 @@ fn check(files: &[PathBuf], strict: bool) -> Result<u8> {
             }
             failed += 1;
             for p in &rule.problems {
-                writeln!(out, "{}:{}: rule {}: {}", path.display(), p.line, rule.id, p.message)?;
+                writeln!(
+                    out,
+                    "{}:{}: rule {}: {}",
+                    path.display(),
+                    p.line,
+                    rule.id,
+                    p.message
+                )?;
             }
         }
     }

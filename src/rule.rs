@@ -375,7 +375,10 @@ pub(crate) fn compile(pattern: &str, unicode: bool) -> Result<meta::Regex, Compi
                     None => "regex does not compile".to_string(),
                 },
             };
-            (msg, Some(Box::new(e) as Box<dyn std::error::Error + Send + Sync>))
+            (
+                msg,
+                Some(Box::new(e) as Box<dyn std::error::Error + Send + Sync>),
+            )
         })
 }
 
@@ -486,7 +489,10 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
             ));
         }
         if max_len == 0 {
-            return Err(rule_error(regex_line, "pattern can only match the empty string".to_string()));
+            return Err(rule_error(
+                regex_line,
+                "pattern can only match the empty string".to_string(),
+            ));
         }
 
         let secret_group = match &r.secret_group {
@@ -496,7 +502,9 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
                 if n > group_count {
                     return Err(rule_error(
                         at(g.span().start),
-                        format!("secretGroup {n} does not exist: the regex has {group_count} capture groups"),
+                        format!(
+                            "secretGroup {n} does not exist: the regex has {group_count} capture groups"
+                        ),
                     ));
                 }
                 Some(n)
@@ -595,7 +603,12 @@ fn valid_id(id: &str) -> bool {
 }
 
 fn check_allowlist(raw: &RawAllowlist) -> Result<Allowlist, String> {
-    let all = match raw.condition.as_deref().map(str::to_ascii_uppercase).as_deref() {
+    let all = match raw
+        .condition
+        .as_deref()
+        .map(str::to_ascii_uppercase)
+        .as_deref()
+    {
         None | Some("OR") => false,
         Some("AND") => true,
         Some(_) => return Err("condition must be \"OR\" or \"AND\"".to_string()),
@@ -610,9 +623,7 @@ fn check_allowlist(raw: &RawAllowlist) -> Result<Allowlist, String> {
     };
     let mut regexes = Vec::new();
     for (i, pattern) in raw.regexes.iter().enumerate() {
-        regexes.push(
-            compile_any(pattern).map_err(|(msg, _)| format!("regexes[{i}]: {msg}"))?,
-        );
+        regexes.push(compile_any(pattern).map_err(|(msg, _)| format!("regexes[{i}]: {msg}"))?);
     }
     Ok(Allowlist {
         all,
@@ -630,13 +641,15 @@ fn check_allowlist(raw: &RawAllowlist) -> Result<Allowlist, String> {
 /// Reads and parses a rule file from disk.
 pub(crate) fn read_file(path: &Path) -> Result<RuleFile, Error> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| Error::new(ErrorKind::Parse, "rule file is not valid UTF-8").with_file(path))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        Error::new(ErrorKind::Parse, "rule file is not valid UTF-8").with_file(path)
+    })?;
     parse_file(path, &text)
 }
 
 /// The embedded default rule files: `(name, text)`.
-pub(crate) const DEFAULT_FILES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/patterns.rs"));
+pub(crate) const DEFAULT_FILES: &[(&str, &str)] =
+    include!(concat!(env!("OUT_DIR"), "/patterns.rs"));
 
 /// The path under which an embedded file is reported.
 pub(crate) fn builtin_path(name: &str) -> PathBuf {

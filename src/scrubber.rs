@@ -9,6 +9,7 @@ use std::sync::{Arc, OnceLock};
 use crate::compile::{Matcher, Span};
 use crate::error::{Error, ErrorKind};
 use crate::rule::{self, Rule};
+use crate::stream::{Reader, Writer};
 
 /// Removes secrets from bytes and strings.
 ///
@@ -72,7 +73,7 @@ impl Scrubber {
             return Cow::Borrowed(haystack);
         }
         let mut out = Vec::with_capacity(haystack.len());
-        let end = self.redact(haystack, &spans, 0, haystack.len(), &mut out);
+        let end = self.redact(haystack, 0, &spans, 0, haystack.len(), &mut out);
         out.extend_from_slice(&haystack[end..]);
         Cow::Owned(out)
     }
@@ -108,6 +109,19 @@ impl Scrubber {
                 end: s.end,
             })
             .collect()
+    }
+
+    /// Wraps a writer: what is written to the returned [`Writer`] reaches
+    /// `inner` scrubbed, exactly as [`Scrubber::scrub`] of everything
+    /// written would be, however the writes are split.
+    pub fn writer<W: std::io::Write>(&self, inner: W) -> Writer<W> {
+        Writer::new(self.clone(), inner)
+    }
+
+    /// Wraps a reader: what is read from the returned [`Reader`] is what
+    /// `inner` yields, scrubbed.
+    pub fn reader<R: std::io::Read>(&self, inner: R) -> Reader<R> {
+        Reader::new(self.clone(), inner)
     }
 
     /// The rules this scrubber runs, in the order they were loaded.
@@ -150,15 +164,18 @@ impl Scrubber {
         spans
     }
 
-    /// Writes `hay[from..]` up to `limit` to `out` with the union of
+    /// Writes the input from `from` up to `limit` to `out` with the union of
     /// `spans` redacted, and returns where it stopped: `limit`, or the end
     /// of a redaction that reaches past it.
     ///
-    /// `spans` must be sorted. Spans that end at or before `from` are
-    /// ignored.
+    /// `hay[0]` is the input's byte at offset `base`; `spans`, `from` and
+    /// `limit` are offsets in the input. `spans` must be sorted. Spans that
+    /// end at or before `from` are ignored; a union that starts before
+    /// `from` and ends after it is written as its replacement.
     pub(crate) fn redact(
         &self,
         hay: &[u8],
+        base: usize,
         spans: &[Span],
         from: usize,
         limit: usize,
@@ -184,12 +201,12 @@ impl Scrubber {
                 continue;
             }
             let start = first.start.max(at);
-            out.extend_from_slice(&hay[at..start]);
+            out.extend_from_slice(&hay[at - base..start - base]);
             out.extend_from_slice(&rules[first.rule as usize].replacement);
             at = end;
         }
         if at < limit {
-            out.extend_from_slice(&hay[at..limit]);
+            out.extend_from_slice(&hay[at - base..limit - base]);
             at = limit;
         }
         at
@@ -394,7 +411,10 @@ impl Builder {
 
         for id in self.disabled_rules.iter().chain(&self.enabled_rules) {
             if !rules.iter().any(|r| &r.id == id) {
-                return Err(Error::new(ErrorKind::Config, format!("no rule has the id {id:?}")));
+                return Err(Error::new(
+                    ErrorKind::Config,
+                    format!("no rule has the id {id:?}"),
+                ));
             }
         }
         for cat in &self.disabled_categories {
@@ -487,9 +507,15 @@ keywords = ["hunter"]
         let s = only(TWO_RULES);
         // "hunter2" is inside the longer secret: the union is one redaction,
         // named after the leftmost, longest finding.
-        assert_eq!(s.scrub_str("x pw=hunter2xyzsecret y"), "x pw=[REDACTED:long] y");
+        assert_eq!(
+            s.scrub_str("x pw=hunter2xyzsecret y"),
+            "x pw=[REDACTED:long] y"
+        );
         // A finding that starts before and one that ends after merge too.
-        assert_eq!(s.scrub_str("hunter2 pw=abcd"), "[REDACTED:inner] pw=[REDACTED:long]");
+        assert_eq!(
+            s.scrub_str("hunter2 pw=abcd"),
+            "[REDACTED:inner] pw=[REDACTED:long]"
+        );
         let f = s.find(b"x pw=hunter2xyzsecret y");
         assert_eq!(f.len(), 2);
         assert_eq!(f[0].rule(), "long");
@@ -509,9 +535,15 @@ keywords = ["token"]
 max_len = 64
 "#,
         );
-        assert_eq!(s.scrub_str("token = abcdEFGH1234"), "token = [REDACTED:ctx]");
+        assert_eq!(
+            s.scrub_str("token = abcdEFGH1234"),
+            "token = [REDACTED:ctx]"
+        );
         // `\s*` could cross a line break, but windows stop at the line.
-        assert_eq!(s.scrub_str("token =\nabcdEFGH1234"), "token =\nabcdEFGH1234");
+        assert_eq!(
+            s.scrub_str("token =\nabcdEFGH1234"),
+            "token =\nabcdEFGH1234"
+        );
     }
 
     #[test]

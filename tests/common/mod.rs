@@ -1,0 +1,61 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::io::Write;
+
+use hush::Scrubber;
+
+/// Scrubs `input` through a stream writer, in chunks of the given sizes
+/// (cycled).
+pub fn stream(s: &Scrubber, input: &[u8], sizes: &[usize]) -> Vec<u8> {
+    let mut w = s.writer(Vec::new());
+    let mut at = 0;
+    let mut i = 0;
+    while at < input.len() {
+        let n = sizes[i % sizes.len()].max(1).min(input.len() - at);
+        w.write_all(&input[at..at + n]).unwrap();
+        at += n;
+        i += 1;
+    }
+    w.finish().unwrap()
+}
+
+/// Scrubs `input` through a stream writer split at the given offsets.
+pub fn stream_split(s: &Scrubber, input: &[u8], cuts: &[usize]) -> Vec<u8> {
+    let mut w = s.writer(Vec::new());
+    let mut at = 0;
+    for &c in cuts {
+        let c = c.clamp(at, input.len());
+        w.write_all(&input[at..c]).unwrap();
+        at = c;
+    }
+    w.write_all(&input[at..]).unwrap();
+    w.finish().unwrap()
+}
+
+/// The chunk sizes behaviour cases are streamed at.
+pub const CHUNK_SIZES: &[&[usize]] = &[
+    &[1],
+    &[2],
+    &[3],
+    &[5],
+    &[7],
+    &[13],
+    &[64],
+    &[1, 7, 2, 31],
+    &[4096],
+];
+
+/// A scrubber with only the rules of `text`.
+pub fn only(text: &str) -> Scrubber {
+    Scrubber::builder()
+        .defaults(false)
+        .add_rules_str("test.toml", text)
+        .build()
+        .unwrap()
+}
+
+/// Shows bytes readably in assertion messages.
+pub fn show(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}

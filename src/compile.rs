@@ -303,6 +303,11 @@ impl Matcher {
             return;
         }
         let bytes = &hay[secret.clone()];
+        // What was already redacted stays as it is: scrubbing is idempotent
+        // even for rules loose enough to match a label as a value.
+        if memchr::memmem::find(bytes, b"REDACTED").is_some() {
+            return;
+        }
         if let Some(min) = cr.rule.entropy
             && shannon_entropy(bytes) < min
         {

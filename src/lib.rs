@@ -34,3 +34,8 @@ mod error;
 mod rule;
 mod scrubber;
 mod stream;
+
+// The README's examples are compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -1,26 +1,46 @@
-//! The `hush` command: scrub stdin to stdout, check rule files, list rules.
+//! The `hush` command: scrub stdin to stdout, wrap a command and scrub its
+//! output live, check rule files, list rules.
+//!
+//! This is the only code in the crate that prints.
 
+use std::collections::BTreeMap;
+use std::fs::File;
 use std::io::{self, Read, Write};
-use std::path::PathBuf;
-use std::process::ExitCode;
+use std::os::fd::AsFd;
+use std::path::{Path, PathBuf};
+use std::process::{Command as Process, ExitCode, Stdio};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::thread;
+use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
-/// Exit codes (also in `hush --help`).
+/// Exit codes, as documented in `hush --help`.
 const EXIT_OK: u8 = 0;
 const EXIT_PROBLEMS: u8 = 1;
 const EXIT_ERROR: u8 = 2;
+const EXIT_CANNOT_EXECUTE: u8 = 126;
+const EXIT_NOT_FOUND: u8 = 127;
 
 #[derive(Parser)]
 #[command(
     name = "hush",
     version,
     about = "Remove secrets from output before it leaves the process.",
-    after_help = "With no command, hush reads standard input and writes it to standard output \
-with every secret replaced by [REDACTED:<rule-id>].\n\n\
-Exit codes: 0 success; 1 `hush check` found problems; 2 bad usage, unreadable or \
-invalid rules, or an I/O error."
+    after_help = "\
+With no command, hush reads standard input and writes it to standard output with every \
+secret replaced by [REDACTED:<rule-id>]. Output is byte-exact outside redactions and \
+leaves line by line; an unfinished line (a prompt) is released after --idle-ms.
+
+Exit codes:
+  0    success
+  1    `hush check` found problems
+  2    bad usage, unreadable or invalid rules (`hush run` then never starts the command),
+       or an I/O error
+  126  `hush run`: the command cannot be executed
+  127  `hush run`: the command was not found
+  N    `hush run`: the command's own exit code; 128+N when it was killed by signal N"
 )]
 struct Cli {
     /// Add the rules of a rule file (repeatable).
@@ -29,15 +49,29 @@ struct Cli {
     /// Do not load the embedded default rules.
     #[arg(long, global = true)]
     no_defaults: bool,
+    /// Release an unfinished line (a prompt) after this many milliseconds
+    /// without new input.
+    #[arg(long, value_name = "MS", default_value_t = 100, global = true)]
+    idle_ms: u64,
     #[command(subcommand)]
     command: Option<Command>,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Read standard input, write it to standard output with secrets redacted
-    /// (the default).
+    /// Read standard input, write it to standard output with secrets
+    /// redacted (the default).
     Filter,
+    /// Run a command, scrubbing its standard output and standard error live.
+    Run {
+        /// Write a JSON summary (redaction counts per rule and stream, never
+        /// values) to this file when the command ends.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+        /// The command and its arguments.
+        #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
+        command: Vec<std::ffi::OsString>,
+    },
     /// Validate rule files and run their examples.
     Check {
         /// Also require a known category, a description, two examples and
@@ -48,7 +82,7 @@ enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
-    /// List the loaded rules: id, category, description.
+    /// List the loaded rules: id, category, description (tab-separated).
     Rules,
 }
 
@@ -57,8 +91,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            // A closed stdout (`hush < big | head`) is not an error worth a
-            // message.
+            // A closed stdout (`hush < big | head`) is not worth a message.
             if let Some(io) = err.downcast_ref::<io::Error>()
                 && io.kind() == io::ErrorKind::BrokenPipe
             {
@@ -71,10 +104,17 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<u8> {
+    let idle = Duration::from_millis(cli.idle_ms);
     match cli.command {
         None | Some(Command::Filter) => {
             let scrubber = build(&cli.rules, cli.no_defaults)?;
-            filter(&scrubber)
+            pump(&scrubber, io::stdin(), raw_stdout()?, idle)?;
+            Ok(EXIT_OK)
+        }
+        Some(Command::Run { report, command }) => {
+            // Fail closed: no rules, no command.
+            let scrubber = build(&cli.rules, cli.no_defaults)?;
+            run_command(&scrubber, &command, idle, report.as_deref())
         }
         Some(Command::Check { strict, files }) => check(&files, strict),
         Some(Command::Rules) => {
@@ -101,19 +141,199 @@ fn build(rules: &[PathBuf], no_defaults: bool) -> Result<hush::Scrubber> {
     for path in rules {
         builder.add_rules_file(path);
     }
-    Ok(builder.build()?)
+    let scrubber = builder.build().context("cannot load rules")?;
+    if scrubber.rules().len() == 0 {
+        bail!("cannot load rules: no rules to run (--no-defaults without --rules)");
+    }
+    Ok(scrubber)
 }
 
-fn filter(scrubber: &hush::Scrubber) -> Result<u8> {
-    let mut input = Vec::new();
-    io::stdin()
-        .lock()
-        .read_to_end(&mut input)
-        .context("reading standard input")?;
-    let mut out = io::stdout().lock();
-    out.write_all(&scrubber.scrub(&input))?;
-    out.flush()?;
-    Ok(EXIT_OK)
+/// Standard output as an unbuffered file, so that what the scrubber passes
+/// on leaves at once (`io::Stdout` would hold an unfinished line).
+fn raw_stdout() -> Result<File> {
+    Ok(File::from(io::stdout().as_fd().try_clone_to_owned()?))
+}
+
+fn raw_stderr() -> Result<File> {
+    Ok(File::from(io::stderr().as_fd().try_clone_to_owned()?))
+}
+
+/// Copies `input` to `output` through a scrubbing writer, and returns the
+/// redaction counts.
+///
+/// A thread reads `input` and hands over chunks as they arrive. When
+/// nothing arrives for `idle` while bytes are held (a prompt waiting for an
+/// answer), they are flushed: every complete match in them is still
+/// redacted.
+fn pump<R, W>(
+    scrubber: &hush::Scrubber,
+    input: R,
+    output: W,
+    idle: Duration,
+) -> Result<BTreeMap<String, u64>>
+where
+    R: Read + Send + 'static,
+    W: Write,
+{
+    let (tx, rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(4);
+    let reader = thread::spawn(move || {
+        let mut input = input;
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            match input.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    if tx.send(Ok(buf[..n].to_vec())).is_err() {
+                        break;
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    break;
+                }
+            }
+        }
+    });
+    let mut w = scrubber.writer(output);
+    let result = loop {
+        match rx.recv_timeout(idle) {
+            Ok(Ok(chunk)) => {
+                if let Err(e) = w.write_all(&chunk) {
+                    break Err(e);
+                }
+            }
+            Ok(Err(e)) => break Err(e),
+            Err(RecvTimeoutError::Timeout) => {
+                if w.held() > 0
+                    && let Err(e) = w.flush()
+                {
+                    break Err(e);
+                }
+            }
+            Err(RecvTimeoutError::Disconnected) => break Ok(()),
+        }
+    };
+    let counts = w
+        .redactions()
+        .into_iter()
+        .map(|(id, n)| (id.to_string(), n))
+        .collect();
+    // On an output error, dropping the receiver stops the reader thread at
+    // its next chunk; the dropped writer still writes its tail, redacted.
+    drop(rx);
+    match result {
+        Ok(()) => {
+            w.finish()?;
+        }
+        Err(e) => {
+            drop(w);
+            return Err(e.into());
+        }
+    }
+    let _ = reader.join();
+    Ok(counts)
+}
+
+fn run_command(
+    scrubber: &hush::Scrubber,
+    command: &[std::ffi::OsString],
+    idle: Duration,
+    report: Option<&Path>,
+) -> Result<u8> {
+    use nix::sys::signal::{Signal, kill};
+    use nix::unistd::Pid;
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    use std::os::unix::process::ExitStatusExt;
+
+    // Handle the signals before the child exists, so none is lost between
+    // spawning it and forwarding.
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])
+        .context("cannot install signal handlers")?;
+    let handle = signals.handle();
+
+    let mut child = match Process::new(&command[0])
+        .args(&command[1..])
+        .stdin(Stdio::inherit())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) => {
+            let name = command[0].to_string_lossy();
+            let code = match e.kind() {
+                io::ErrorKind::NotFound => EXIT_NOT_FOUND,
+                _ => EXIT_CANNOT_EXECUTE,
+            };
+            eprintln!("hush: cannot run {name}: {e}");
+            return Ok(code);
+        }
+    };
+    let pid = Pid::from_raw(i32::try_from(child.id()).context("child pid")?);
+    let forwarder = thread::spawn(move || {
+        for sig in signals.forever() {
+            if let Ok(sig) = Signal::try_from(sig) {
+                let _ = kill(pid, sig);
+            }
+        }
+    });
+
+    let out_pipe = child.stdout.take().expect("stdout is piped");
+    let err_pipe = child.stderr.take().expect("stderr is piped");
+    let (s1, s2) = (scrubber.clone(), scrubber.clone());
+    let out_stream = raw_stdout()?;
+    let err_stream = raw_stderr()?;
+    let out_thread = thread::spawn(move || pump(&s1, out_pipe, out_stream, idle));
+    let err_thread = thread::spawn(move || pump(&s2, err_pipe, err_stream, idle));
+    let out_counts = out_thread.join().expect("stdout pump does not panic");
+    let err_counts = err_thread.join().expect("stderr pump does not panic");
+    let status = child.wait().context("waiting for the command")?;
+    handle.close();
+    let _ = forwarder.join();
+
+    let code: u8 = match (status.code(), status.signal()) {
+        (Some(code), _) => u8::try_from(code & 0xff).unwrap_or(EXIT_ERROR),
+        (None, Some(sig)) => u8::try_from(128 + sig).unwrap_or(EXIT_ERROR),
+        (None, None) => EXIT_ERROR,
+    };
+    if let Some(path) = report {
+        let streams = serde_json::json!({
+            "stdout": out_counts.as_ref().ok(),
+            "stderr": err_counts.as_ref().ok(),
+        });
+        let mut per_rule: BTreeMap<&str, u64> = BTreeMap::new();
+        for counts in [&out_counts, &err_counts]
+            .into_iter()
+            .flat_map(|c| c.as_ref().ok())
+        {
+            for (id, n) in counts {
+                *per_rule.entry(id).or_default() += n;
+            }
+        }
+        let summary = serde_json::json!({
+            "exit_code": code,
+            "signal": status.signal(),
+            "redactions": {
+                "total": per_rule.values().sum::<u64>(),
+                "per_rule": per_rule,
+                "per_stream": streams,
+            },
+        });
+        let text = serde_json::to_string_pretty(&summary)? + "\n";
+        std::fs::write(path, text)
+            .with_context(|| format!("cannot write report {}", path.display()))?;
+    }
+    // An output error (our stdout closed) does not change the child's code.
+    for counts in [out_counts, err_counts] {
+        if let Err(e) = counts
+            && e.downcast_ref::<io::Error>()
+                .is_none_or(|e| e.kind() != io::ErrorKind::BrokenPipe)
+        {
+            eprintln!("hush: {e:#}");
+        }
+    }
+    Ok(code)
 }
 
 fn check(files: &[PathBuf], strict: bool) -> Result<u8> {
@@ -151,7 +371,7 @@ fn check(files: &[PathBuf], strict: bool) -> Result<u8> {
             }
         }
     }
-    let paths: Vec<&std::path::Path> = files.iter().map(PathBuf::as_path).collect();
+    let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
     if let Err(err) = hush::check_together(&paths) {
         writeln!(out, "{err}")?;
         failed += 1;

@@ -273,14 +273,18 @@ impl Rule {
         self.origin.line
     }
 
-    /// The number of examples (inputs that must be redacted) the rule has.
-    pub fn example_count(&self) -> usize {
-        self.examples.len()
+    /// The rule's examples from its file: `(input, secret)` pairs, where
+    /// `secret` must not survive scrubbing `input`. The secrets are fake,
+    /// written for the rule file.
+    pub fn examples(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
+        self.examples
+            .iter()
+            .map(|e| (e.input.as_str(), e.secret.as_str()))
     }
 
-    /// The number of negative examples (inputs that must pass unchanged).
-    pub fn negative_example_count(&self) -> usize {
-        self.negative_examples.len()
+    /// The rule's negative examples: inputs that must pass unchanged.
+    pub fn negative_examples(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.negative_examples.iter().map(|(_, s)| s.as_str())
     }
 
     pub(crate) fn error(&self, line: usize, message: impl Into<String>) -> Error {
@@ -334,13 +338,15 @@ fn syntax_config(unicode: bool) -> syntax::Config {
 }
 
 /// Parses a pattern, with Unicode off when it parses that way.
-fn parse(pattern: &str) -> Result<(regex_syntax::hir::Hir, bool), (String, regex_syntax::Error)> {
+fn parse(
+    pattern: &str,
+) -> Result<(regex_syntax::hir::Hir, bool), (String, Box<regex_syntax::Error>)> {
     if let Ok(hir) = syntax::parse_with(pattern, &syntax_config(false)) {
         return Ok((hir, false));
     }
     match syntax::parse_with(pattern, &syntax_config(true)) {
         Ok(hir) => Ok((hir, true)),
-        Err(e) => Err((describe_syntax_error(&e), e)),
+        Err(e) => Err((describe_syntax_error(&e), Box::new(e))),
     }
 }
 
@@ -460,7 +466,7 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
         let regex_line = at(regex.span().start);
         let pattern = regex.get_ref().clone();
         let (hir, unicode) =
-            parse(&pattern).map_err(|(msg, e)| rule_error(regex_line, msg).with_source(e))?;
+            parse(&pattern).map_err(|(msg, e)| rule_error(regex_line, msg).with_boxed_source(e))?;
         let props = hir.properties();
         let group_count = props.explicit_captures_len();
 

@@ -73,7 +73,7 @@ impl Scrubber {
             return Cow::Borrowed(haystack);
         }
         let mut out = Vec::with_capacity(haystack.len());
-        let end = self.redact(haystack, 0, &spans, 0, haystack.len(), &mut out);
+        let end = self.redact(haystack, 0, &spans, 0, haystack.len(), &mut out, None);
         out.extend_from_slice(&haystack[end..]);
         Cow::Owned(out)
     }
@@ -172,6 +172,7 @@ impl Scrubber {
     /// `limit` are offsets in the input. `spans` must be sorted. Spans that
     /// end at or before `from` are ignored; a union that starts before
     /// `from` and ends after it is written as its replacement.
+    #[allow(clippy::too_many_arguments)] // a buffer view, spans, bounds, sinks
     pub(crate) fn redact(
         &self,
         hay: &[u8],
@@ -180,6 +181,7 @@ impl Scrubber {
         from: usize,
         limit: usize,
         out: &mut Vec<u8>,
+        mut counts: Option<&mut [u64]>,
     ) -> usize {
         let rules = &self.inner.matcher.rules;
         let mut at = from;
@@ -192,6 +194,7 @@ impl Scrubber {
             // The union of all spans overlapping this one; the first (leftmost,
             // then longest) names it.
             let mut end = first.end;
+            let union_start = i;
             i += 1;
             while i < spans.len() && spans[i].start < end {
                 end = end.max(spans[i].end);
@@ -199,6 +202,11 @@ impl Scrubber {
             }
             if end <= at {
                 continue;
+            }
+            if let Some(counts) = counts.as_deref_mut() {
+                for s in &spans[union_start..i] {
+                    counts[s.rule as usize] += 1;
+                }
             }
             let start = first.start.max(at);
             out.extend_from_slice(&hay[at - base..start - base]);

@@ -82,6 +82,8 @@ pub(crate) struct Core {
     history: usize,
     /// Longest match of any rule.
     max_len: usize,
+    /// Findings written out so far, per rule.
+    counts: Vec<u64>,
 }
 
 impl Core {
@@ -89,6 +91,7 @@ impl Core {
         let m = scrubber.matcher();
         let max_len = m.max_len;
         let history = max_len.max(m.max_keyword_len) + CONTEXT;
+        let rule_count = m.rules.len();
         Core {
             scrubber,
             buf: Vec::new(),
@@ -102,7 +105,19 @@ impl Core {
             found: Vec::new(),
             history,
             max_len,
+            counts: vec![0; rule_count],
         }
+    }
+
+    /// Findings redacted so far, per rule id, in rule order; rules with none
+    /// are left out.
+    pub(crate) fn redactions(&self) -> Vec<(&str, u64)> {
+        self.scrubber
+            .rules()
+            .zip(&self.counts)
+            .filter(|&(_, &n)| n > 0)
+            .map(|(r, &n)| (r.id(), n))
+            .collect()
     }
 
     /// Bytes received but not yet passed on.
@@ -215,9 +230,15 @@ impl Core {
             }
         }
 
-        let stopped = self
-            .scrubber
-            .redact(hay, base, &self.spans, self.emitted, release, out);
+        let stopped = self.scrubber.redact(
+            hay,
+            base,
+            &self.spans,
+            self.emitted,
+            release,
+            out,
+            Some(&mut self.counts),
+        );
         self.emitted = stopped;
         let emitted = self.emitted;
         self.spans.retain(|s| s.end > emitted);
@@ -307,6 +328,13 @@ impl<W: Write> Writer<W> {
     /// on.
     pub fn held(&self) -> usize {
         self.core.held()
+    }
+
+    /// How many findings of each rule have been redacted in what was passed
+    /// on so far: `(rule id, count)` in rule order, rules with none left out.
+    /// Never the values.
+    pub fn redactions(&self) -> Vec<(&str, u64)> {
+        self.core.redactions()
     }
 
     /// The inner writer.

@@ -1,0 +1,53 @@
+//! The benign corpus: realistic clean output that must come out
+//! byte-identical.
+
+mod common;
+
+use std::path::Path;
+
+use hush::Scrubber;
+
+#[test]
+fn benign_corpus_is_unchanged() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/benign");
+    let s = Scrubber::new();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let mut lines = 0;
+    let mut changed = Vec::new();
+    for path in &files {
+        let text = std::fs::read(path).unwrap();
+        lines += memchr_count(&text);
+        let name = path.file_name().unwrap().to_string_lossy();
+        for f in s.find(&text) {
+            let line_no = memchr_count(&text[..f.start()]) + 1;
+            let line = text[..].split(|&b| b == b'\n').nth(line_no - 1).unwrap();
+            changed.push(format!(
+                "{name}:{line_no}: {} redacts in: {}",
+                f.rule(),
+                String::from_utf8_lossy(line)
+            ));
+        }
+        if changed.is_empty() {
+            let streamed = common::stream(&s, &text, &[4096, 7]);
+            assert!(
+                streamed == text,
+                "{name}: streamed output differs from input"
+            );
+        }
+    }
+    assert!(
+        changed.is_empty(),
+        "{} findings in the benign corpus:\n{}",
+        changed.len(),
+        changed.join("\n")
+    );
+    assert!(lines >= 6000, "the benign corpus has only {lines} lines");
+}
+
+fn memchr_count(b: &[u8]) -> usize {
+    b.iter().filter(|&&c| c == b'\n').count()
+}

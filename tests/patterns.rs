@@ -1,0 +1,150 @@
+//! Every rule file in `patterns/`: it loads, each rule passes its own
+//! examples, and the whole set works together.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use hush::{CheckOptions, Scrubber};
+
+fn pattern_files() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("patterns");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no rule files in {}", dir.display());
+    files
+}
+
+#[test]
+fn every_rule_passes_its_checks() {
+    let mut problems = Vec::new();
+    let mut total = 0;
+    for path in pattern_files() {
+        let report = match hush::check_file(&path, CheckOptions { strict: true }) {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(e.to_string());
+                continue;
+            }
+        };
+        assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+        for rule in &report.rules {
+            total += 1;
+            for p in &rule.problems {
+                problems.push(format!(
+                    "{}:{}: rule {}: {}",
+                    path.display(),
+                    p.line,
+                    rule.id,
+                    p.message
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+    assert!(total > 0);
+}
+
+#[test]
+fn ids_are_unique_across_files() {
+    let files = pattern_files();
+    let paths: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
+    hush::check_together(&paths).unwrap();
+}
+
+#[test]
+fn the_embedded_defaults_are_the_rules_in_patterns_and_all_compile() {
+    let eager = Scrubber::builder().eager(true).build().unwrap();
+    let mut in_files = 0;
+    for path in pattern_files() {
+        in_files += hush::check_file(&path, CheckOptions::default())
+            .unwrap()
+            .rules
+            .len();
+    }
+    assert_eq!(eager.rules().len(), in_files);
+    assert_eq!(Scrubber::new().rules().len(), in_files);
+    assert!(in_files >= 80, "only {in_files} default rules");
+}
+
+#[test]
+fn every_rule_has_a_bounded_match_length() {
+    let s = Scrubber::new();
+    for rule in s.rules() {
+        assert!(
+            rule.max_len() > 0 && rule.max_len() <= hush::MAX_RULE_LEN,
+            "{}",
+            rule.id()
+        );
+    }
+    assert!(s.max_match_len() <= hush::MAX_RULE_LEN);
+}
+
+#[test]
+fn every_example_is_redacted_by_the_whole_default_set() {
+    let s = Scrubber::new();
+    let mut failures = Vec::new();
+    for rule in s.rules() {
+        for (i, (input, secret)) in rule.examples().enumerate() {
+            let out = s.scrub_str(input);
+            if out.contains(secret) {
+                failures.push(format!("{} example {}", rule.id(), i + 1));
+            }
+            // Streamed a byte at a time, the result is the same.
+            let streamed = common::stream(&s, input.as_bytes(), &[1]);
+            if streamed != out.as_bytes() {
+                failures.push(format!(
+                    "{} example {}: streamed output differs",
+                    rule.id(),
+                    i + 1
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_negative_example_passes_the_whole_default_set_unchanged() {
+    let s = Scrubber::new();
+    let mut failures = Vec::new();
+    for rule in s.rules() {
+        for (i, input) in rule.negative_examples().enumerate() {
+            let found: Vec<String> = s
+                .find(input.as_bytes())
+                .iter()
+                .map(|f| f.rule().to_string())
+                .collect();
+            if !found.is_empty() {
+                failures.push(format!(
+                    "{} negative example {}: redacted by {}",
+                    rule.id(),
+                    i + 1,
+                    found.join(", ")
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn scrubbing_examples_is_idempotent() {
+    let s = Scrubber::new();
+    for rule in s.rules() {
+        for (input, _) in rule.examples() {
+            let once = s.scrub_str(input).into_owned();
+            let twice = s.scrub_str(&once).into_owned();
+            assert_eq!(once, twice, "rule {}", rule.id());
+        }
+    }
+}

@@ -9,9 +9,11 @@ use std::io::{self, Read, Write};
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, ExitCode, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
@@ -271,26 +273,64 @@ fn run_command(
         }
     };
     let pid = Pid::from_raw(i32::try_from(child.id()).context("child pid")?);
-    let forwarder = thread::spawn(move || {
-        for sig in signals.forever() {
-            if let Ok(sig) = Signal::try_from(sig) {
-                let _ = kill(pid, sig);
+    let forwarded = Arc::new(AtomicBool::new(false));
+    let forwarder = {
+        let forwarded = Arc::clone(&forwarded);
+        thread::spawn(move || {
+            for sig in signals.forever() {
+                if let Ok(sig) = Signal::try_from(sig) {
+                    forwarded.store(true, Ordering::SeqCst);
+                    let _ = kill(pid, sig);
+                }
             }
-        }
-    });
+        })
+    };
 
     let out_pipe = child.stdout.take().expect("stdout is piped");
     let err_pipe = child.stderr.take().expect("stderr is piped");
-    let (s1, s2) = (scrubber.clone(), scrubber.clone());
     let out_stream = raw_stdout()?;
     let err_stream = raw_stderr()?;
-    let out_thread = thread::spawn(move || pump(&s1, out_pipe, out_stream, idle));
-    let err_thread = thread::spawn(move || pump(&s2, err_pipe, err_stream, idle));
-    let out_counts = out_thread.join().expect("stdout pump does not panic");
-    let err_counts = err_thread.join().expect("stderr pump does not panic");
+    let (done_tx, done_rx) = mpsc::channel();
+    for (name, pipe, stream) in [
+        (
+            "stdout",
+            Box::new(out_pipe) as Box<dyn Read + Send>,
+            out_stream,
+        ),
+        ("stderr", Box::new(err_pipe), err_stream),
+    ] {
+        let scrubber = scrubber.clone();
+        let done = done_tx.clone();
+        thread::spawn(move || {
+            let _ = done.send((name, pump(&scrubber, pipe, stream, idle)));
+        });
+    }
+    drop(done_tx);
     let status = child.wait().context("waiting for the command")?;
     handle.close();
     let _ = forwarder.join();
+
+    // Normally the output ends when the pipes close, as in `cmd | hush`. But
+    // when a forwarded signal ended the command, a background process it
+    // left behind may hold the pipes open: give the output a moment, then
+    // stop. Bytes still held back are dropped, never written unscrubbed.
+    let mut out_counts = Err(anyhow::anyhow!("stdout was not finished"));
+    let mut err_counts = Err(anyhow::anyhow!("stderr was not finished"));
+    let deadline = Instant::now() + Duration::from_millis(500);
+    for _ in 0..2 {
+        let next = if forwarded.load(Ordering::SeqCst) {
+            done_rx
+                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+                .ok()
+        } else {
+            done_rx.recv().ok()
+        };
+        match next {
+            Some(("stdout", counts)) => out_counts = counts,
+            Some((_, counts)) => err_counts = counts,
+            None => break,
+        }
+    }
 
     let code: u8 = match (status.code(), status.signal()) {
         (Some(code), _) => u8::try_from(code & 0xff).unwrap_or(EXIT_ERROR),

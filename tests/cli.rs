@@ -1,0 +1,305 @@
+//! The `hush` binary: the filter, `hush run` with real child processes,
+//! `hush check` and `hush rules`.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const TOKEN: &str = "tst_Q2x9PzL7mW4kR8vN3bT6";
+
+fn hush() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_hush"))
+}
+
+/// `hush --no-defaults --rules tests/rules/test-token.toml`: independent of
+/// the default rule set.
+fn hush_test_rules() -> Command {
+    let mut cmd = hush();
+    cmd.arg("--no-defaults").arg("--rules").arg(test_rules());
+    cmd
+}
+
+fn test_rules() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules/test-token.toml")
+}
+
+fn broken_rules() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules/broken.toml")
+}
+
+fn run_with(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = hush_test_rules();
+    cmd.arg("run").arg("--").args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn run_redacts_both_streams_and_keeps_the_exit_code() {
+    let out = run_with(
+        &["sh", "-c", "echo $TOKEN; echo $TOKEN >&2; exit 7"],
+        &[("TOKEN", TOKEN)],
+    );
+    assert_eq!(out.status.code(), Some(7));
+    assert_eq!(text(&out.stdout), "[REDACTED:test-token]\n");
+    assert_eq!(text(&out.stderr), "[REDACTED:test-token]\n");
+}
+
+#[test]
+fn run_reports_death_by_signal_as_128_plus_n() {
+    let out = run_with(&["sh", "-c", "kill -TERM $$"], &[]);
+    assert_eq!(out.status.code(), Some(128 + 15));
+    let out = run_with(&["sh", "-c", "kill -KILL $$"], &[]);
+    assert_eq!(out.status.code(), Some(128 + 9));
+}
+
+#[test]
+fn run_forwards_sigterm_to_the_child() {
+    let mut child = hush_test_rules()
+        .args([
+            "run",
+            "--",
+            "sh",
+            "-c",
+            "echo started; sleep 30; echo not-reached",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 8];
+    stdout.read_exact(&mut first).unwrap();
+    assert_eq!(&first, b"started\n");
+    let started = Instant::now();
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    // Without forwarding, hush would wait for the 30 s sleep.
+    assert!(started.elapsed() < Duration::from_secs(20));
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    assert!(!rest.contains("not-reached"));
+    assert_eq!(status.code(), Some(128 + 15));
+}
+
+#[test]
+fn run_keeps_each_stream_complete_and_in_order_when_interleaved() {
+    let script = format!(
+        "i=0; while [ $i -lt 2000 ]; do echo \"out $i {TOKEN}\"; echo \"err $i {TOKEN}\" >&2; i=$((i+1)); done"
+    );
+    let out = run_with(&["sh", "-c", &script], &[]);
+    assert_eq!(out.status.code(), Some(0));
+    let expected_out: String = (0..2000)
+        .map(|i| format!("out {i} [REDACTED:test-token]\n"))
+        .collect();
+    let expected_err: String = (0..2000)
+        .map(|i| format!("err {i} [REDACTED:test-token]\n"))
+        .collect();
+    assert_eq!(text(&out.stdout), expected_out);
+    assert_eq!(text(&out.stderr), expected_err);
+}
+
+#[test]
+fn run_passes_100_mb_through() {
+    // 100 MB on stdout while stderr stays idle, then a secret at the end.
+    let script = format!("head -c 100000000 /dev/zero | tr '\\0' 'x'; echo; echo {TOKEN}");
+    let mut child = hush_test_rules()
+        .args(["run", "--", "sh", "-c", &script])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut total = 0usize;
+    let mut tail = Vec::new();
+    loop {
+        let n = stdout.read(&mut buf).unwrap();
+        if n == 0 {
+            break;
+        }
+        total += n;
+        tail.extend_from_slice(&buf[..n]);
+        if tail.len() > 4096 {
+            tail.drain(..tail.len() - 4096);
+        }
+    }
+    assert!(child.wait().unwrap().success());
+    let expected_tail = "\n[REDACTED:test-token]\n";
+    assert_eq!(total, 100_000_000 + expected_tail.len());
+    assert!(text(&tail).ends_with(&format!("xxxx{expected_tail}")));
+}
+
+#[test]
+fn run_releases_a_prompt_without_newline_and_passes_stdin() {
+    let mut child = hush_test_rules()
+        .args([
+            "run",
+            "--",
+            "sh",
+            "-c",
+            "printf 'Name: '; read name; echo \"hello $name\"",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut prompt = [0u8; 6];
+    // The child waits for input: the prompt only arrives if hush releases
+    // the unfinished line on its own.
+    stdout.read_exact(&mut prompt).unwrap();
+    assert_eq!(&prompt, b"Name: ");
+    child.stdin.take().unwrap().write_all(b"agent\n").unwrap();
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    assert_eq!(rest, "hello agent\n");
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn run_refuses_to_start_the_command_with_a_broken_rule_file() {
+    let dir = std::env::temp_dir().join(format!("hush-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let marker = dir.join("ran");
+    let out = hush()
+        .arg("--rules")
+        .arg(broken_rules())
+        .args(["run", "--", "touch"])
+        .arg(&marker)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!marker.exists(), "the command ran");
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("broken.toml:5: rule broken: pattern has no upper bound"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn run_reports_not_found_as_127() {
+    let out = run_with(&["/nonexistent/hush-test-command"], &[]);
+    assert_eq!(out.status.code(), Some(127));
+}
+
+#[test]
+fn run_writes_a_report_with_counts_and_no_values() {
+    let path = std::env::temp_dir().join(format!("hush-report-{}.json", std::process::id()));
+    let out = hush_test_rules()
+        .args(["run", "--report"])
+        .arg(&path)
+        .args([
+            "--",
+            "sh",
+            "-c",
+            &format!("echo {TOKEN} {TOKEN}; echo {TOKEN} >&2"),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let report = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert!(!report.contains(TOKEN));
+    let v: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(v["exit_code"], 0);
+    assert_eq!(v["redactions"]["total"], 3);
+    assert_eq!(v["redactions"]["per_rule"]["test-token"], 3);
+    assert_eq!(v["redactions"]["per_stream"]["stdout"]["test-token"], 2);
+    assert_eq!(v["redactions"]["per_stream"]["stderr"]["test-token"], 1);
+}
+
+#[test]
+fn filter_is_byte_exact_and_binary_safe() {
+    let mut input: Vec<u8> = (0..=255u8).collect();
+    input.extend_from_slice(format!("\nkey {TOKEN}\n").as_bytes());
+    input.extend((0..=255u8).rev());
+    let mut child = hush_test_rules()
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let feed = input.clone();
+    let writer = std::thread::spawn(move || stdin.write_all(&feed).unwrap());
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert!(out.status.success());
+    let mut expected: Vec<u8> = (0..=255u8).collect();
+    expected.extend_from_slice(b"\nkey [REDACTED:test-token]\n");
+    expected.extend((0..=255u8).rev());
+    assert_eq!(out.stdout, expected);
+}
+
+#[test]
+fn filter_with_broken_rules_fails_with_a_located_error() {
+    let out = hush()
+        .arg("--rules")
+        .arg(broken_rules())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("broken.toml:5: rule broken:"));
+}
+
+#[test]
+fn check_passes_good_files_and_reports_problems() {
+    let out = hush().arg("check").arg(test_rules()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(text(&out.stdout).starts_with("ok: 1 rules in 1 files"));
+
+    let dir = std::env::temp_dir().join(format!("hush-check-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.toml");
+    std::fs::write(
+        &bad,
+        r#"[[rules]]
+id = "weak"
+regex = '''tok_([a-z]{4})'''
+keywords = ["tok_"]
+examples = [ { input = "tok_ABCDEFGH", secret = "ABCDEFGH" } ]
+negative_examples = [ "tok_abcd" ]
+"#,
+    )
+    .unwrap();
+    let out = hush().arg("check").arg(&bad).output().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = text(&out.stdout);
+    assert!(
+        report.contains("bad.toml:5: rule weak: example 1: secret survives scrubbing"),
+        "{report}"
+    );
+    assert!(
+        report.contains("bad.toml:6: rule weak: negative example 1: is redacted"),
+        "{report}"
+    );
+    // Problems never quote the example's text.
+    assert!(!report.contains("ABCDEFGH"));
+}
+
+#[test]
+fn rules_lists_one_line_per_rule() {
+    let out = hush()
+        .args(["--no-defaults", "--rules"])
+        .arg(test_rules())
+        .arg("rules")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(
+        text(&out.stdout),
+        "test-token\ttoken\tToken format used only by the test suite\n"
+    );
+}

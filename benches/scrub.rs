@@ -1,0 +1,189 @@
+//! The hot path: clean output, secret-dense output, small events, streams
+//! and start-up. Each bench checks its finding count first, so that a fast
+//! wrong answer fails.
+//!
+//! Run with `cargo bench --bench scrub`; one bench with
+//! `cargo bench --bench scrub -- clean`.
+
+use std::hint::black_box;
+use std::io::Write;
+use std::path::Path;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use hush::Scrubber;
+
+/// The benign corpus, concatenated in file order.
+fn corpus() -> Vec<u8> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/benign");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .flat_map(|p| std::fs::read(p).unwrap())
+        .collect()
+}
+
+/// At least `size` bytes of clean agent output: the benign corpus repeated,
+/// each copy with its digits rotated so that copies differ.
+fn clean(size: usize) -> Vec<u8> {
+    let base = corpus();
+    let mut out = Vec::with_capacity(size + base.len());
+    let mut round = 0u8;
+    while out.len() < size {
+        out.extend(base.iter().map(|&b| {
+            if b.is_ascii_digit() {
+                b'0' + (b - b'0' + round) % 10
+            } else {
+                b
+            }
+        }));
+        round = round.wrapping_add(1);
+    }
+    out
+}
+
+/// Clean lines with one example secret every 10 lines; returns the input
+/// and its expected finding count (the sum over the inserted examples of
+/// their findings alone).
+fn dense(s: &Scrubber, size: usize) -> (Vec<u8>, usize) {
+    let base = corpus();
+    let lines: Vec<&[u8]> = base.split(|&b| b == b'\n').collect();
+    let examples: Vec<String> = s
+        .rules()
+        .flat_map(|r| r.examples().map(|(input, _)| input.to_string()))
+        .collect();
+    let mut out = Vec::with_capacity(size);
+    let mut expected = 0;
+    let (mut li, mut ei) = (0, 0);
+    while out.len() < size {
+        for _ in 0..9 {
+            out.extend_from_slice(lines[li % lines.len()]);
+            out.push(b'\n');
+            li += 1;
+        }
+        let ex = &examples[ei % examples.len()];
+        expected += s.find(ex.as_bytes()).len();
+        out.extend_from_slice(ex.as_bytes());
+        out.push(b'\n');
+        ei += 1;
+    }
+    (out, expected)
+}
+
+fn bench_clean(c: &mut Criterion) {
+    let s = Scrubber::new();
+    let input = clean(32 << 20);
+    assert_eq!(s.find(&input).len(), 0, "the clean input has findings");
+    let mut g = c.benchmark_group("clean");
+    g.throughput(Throughput::Bytes(input.len() as u64));
+    g.sample_size(10);
+    g.bench_function("32MiB", |b| {
+        b.iter(|| black_box(s.scrub(black_box(&input))).len())
+    });
+    g.finish();
+}
+
+fn bench_dense(c: &mut Criterion) {
+    let s = Scrubber::new();
+    let (input, expected) = dense(&s, 4 << 20);
+    assert_eq!(s.find(&input).len(), expected, "secret-dense finding count");
+    let mut g = c.benchmark_group("dense");
+    g.throughput(Throughput::Bytes(input.len() as u64));
+    g.sample_size(10);
+    g.bench_function("4MiB-1-in-10-lines", |b| {
+        b.iter(|| black_box(s.scrub(black_box(&input))).len())
+    });
+    g.finish();
+}
+
+fn bench_events(c: &mut Criterion) {
+    let s = Scrubber::new();
+    let base = clean(1 << 20);
+    // 200-byte events cut from clean output at line starts.
+    let events: Vec<&[u8]> = base
+        .split(|&b| b == b'\n')
+        .filter(|l| l.len() >= 40)
+        .take(4096)
+        .map(|l| &l[..l.len().min(200)])
+        .collect();
+    let event = {
+        let mut e = Vec::new();
+        for l in &events {
+            if e.len() >= 200 {
+                break;
+            }
+            e.extend_from_slice(l);
+            e.push(b' ');
+        }
+        e.truncate(200);
+        e
+    };
+    assert!(matches!(s.scrub(&event), std::borrow::Cow::Borrowed(_)));
+    let secret_event = format!(
+        "{{\"tool\":\"bash\",\"output\":\"export GITHUB_TOKEN={}\"}}",
+        "ghp_R4nd0mF4k3T0k3nV4lu3F0rD0cs12345678"
+    );
+    let found = s.find(secret_event.as_bytes()).len();
+    assert!(found >= 1, "the secret event has no finding");
+    let mut g = c.benchmark_group("event");
+    g.throughput(Throughput::Bytes(200));
+    g.bench_function("clean-200B", |b| {
+        b.iter(|| black_box(s.scrub(black_box(&event))).len())
+    });
+    g.throughput(Throughput::Bytes(secret_event.len() as u64));
+    g.bench_function("secret", |b| {
+        b.iter(|| black_box(s.scrub(black_box(secret_event.as_bytes()))).len())
+    });
+    g.finish();
+}
+
+fn bench_stream(c: &mut Criterion) {
+    let s = Scrubber::new();
+    let (input, _) = dense(&s, 4 << 20);
+    let expected = s.scrub(&input).into_owned();
+    let stream = |size: usize| {
+        let mut w = s.writer(Vec::with_capacity(input.len()));
+        for chunk in input.chunks(size) {
+            w.write_all(chunk).unwrap();
+        }
+        w.finish().unwrap()
+    };
+    assert!(
+        stream(64) == expected && stream(64 << 10) == expected,
+        "stream output differs"
+    );
+    let mut g = c.benchmark_group("stream");
+    g.throughput(Throughput::Bytes(input.len() as u64));
+    g.sample_size(10);
+    g.bench_function("one-shot", |b| {
+        b.iter(|| black_box(s.scrub(black_box(&input))).len())
+    });
+    g.bench_function("64KiB-writes", |b| b.iter(|| stream(64 << 10).len()));
+    g.bench_function("64B-writes", |b| b.iter(|| stream(64).len()));
+    g.finish();
+}
+
+fn bench_startup(c: &mut Criterion) {
+    let n = Scrubber::builder().build().unwrap().rules().len();
+    assert!(n > 0);
+    c.bench_function("startup/build-defaults", |b| {
+        b.iter(|| {
+            let s = Scrubber::builder().build().unwrap();
+            assert_eq!(s.rules().len(), n);
+            s
+        })
+    });
+}
+
+criterion_group!(
+    benches,
+    bench_clean,
+    bench_dense,
+    bench_events,
+    bench_stream,
+    bench_startup
+);
+criterion_main!(benches);

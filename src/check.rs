@@ -2,13 +2,11 @@
 //! nothing of its negative examples.
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::compile::Matcher;
 use crate::error::Error;
 use crate::rule::{self, CATEGORIES, Rule};
-use crate::scrubber::{Inner, Scrubber, check_unique};
+use crate::scrubber::{Scrubber, check_unique};
 
 /// What checking one rule found.
 #[derive(Clone, Debug)]
@@ -163,8 +161,7 @@ fn strict_problems(r: &Rule) -> Vec<Problem> {
 ///
 /// Fails when the rule's regex does not compile.
 pub(crate) fn check_rule(r: &Rule) -> Result<Vec<Problem>, Error> {
-    let matcher = Matcher::new(vec![r.clone()], true)?;
-    let alone = Scrubber::from_inner(Arc::new(Inner { matcher }));
+    let alone = Scrubber::alone(r)?;
     let mut problems = Vec::new();
     for (i, ex) in r.examples.iter().enumerate() {
         let n = i + 1;

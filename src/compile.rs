@@ -34,6 +34,7 @@ use regex_automata::Input;
 use regex_automata::meta;
 
 use crate::error::{Error, ErrorKind};
+use crate::redact::{Redaction, Replacer};
 use crate::rule::{Rule, Target};
 
 /// Bytes of context a regex may look at beyond either end of its window
@@ -75,7 +76,7 @@ pub(crate) struct CompiledRule {
     /// its whole window rather than let a secret through.
     regex: OnceLock<Option<meta::Regex>>,
     /// What a finding of this rule is replaced with.
-    pub(crate) replacement: Box<[u8]>,
+    pub(crate) replacer: Replacer,
     /// Whether an allowlist looks at the whole line, so the window's result
     /// depends on the bytes after it up to the end of the line.
     pub(crate) needs_line: bool,
@@ -112,7 +113,12 @@ pub(crate) struct Matcher {
 impl Matcher {
     /// Compiles the rules. With `eager`, every regex is compiled now and a
     /// failure is an error; otherwise each compiles on its first keyword hit.
-    pub(crate) fn new(rules: Vec<Rule>, eager: bool) -> Result<Matcher, Error> {
+    /// `style` gives each rule's redaction style.
+    pub(crate) fn new(
+        rules: Vec<Rule>,
+        eager: bool,
+        style: impl Fn(&Rule) -> Redaction,
+    ) -> Result<Matcher, Error> {
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
         let mut compiled = Vec::with_capacity(rules.len());
@@ -134,17 +140,12 @@ impl Matcher {
             if eager {
                 let _ = regex.set(Some(rule.compile_regex()?));
             }
-            let replacement = match &rule.replacement {
-                Some(text) => text.clone().into_bytes().into_boxed_slice(),
-                None => format!("[REDACTED:{}]", rule.id)
-                    .into_bytes()
-                    .into_boxed_slice(),
-            };
+            let replacer = Replacer::new(&style(&rule), &rule.id, &rule.keywords);
             let needs_line = rule.allowlists.iter().any(|a| a.target == Target::Line);
             compiled.push(CompiledRule {
                 rule,
                 regex,
-                replacement,
+                replacer,
                 needs_line,
             });
         }

@@ -24,13 +24,17 @@ pub use crate::check::{
     CheckOptions, FileReport, Problem, RuleReport, check_file, check_str, check_together,
 };
 pub use crate::error::{Error, ErrorKind};
+pub use crate::known::{KnownSecrets, MIN_KNOWN_SECRET_LEN};
+pub use crate::redact::Redaction;
 pub use crate::rule::{CATEGORIES, MAX_RULE_LEN, Rule};
-pub use crate::scrubber::{Builder, Finding, Scrubber};
+pub use crate::scrubber::{Builder, Finding, KNOWN_SECRET_ID, Scrubber};
 pub use crate::stream::{Reader, Writer};
 
 mod check;
 mod compile;
 mod error;
+mod known;
+mod redact;
 mod rule;
 mod scrubber;
 mod stream;

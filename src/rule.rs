@@ -89,6 +89,7 @@ struct RawRule {
     max_len: Option<Spanned<usize>>,
     category: Option<String>,
     replacement: Option<String>,
+    redaction: Option<Spanned<String>>,
     multiline: Option<bool>,
 }
 
@@ -138,7 +139,7 @@ pub struct Rule {
     pub(crate) keywords: Vec<String>,
     pub(crate) tags: Vec<String>,
     pub(crate) allowlists: Vec<Arc<Allowlist>>,
-    pub(crate) replacement: Option<String>,
+    pub(crate) redaction: Option<crate::redact::Redaction>,
     pub(crate) examples: Vec<Example>,
     pub(crate) negative_examples: Vec<(usize, String)>,
     pub(crate) origin: Origin,
@@ -574,6 +575,24 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
             .map(|ex| (at(ex.span().start), ex.get_ref().clone()))
             .collect();
 
+        let redaction = match (&r.replacement, &r.redaction) {
+            (Some(_), Some(style)) => {
+                return Err(rule_error(
+                    at(style.span().start),
+                    "give either replacement or redaction, not both".to_string(),
+                ));
+            }
+            (Some(text), None) => Some(crate::redact::Redaction::Text(text.clone())),
+            (None, Some(style)) => Some(
+                crate::redact::Redaction::from_name(style.get_ref()).ok_or_else(|| {
+                    rule_error(
+                        at(style.span().start),
+                        "redaction must be \"label\", \"mask\" or \"fingerprint\"".to_string(),
+                    )
+                })?,
+            ),
+            (None, None) => None,
+        };
         let multiline = r.multiline.unwrap_or(false);
         rules.push(Rule {
             description: r.description.clone().unwrap_or_else(|| id.clone()),
@@ -588,7 +607,7 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
             keywords,
             tags: r.tags.clone(),
             allowlists,
-            replacement: r.replacement.clone(),
+            redaction,
             examples,
             negative_examples,
             origin: Origin {

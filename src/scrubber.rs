@@ -6,8 +6,12 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use crate::compile::{Matcher, Span};
 use crate::error::{Error, ErrorKind};
+use crate::known::KnownSecrets;
+use crate::redact::{Redaction, Replacer, derive_key, process_key};
 use crate::rule::{self, Rule};
 use crate::stream::{Reader, Writer};
 
@@ -33,7 +37,18 @@ pub struct Scrubber {
 
 pub(crate) struct Inner {
     pub(crate) matcher: Matcher,
+    pub(crate) known: KnownSecrets,
+    known_replacer: Replacer,
+    /// Redactions so far, per rule; the last slot is for known secrets.
+    counts: Box<[AtomicU64]>,
+    key: [u8; 32],
 }
+
+/// The rule index that stands for a known secret in a [`Span`].
+pub(crate) const KNOWN: u32 = u32::MAX;
+
+/// The id reported for known secrets.
+pub const KNOWN_SECRET_ID: &str = "known-secret";
 
 impl Scrubber {
     /// A scrubber with the embedded default rules.
@@ -104,7 +119,7 @@ impl Scrubber {
         self.spans(haystack)
             .into_iter()
             .map(|s| Finding {
-                rule: &self.inner.matcher.rules[s.rule as usize].rule.id,
+                rule: self.slot_id(self.slot(s.rule)),
                 start: s.start,
                 end: s.end,
             })
@@ -134,8 +149,85 @@ impl Scrubber {
         self.inner.matcher.max_len
     }
 
-    pub(crate) fn from_inner(inner: Arc<Inner>) -> Scrubber {
-        Scrubber { inner }
+    /// A scrubber that runs one rule, for checking its examples.
+    pub(crate) fn alone(rule: &Rule) -> Result<Scrubber, Error> {
+        let style = |_: &Rule| Redaction::Label;
+        let matcher = Matcher::new(vec![rule.clone()], true, style)?;
+        let known = KnownSecrets::new(&[])?;
+        Ok(Scrubber::from_parts(
+            matcher,
+            known,
+            process_key(),
+            &Redaction::Label,
+        ))
+    }
+
+    fn from_parts(
+        matcher: Matcher,
+        known: KnownSecrets,
+        key: [u8; 32],
+        known_style: &Redaction,
+    ) -> Scrubber {
+        let counts = (0..=matcher.rules.len())
+            .map(|_| AtomicU64::new(0))
+            .collect();
+        Scrubber {
+            inner: Arc::new(Inner {
+                matcher,
+                known,
+                known_replacer: Replacer::new(known_style, KNOWN_SECRET_ID, &[]),
+                counts,
+                key,
+            }),
+        }
+    }
+
+    /// The secret values this scrubber (and every clone of it, and every
+    /// stream made from them) redacts wherever they appear, in any of their
+    /// common encodings. Values added through the returned handle take
+    /// effect at once, in live streams too.
+    pub fn known_secrets(&self) -> KnownSecrets {
+        self.inner.known.clone()
+    }
+
+    /// How many findings of each rule this scrubber and its clones have
+    /// redacted so far, in one-shot calls and streams alike: `(rule id,
+    /// count)` in rule order, rules with none left out, known secrets last
+    /// as `known-secret`. Never the values.
+    pub fn summary(&self) -> Vec<(&str, u64)> {
+        self.inner
+            .counts
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (self.slot_id(i), n.load(Ordering::Relaxed)))
+            .filter(|&(_, n)| n > 0)
+            .collect()
+    }
+
+    fn slot_id(&self, slot: usize) -> &str {
+        match self.inner.matcher.rules.get(slot) {
+            Some(r) => &r.rule.id,
+            None => KNOWN_SECRET_ID,
+        }
+    }
+
+    /// The counter slot of a span's rule.
+    pub(crate) fn slot(&self, rule: u32) -> usize {
+        if rule == KNOWN {
+            self.inner.matcher.rules.len()
+        } else {
+            rule as usize
+        }
+    }
+
+    /// The number of counter slots: one per rule, plus known secrets.
+    pub(crate) fn slots(&self) -> usize {
+        self.inner.matcher.rules.len() + 1
+    }
+
+    /// The id reported for a counter slot.
+    pub(crate) fn slot_name(&self, slot: usize) -> &str {
+        self.slot_id(slot)
     }
 
     pub(crate) fn matcher(&self) -> &Matcher {
@@ -159,6 +251,16 @@ impl Scrubber {
             last = Some((rule, w));
             m.run(rule, hay, w, &mut spans);
         });
+        let known = self.inner.known.snapshot();
+        if !known.is_empty() {
+            known.hits(hay, 0, |start, end| {
+                spans.push(Span {
+                    start,
+                    end,
+                    rule: KNOWN,
+                })
+            });
+        }
         spans.sort_unstable();
         spans.dedup();
         spans
@@ -203,14 +305,21 @@ impl Scrubber {
             if end <= at {
                 continue;
             }
-            if let Some(counts) = counts.as_deref_mut() {
-                for s in &spans[union_start..i] {
-                    counts[s.rule as usize] += 1;
+            for s in &spans[union_start..i] {
+                let slot = self.slot(s.rule);
+                self.inner.counts[slot].fetch_add(1, Ordering::Relaxed);
+                if let Some(counts) = counts.as_deref_mut() {
+                    counts[slot] += 1;
                 }
             }
             let start = first.start.max(at);
             out.extend_from_slice(&hay[at - base..start - base]);
-            out.extend_from_slice(&rules[first.rule as usize].replacement);
+            let secret = &hay[first.start.max(base) - base..end - base];
+            let replacer = match first.rule {
+                KNOWN => &self.inner.known_replacer,
+                r => &rules[r as usize].replacer,
+            };
+            replacer.write(secret, &self.inner.key, out);
             at = end;
         }
         if at < limit {
@@ -310,6 +419,10 @@ pub struct Builder {
     disabled_categories: Vec<String>,
     eager: bool,
     check_examples: bool,
+    known: Vec<Vec<u8>>,
+    redaction: Redaction,
+    rule_redactions: Vec<(String, Redaction)>,
+    fingerprint_key: Option<Vec<u8>>,
 }
 
 impl Default for Builder {
@@ -329,7 +442,41 @@ impl Builder {
             disabled_categories: Vec::new(),
             eager: false,
             check_examples: true,
+            known: Vec::new(),
+            redaction: Redaction::Label,
+            rule_redactions: Vec::new(),
+            fingerprint_key: None,
         }
+    }
+
+    /// Registers a secret value to redact wherever it appears, in its
+    /// common encodings too (see [`KnownSecrets`]). More can be added to a
+    /// built scrubber with [`Scrubber::known_secrets`].
+    ///
+    /// A value shorter than 6 bytes makes [`Builder::build`] fail.
+    pub fn known_secret(&mut self, value: impl AsRef<[u8]>) -> &mut Builder {
+        self.known.push(value.as_ref().to_vec());
+        self
+    }
+
+    /// How secrets are replaced, for every rule without a style of its own
+    /// ([`Redaction::Label`] by default).
+    pub fn redaction(&mut self, style: Redaction) -> &mut Builder {
+        self.redaction = style;
+        self
+    }
+
+    /// How one rule's secrets are replaced; overrides the rule file.
+    pub fn rule_redaction(&mut self, id: &str, style: Redaction) -> &mut Builder {
+        self.rule_redactions.push((id.to_string(), style));
+        self
+    }
+
+    /// The key for [`Redaction::Fingerprint`]. Without one, a random key is
+    /// made once per process, so fingerprints correlate only within it.
+    pub fn fingerprint_key(&mut self, key: impl AsRef<[u8]>) -> &mut Builder {
+        self.fingerprint_key = Some(key.as_ref().to_vec());
+        self
     }
 
     /// Whether to include the embedded default rules (on by default).
@@ -417,7 +564,12 @@ impl Builder {
         }
         check_unique(&rules)?;
 
-        for id in self.disabled_rules.iter().chain(&self.enabled_rules) {
+        for id in self
+            .disabled_rules
+            .iter()
+            .chain(&self.enabled_rules)
+            .chain(self.rule_redactions.iter().map(|(id, _)| id))
+        {
             if !rules.iter().any(|r| &r.id == id) {
                 return Err(Error::new(
                     ErrorKind::Config,
@@ -453,10 +605,22 @@ impl Builder {
                 }
             }
         }
-        let matcher = Matcher::new(rules, self.eager)?;
-        Ok(Scrubber {
-            inner: Arc::new(Inner { matcher }),
-        })
+        let style = |r: &Rule| {
+            self.rule_redactions
+                .iter()
+                .rev()
+                .find(|(id, _)| *id == r.id)
+                .map(|(_, style)| style.clone())
+                .or_else(|| r.redaction.clone())
+                .unwrap_or_else(|| self.redaction.clone())
+        };
+        let matcher = Matcher::new(rules, self.eager, style)?;
+        let known = KnownSecrets::new(&self.known)?;
+        let key = match &self.fingerprint_key {
+            Some(k) => derive_key(k),
+            None => process_key(),
+        };
+        Ok(Scrubber::from_parts(matcher, known, key, &self.redaction))
     }
 }
 

@@ -47,8 +47,11 @@
 
 use std::io::{self, Read, Write};
 
+use std::sync::Arc;
+
 use crate::compile::{CONTEXT, Span};
-use crate::scrubber::Scrubber;
+use crate::known::KnownSet;
+use crate::scrubber::{KNOWN, Scrubber};
 
 /// A keyword hit whose window is not yet known.
 #[derive(Clone, Copy, Debug)]
@@ -82,8 +85,12 @@ pub(crate) struct Core {
     history: usize,
     /// Longest match of any rule.
     max_len: usize,
-    /// Findings written out so far, per rule.
+    /// Findings written out so far, per counter slot (rules, then known
+    /// secrets).
     counts: Vec<u64>,
+    /// The known secrets as of the last write, and their generation.
+    known: Arc<KnownSet>,
+    known_generation: u64,
 }
 
 impl Core {
@@ -91,7 +98,10 @@ impl Core {
         let m = scrubber.matcher();
         let max_len = m.max_len;
         let history = max_len.max(m.max_keyword_len) + CONTEXT;
-        let rule_count = m.rules.len();
+        let slots = scrubber.slots();
+        let handle = scrubber.known_secrets();
+        let known_generation = handle.generation();
+        let known = handle.snapshot();
         Core {
             scrubber,
             buf: Vec::new(),
@@ -105,18 +115,20 @@ impl Core {
             found: Vec::new(),
             history,
             max_len,
-            counts: vec![0; rule_count],
+            counts: vec![0; slots],
+            known,
+            known_generation,
         }
     }
 
     /// Findings redacted so far, per rule id, in rule order; rules with none
     /// are left out.
     pub(crate) fn redactions(&self) -> Vec<(&str, u64)> {
-        self.scrubber
-            .rules()
-            .zip(&self.counts)
+        self.counts
+            .iter()
+            .enumerate()
             .filter(|&(_, &n)| n > 0)
-            .map(|(r, &n)| (r.id(), n))
+            .map(|(slot, &n)| (self.scrubber.slot_name(slot), n))
             .collect()
     }
 
@@ -162,6 +174,29 @@ impl Core {
         let base = self.base;
         let hay = &self.buf[self.dead..];
         let end = base + hay.len();
+
+        // Known secrets: a value added since the last write is searched for
+        // in everything still held, and in the context kept before it.
+        let handle = self.scrubber.known_secrets();
+        let generation = handle.generation();
+        let known_from = if generation != self.known_generation {
+            self.known = handle.snapshot();
+            self.known_generation = generation;
+            self.history = self.history.max(self.known.max_len + CONTEXT);
+            0
+        } else {
+            self.scanned - base
+        };
+        if known_from < hay.len() {
+            let spans = &mut self.spans;
+            self.known.hits(hay, known_from, |s, e| {
+                spans.push(Span {
+                    start: base + s,
+                    end: base + e,
+                    rule: KNOWN,
+                })
+            });
+        }
 
         // Collect the keyword hits that end in the new bytes.
         if self.scanned < end {
@@ -212,9 +247,19 @@ impl Core {
         // Where to stop.
         let mut release = end;
         if !all {
+            let line_start = self.last_break.map_or(0, |b| b + 1);
             if matcher.has_keywords() {
-                let line_start = self.last_break.map_or(0, |b| b + 1);
                 release = release.min(line_start.max((end + 1).saturating_sub(self.max_len)));
+            }
+            if !self.known.is_empty() {
+                // A known value may be arriving; one with a line break in it
+                // may have begun on an earlier line.
+                let tail = (end + 1).saturating_sub(self.known.max_len);
+                release = release.min(if self.known.has_breaks {
+                    tail
+                } else {
+                    line_start.max(tail)
+                });
             }
             for p in &self.pending {
                 release = release.min(p.window_start);
@@ -222,7 +267,7 @@ impl Core {
             release = release.max(self.emitted);
             // Do not cut a redaction that a later finding may still extend,
             // unless it has grown past the cap.
-            let cap = 4 * self.max_len + CONTEXT;
+            let cap = 4 * self.max_len.max(self.known.max_len) + CONTEXT;
             if let Some((us, _)) = union_across(&self.spans, release)
                 && end - us <= cap
             {

@@ -265,14 +265,11 @@ fn oracle(hay: &[u8]) -> Vec<u8> {
                 let limit = hs + len;
                 let mut end = limit.min(hay.len());
                 let mut cut = false;
-                if !multiline {
-                    for i in he..limit.min(hay.len()) {
-                        if is_break(hay[i]) {
-                            end = i;
-                            cut = true;
-                            break;
-                        }
-                    }
+                if !multiline
+                    && let Some(i) = (he..limit.min(hay.len())).find(|&i| is_break(hay[i]))
+                {
+                    end = i;
+                    cut = true;
                 }
                 if !cut && limit < hay.len() {
                     let mut steps = 0;

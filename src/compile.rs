@@ -305,8 +305,10 @@ impl Matcher {
         }
         let bytes = &hay[secret.clone()];
         // What was already redacted stays as it is: scrubbing is idempotent
-        // even for rules loose enough to match a label as a value.
-        if memchr::memmem::find(bytes, b"REDACTED").is_some() {
+        // even for rules loose enough to match a label, or part of one, as
+        // a value.
+        if memchr::memmem::find(bytes, b"REDACTED").is_some() || inside_label(hay, w, secret.start)
+        {
             return;
         }
         if let Some(min) = cr.rule.entropy
@@ -341,6 +343,17 @@ impl Matcher {
             }
         }
         out.push(Span { start, end, rule });
+    }
+}
+
+/// Whether `at` lies inside a `[REDACTED...]` label that starts within the
+/// window: a `[REDACTED` before it with no `]` in between.
+fn inside_label(hay: &[u8], w: Window, at: usize) -> bool {
+    const OPEN: &[u8] = b"[REDACTED";
+    let lo = w.start.max(at.saturating_sub(128));
+    match memchr::memmem::rfind(&hay[lo..at], OPEN) {
+        Some(i) => !hay[lo + i..at].contains(&b']'),
+        None => false,
     }
 }
 

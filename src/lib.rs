@@ -29,6 +29,7 @@ pub use crate::redact::Redaction;
 pub use crate::rule::{CATEGORIES, MAX_RULE_LEN, Rule};
 pub use crate::scrubber::{Builder, Finding, KNOWN_SECRET_ID, Scrubber};
 pub use crate::stream::{Reader, Writer};
+pub use crate::structured::env_secret;
 
 mod check;
 mod compile;
@@ -38,6 +39,7 @@ mod redact;
 mod rule;
 mod scrubber;
 mod stream;
+mod structured;
 
 // The README's examples are compiled and run as doctests.
 #[cfg(doctest)]

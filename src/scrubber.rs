@@ -38,17 +38,34 @@ pub struct Scrubber {
 pub(crate) struct Inner {
     pub(crate) matcher: Matcher,
     pub(crate) known: KnownSecrets,
-    known_replacer: Replacer,
-    /// Redactions so far, per rule; the last slot is for known secrets.
+    /// Replacers of the pseudo-rules, in [`PSEUDO_IDS`] order.
+    pseudo_replacers: Vec<Replacer>,
+    /// Redactions so far, per rule, then per pseudo-rule.
     counts: Box<[AtomicU64]>,
     key: [u8; 32],
 }
 
-/// The rule index that stands for a known secret in a [`Span`].
-pub(crate) const KNOWN: u32 = u32::MAX;
-
 /// The id reported for known secrets.
 pub const KNOWN_SECRET_ID: &str = "known-secret";
+
+/// Findings that come from no rule file: known secret values, and values
+/// the structured scrubbers redact by their name (a `--password` flag, a
+/// `DB_PASSWORD` variable, a `"token"` JSON key).
+pub(crate) const PSEUDO_IDS: &[&str] = &[
+    KNOWN_SECRET_ID,
+    "sensitive-flag",
+    "sensitive-env",
+    "sensitive-key",
+];
+
+/// The rule index that stands for a known secret in a [`Span`].
+pub(crate) const KNOWN: u32 = u32::MAX;
+/// A value redacted because of the flag before it.
+pub(crate) const FLAG: u32 = u32::MAX - 1;
+/// An environment variable's value redacted because of its name.
+pub(crate) const ENV: u32 = u32::MAX - 2;
+/// A JSON value redacted because of its key.
+pub(crate) const KEY: u32 = u32::MAX - 3;
 
 impl Scrubber {
     /// A scrubber with the embedded default rules.
@@ -168,14 +185,17 @@ impl Scrubber {
         key: [u8; 32],
         known_style: &Redaction,
     ) -> Scrubber {
-        let counts = (0..=matcher.rules.len())
+        let counts = (0..matcher.rules.len() + PSEUDO_IDS.len())
             .map(|_| AtomicU64::new(0))
             .collect();
         Scrubber {
             inner: Arc::new(Inner {
                 matcher,
                 known,
-                known_replacer: Replacer::new(known_style, KNOWN_SECRET_ID, &[]),
+                pseudo_replacers: PSEUDO_IDS
+                    .iter()
+                    .map(|id| Replacer::new(known_style, id, &[]))
+                    .collect(),
                 counts,
                 key,
             }),
@@ -205,24 +225,32 @@ impl Scrubber {
     }
 
     fn slot_id(&self, slot: usize) -> &str {
-        match self.inner.matcher.rules.get(slot) {
+        let rules = &self.inner.matcher.rules;
+        match rules.get(slot) {
             Some(r) => &r.rule.id,
-            None => KNOWN_SECRET_ID,
+            None => PSEUDO_IDS[slot - rules.len()],
         }
     }
 
     /// The counter slot of a span's rule.
     pub(crate) fn slot(&self, rule: u32) -> usize {
-        if rule == KNOWN {
-            self.inner.matcher.rules.len()
-        } else {
-            rule as usize
+        match pseudo_index(rule) {
+            Some(k) => self.inner.matcher.rules.len() + k,
+            None => rule as usize,
         }
     }
 
-    /// The number of counter slots: one per rule, plus known secrets.
+    /// The number of counter slots: one per rule, then the pseudo-rules.
     pub(crate) fn slots(&self) -> usize {
-        self.inner.matcher.rules.len() + 1
+        self.inner.matcher.rules.len() + PSEUDO_IDS.len()
+    }
+
+    /// Writes the replacement of a value a structured scrubber redacts
+    /// because of its name, and counts it.
+    pub(crate) fn replace_named(&self, pseudo: u32, secret: &[u8], out: &mut Vec<u8>) {
+        let k = pseudo_index(pseudo).expect("a pseudo-rule");
+        self.inner.counts[self.slot(pseudo)].fetch_add(1, Ordering::Relaxed);
+        self.inner.pseudo_replacers[k].write(secret, &self.inner.key, out);
     }
 
     /// The id reported for a counter slot.
@@ -315,9 +343,9 @@ impl Scrubber {
             let start = first.start.max(at);
             out.extend_from_slice(&hay[at - base..start - base]);
             let secret = &hay[first.start.max(base) - base..end - base];
-            let replacer = match first.rule {
-                KNOWN => &self.inner.known_replacer,
-                r => &rules[r as usize].replacer,
+            let replacer = match pseudo_index(first.rule) {
+                Some(k) => &self.inner.pseudo_replacers[k],
+                None => &rules[first.rule as usize].replacer,
             };
             replacer.write(secret, &self.inner.key, out);
             at = end;
@@ -328,6 +356,12 @@ impl Scrubber {
         }
         at
     }
+}
+
+/// Which pseudo-rule a span's rule index stands for, if any.
+fn pseudo_index(rule: u32) -> Option<usize> {
+    let k = (u32::MAX - rule) as usize;
+    (k < PSEUDO_IDS.len()).then_some(k)
 }
 
 impl Default for Scrubber {

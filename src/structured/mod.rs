@@ -1,0 +1,237 @@
+//! Structured events: argv, shell command lines, environments and JSON.
+//!
+//! Structure tells what is secret better than a regex does: the value after
+//! `--password`, of `DB_PASSWORD`, under the JSON key `"token"`. These
+//! scrubbers redact such values whole, then run the ordinary rules over
+//! everything else.
+
+mod args;
+mod env;
+mod json;
+mod shell;
+
+pub use env::env_secret;
+
+/// Words that make a name (flag, variable, key, header) sensitive, matched
+/// in the name lowercased with `-`, `_`, `.` and spaces removed.
+const SENSITIVE_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "privatekey",
+    "accesskey",
+    "secretkey",
+    "signingkey",
+    "encryptionkey",
+    "masterkey",
+    "credential",
+    "authorization",
+    "cookie",
+    "sessionid",
+    "connectionstring",
+    "clientsecret",
+    "pwd",
+];
+
+/// Name endings that say the value is about a secret, not the secret:
+/// `secret_name`, `token_type`, `password_file`, `max_tokens`.
+const NOT_A_VALUE_SUFFIXES: &[&str] = &[
+    "name",
+    "names",
+    "id",
+    "ids",
+    "type",
+    "types",
+    "count",
+    "counts",
+    "file",
+    "files",
+    "path",
+    "paths",
+    "dir",
+    "url",
+    "uri",
+    "endpoint",
+    "ref",
+    "refs",
+    "length",
+    "len",
+    "size",
+    "expiry",
+    "expires",
+    "expiresat",
+    "expiresin",
+    "ttl",
+    "policy",
+    "policies",
+    "hint",
+    "prompt",
+    "field",
+    "version",
+    "header",
+    "enabled",
+    "required",
+    "limit",
+    "limits",
+    "usage",
+    "format",
+    "kind",
+    "mode",
+    "env",
+    "source",
+    "provider",
+    "location",
+    "arn",
+    "label",
+    "labels",
+];
+
+/// Name beginnings that make a number of it: `max_tokens`, `num_tokens`.
+const NOT_A_VALUE_PREFIXES: &[&str] = &["max", "min", "num", "total", "use", "has", "is", "enable"];
+
+/// Whole names that look sensitive but are not: `PWD` is the working
+/// directory.
+const NOT_SENSITIVE: &[&str] = &["pwd", "oldpwd", "tokens", "tokenizer", "secrets"];
+
+fn normalize(name: &str) -> String {
+    name.chars()
+        .filter(|c| !matches!(c, '-' | '_' | '.' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// Whether a value named `name` is a secret by its name.
+pub(crate) fn sensitive_name(name: &str) -> bool {
+    let n = normalize(name);
+    if n.is_empty() || NOT_SENSITIVE.contains(&n.as_str()) {
+        return false;
+    }
+    // The first sensitive word, the longest one where several start there
+    // (`secretkey` over `secret`).
+    let Some((at, word)) = SENSITIVE_WORDS
+        .iter()
+        .filter_map(|w| n.find(w).map(|at| (at, *w)))
+        .min_by_key(|&(at, w)| (at, std::cmp::Reverse(w.len())))
+    else {
+        return false;
+    };
+    // What follows the sensitive word decides: `secret_name` names a
+    // secret, `api_key` and `db_password` hold one. A trailing `key` is a
+    // value only when it is part of the word (`apikey`, `privatekey`).
+    let after = &n[at + word.len()..];
+    if !after.is_empty() && NOT_A_VALUE_SUFFIXES.iter().any(|s| after.ends_with(s)) {
+        return false;
+    }
+    let before = &n[..at];
+    if NOT_A_VALUE_PREFIXES.iter().any(|p| before.starts_with(p)) {
+        return false;
+    }
+    true
+}
+
+/// Whether a value is a reference to a secret or a placeholder rather than
+/// a secret: `${DB_PASSWORD}`, `$TOKEN`, `{{ .Values.x }}`, `<your-token>`,
+/// `***`, an empty string.
+pub(crate) fn is_reference(value: &str) -> bool {
+    let v = value.trim();
+    if v.len() < 3 {
+        return true;
+    }
+    let lower = v.to_ascii_lowercase();
+    let wrapped = |open: &str, close: &str| v.starts_with(open) && v.ends_with(close);
+    wrapped("${", "}")
+        || wrapped("{{", "}}")
+        || wrapped("<", ">")
+        || wrapped("%", "%")
+        || (v.starts_with('$')
+            && v[1..]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+        || v.bytes()
+            .all(|b| matches!(b, b'*' | b'x' | b'X' | b'.' | b'-' | b'#'))
+        || v.contains("REDACTED")
+        || matches!(
+            lower.as_str(),
+            "null" | "none" | "nil" | "true" | "false" | "undefined" | "changeme" | "redacted"
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        for yes in [
+            "password",
+            "DB_PASSWORD",
+            "--password",
+            "api_key",
+            "apiKey",
+            "X-Api-Key",
+            "token",
+            "GITHUB_TOKEN",
+            "client_secret",
+            "private_key",
+            "aws_secret_access_key",
+            "AWS_ACCESS_KEY",
+            "Authorization",
+            "cookie",
+            "MYSQL_PWD",
+            "refresh_token",
+            "secretKey",
+            "connection_string",
+            "credentials",
+            "session_token",
+        ] {
+            assert!(sensitive_name(yes), "{yes}");
+        }
+        for no in [
+            "secret_name",
+            "token_type",
+            "max_tokens",
+            "token_count",
+            "password_file",
+            "PWD",
+            "OLDPWD",
+            "username",
+            "user",
+            "host",
+            "tokens",
+            "password_policy",
+            "api_key_id",
+            "TOKEN_URL",
+            "secrets",
+            "num_tokens",
+            "path",
+            "keys",
+            "secret_key_ref",
+            "AWS_ACCESS_KEY_ID",
+        ] {
+            assert!(!sensitive_name(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn references() {
+        for r in [
+            "${DB_PASSWORD}",
+            "$TOKEN",
+            "{{ .Values.password }}",
+            "<your-token>",
+            "***",
+            "",
+            "null",
+            "%APPDATA%",
+            "[REDACTED:x]",
+        ] {
+            assert!(is_reference(r), "{r}");
+        }
+        for v in ["hunter2-prod", "s3cr3t!", "ghp_abc123"] {
+            assert!(!is_reference(v), "{v}");
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! Structured scrubbing: argv, shell command lines, environments, JSON.
+
+use std::ffi::OsString;
+
+use hush::Scrubber;
+use serde_json::json;
+
+fn argv(args: &[&str]) -> Vec<String> {
+    let args: Vec<OsString> = args.iter().map(OsString::from).collect();
+    Scrubber::new()
+        .scrub_args(&args)
+        .into_iter()
+        .map(|a| a.into_string().unwrap())
+        .collect()
+}
+
+const FLAG: &str = "[REDACTED:sensitive-flag]";
+
+#[test]
+fn argv_flag_forms() {
+    assert_eq!(
+        argv(&["tool", "--password", "hunter2-prod"]),
+        ["tool", "--password", FLAG]
+    );
+    assert_eq!(
+        argv(&["tool", "--password=hunter2-prod"]),
+        ["tool", &format!("--password={FLAG}")]
+    );
+    assert_eq!(
+        argv(&["mysql", "-uroot", "-phunter2-prod", "-h", "db"]),
+        ["mysql", "-uroot", &format!("-p{FLAG}"), "-h", "db"]
+    );
+    assert_eq!(
+        argv(&["/usr/bin/mysqldump", "-p", "hunter2-prod", "app"]),
+        ["/usr/bin/mysqldump", "-p", FLAG, "app"]
+    );
+    assert_eq!(
+        argv(&["gh", "--token", "abc123def456"]),
+        ["gh", "--token", FLAG]
+    );
+    assert_eq!(
+        argv(&["tool", "--api-key", "abc123def456"]),
+        ["tool", "--api-key", FLAG]
+    );
+    assert_eq!(
+        argv(&["sshpass", "-p", "hunter2-prod", "ssh", "host"]),
+        ["sshpass", "-p", FLAG, "ssh", "host"]
+    );
+    assert_eq!(
+        argv(&["docker", "login", "-u", "me", "-p", "hunter2-prod"]),
+        ["docker", "login", "-u", "me", "-p", FLAG]
+    );
+    let out = argv(&[
+        "curl",
+        "-u",
+        "admin:hunter2-prod",
+        "https://api.example.com",
+    ]);
+    assert_eq!(out[2], format!("admin:{FLAG}"));
+    let out = argv(&[
+        "curl",
+        "-H",
+        "Authorization: Bearer abc.def.ghi123",
+        "https://api.example.com",
+    ]);
+    assert!(
+        out[2].starts_with("Authorization: Bearer ") && !out[2].contains("ghi123"),
+        "{out:?}"
+    );
+    let out = argv(&[
+        "git",
+        "clone",
+        "https://agent:hunter2-prod@git.example.com/r.git",
+    ]);
+    assert!(
+        !out[2].contains("hunter2-prod") && out[2].contains("git.example.com/r.git"),
+        "{out:?}"
+    );
+    let out = argv(&["docker", "run", "-e", "DB_PASSWORD=hunter2-prod", "img"]);
+    assert_eq!(out[3], "DB_PASSWORD=[REDACTED:sensitive-env]");
+}
+
+#[test]
+fn argv_keeps_what_is_not_secret() {
+    let args = [
+        "psql",
+        "-p",
+        "5432",
+        "-h",
+        "db",
+        "--token-file",
+        "/run/tok",
+        "--password",
+        "$DB_PASSWORD",
+    ];
+    assert_eq!(argv(&args), args);
+    let args = ["ls", "-la", "/tmp"];
+    assert_eq!(argv(&args), args);
+}
+
+#[test]
+fn command_lines_stay_readable() {
+    let s = Scrubber::new();
+    let cases = [
+        (
+            "mysql -uroot -pS3cr3t-pw -h db",
+            "mysql -uroot -p[REDACTED:sensitive-flag] -h db",
+        ),
+        (
+            "mysql -uroot -p'S3cr3t pw' -h db",
+            "mysql -uroot -p'[REDACTED:sensitive-flag]' -h db",
+        ),
+        (
+            "PGPASSWORD=S3cr3t-pw psql -h db -U app",
+            "PGPASSWORD=[REDACTED:sensitive-env] psql -h db -U app",
+        ),
+        (
+            "sudo mysql -p S3cr3t-pw",
+            "sudo mysql -p [REDACTED:sensitive-flag]",
+        ),
+        (
+            "cd /srv && ./deploy --token=\"abc def 123\" --verbose",
+            "cd /srv && ./deploy --token=\"[REDACTED:sensitive-flag]\" --verbose",
+        ),
+        (
+            "sshpass -p 'hunter2!' ssh root@host 'uptime'",
+            "sshpass -p '[REDACTED:sensitive-flag]' ssh root@host 'uptime'",
+        ),
+        (
+            "echo $TOKEN | docker login -u me --password-stdin",
+            "echo $TOKEN | docker login -u me --password-stdin",
+        ),
+        (
+            "kubectl get pods -n prod | grep api",
+            "kubectl get pods -n prod | grep api",
+        ),
+    ];
+    for (input, expected) in cases {
+        assert_eq!(s.scrub_command_line(input), expected, "{input}");
+    }
+    let out = s.scrub_command_line("curl -s -H 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.abc123' https://api.x.io");
+    assert!(
+        out.starts_with("curl -s -H 'Authorization: Bearer ")
+            && out.ends_with("' https://api.x.io"),
+        "{out}"
+    );
+    assert!(!out.contains("eyJzdWIiOiIxIn0"), "{out}");
+    let out = s.scrub_command_line("curl -u admin:hunter2-prod https://x.io");
+    assert_eq!(out, "curl -u admin:[REDACTED:sensitive-flag] https://x.io");
+}
+
+#[test]
+fn environments() {
+    let s = Scrubber::new();
+    let env = s.scrub_env([
+        ("DB_PASSWORD", "hunter2-prod"),
+        ("GITHUB_TOKEN", "not-a-real-format-but-secret"),
+        ("DB_PASSWORD_FILE", "/run/secrets/db"),
+        ("TOKEN_TYPE", "bearer"),
+        ("API_KEY", "${API_KEY}"),
+        ("PWD", "/home/agent"),
+        (
+            "DATABASE_URL",
+            "postgres://app:Sup3r-S3cret-Pw@db.internal:5432/app",
+        ),
+    ]);
+    let values: Vec<String> = env
+        .iter()
+        .map(|(_, v)| v.to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(values[0], "[REDACTED:sensitive-env]");
+    assert_eq!(values[1], "[REDACTED:sensitive-env]");
+    assert_eq!(values[2], "/run/secrets/db");
+    assert_eq!(values[3], "bearer");
+    assert_eq!(values[4], "${API_KEY}");
+    assert_eq!(values[5], "/home/agent");
+    assert!(
+        !values[6].contains("Sup3r-S3cret-Pw") && values[6].contains("db.internal"),
+        "{}",
+        values[6]
+    );
+    assert_eq!(env[0].0, "DB_PASSWORD");
+}
+
+#[test]
+fn json_events() {
+    let s = Scrubber::new();
+    let pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx3k9Zq2mN8pL4rT7vW1yB5cD6fG0hJ2kL3mN4pQ5rS6tU7vW\n8xY9zA0bC1dE2fG3hI4jK5lM6nO7pQ8rS9tU0vW1xY2zA3bC4dE5fG6hI7jK8lM9\nnO0pQ1rS2tU3vW4xY5zA6bC7dE8fG9hI0jK1lM2nO3pQ4rS5tU6vW7xY8zA9bC0d\n-----END RSA PRIVATE KEY-----\n";
+    let mut event = json!({
+        "type": "tool_call",
+        "tool": "bash",
+        "args": {
+            "argv": ["mysql", "-uroot", "-phunter2-prod"],
+            "env": {"DB_PASSWORD": "hunter2-prod", "HOME": "/root", "DB_PASSWORD_FILE": "/run/x"},
+        },
+        "output": format!("cat key.pem\n{pem}done"),
+        "auth": {"token": "abc123def456ghi", "token_type": "bearer", "expires_in": 3600},
+        "usage": {"max_tokens": 4096, "token_count": 512},
+        "nested": [[{"password": 123456789}], {"api_key": ["k1-abcdef", "k2-ghijkl"]}],
+        "ref": {"password": "${DB_PASSWORD}"},
+        "ok": true,
+        "none": null,
+    });
+    assert!(s.scrub_json(&mut event));
+    let text = event.to_string();
+    for secret in [
+        "hunter2-prod",
+        "abc123def456ghi",
+        "123456789",
+        "k1-abcdef",
+        "MIIEowIBAAKCAQEA",
+    ] {
+        assert!(!text.contains(secret), "{secret} survives in {text}");
+    }
+    assert_eq!(
+        event["args"]["env"]["DB_PASSWORD"],
+        "[REDACTED:sensitive-key]"
+    );
+    assert_eq!(event["args"]["env"]["HOME"], "/root");
+    assert_eq!(event["args"]["env"]["DB_PASSWORD_FILE"], "/run/x");
+    assert_eq!(event["auth"]["token_type"], "bearer");
+    assert_eq!(event["auth"]["expires_in"], 3600);
+    assert_eq!(
+        event["usage"],
+        json!({"max_tokens": 4096, "token_count": 512})
+    );
+    assert_eq!(event["nested"][1]["api_key"].as_array().unwrap().len(), 2);
+    assert_eq!(event["ref"]["password"], "${DB_PASSWORD}");
+    assert_eq!(event["ok"], true);
+    assert!(event["none"].is_null());
+    assert!(
+        event["output"]
+            .as_str()
+            .unwrap()
+            .starts_with("cat key.pem\n")
+    );
+    assert!(event["output"].as_str().unwrap().ends_with("done"));
+    // Keys and their order are unchanged.
+    let keys: Vec<&String> = event.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "type", "tool", "args", "output", "auth", "usage", "nested", "ref", "ok", "none"
+        ]
+    );
+
+    let mut clean = json!({"a": "b", "n": 1});
+    assert!(!s.scrub_json(&mut clean));
+}

@@ -55,6 +55,29 @@ struct Cli {
     /// without new input.
     #[arg(long, value_name = "MS", default_value_t = 100, global = true)]
     idle_ms: u64,
+    /// Also redact the values of this process's environment variables whose
+    /// names mark them as secret (*TOKEN*, *SECRET*, *PASSWORD*, *PASSWD*,
+    /// *API_KEY*, *PRIVATE_KEY*, *ACCESS_KEY*, *CREDENTIAL*,
+    /// *CONNECTION_STRING*; *_URL: the password in the URL), in their
+    /// common encodings too.
+    #[arg(long, global = true)]
+    mask_env: bool,
+    /// Also redact the value of this environment variable (repeatable).
+    #[arg(long = "secret-env", value_name = "NAME", global = true)]
+    secret_env: Vec<String>,
+    /// Also redact every line of this file, one secret per line (repeatable).
+    #[arg(long = "secret-file", value_name = "FILE", global = true)]
+    secret_file: Vec<PathBuf>,
+    /// How secrets are replaced: label ([REDACTED:rule-id]), mask (keep a
+    /// provider prefix: ghp_[REDACTED]) or fingerprint ([REDACTED:rule-id:1a2b3c4d],
+    /// keyed by $HUSH_FINGERPRINT_KEY or a random per-process key).
+    #[arg(long, value_name = "STYLE", default_value = "label", global = true)]
+    redaction: String,
+    /// Filter: read JSON Lines and scrub each event structurally (values
+    /// under sensitive keys, argv, command lines); every line stays valid
+    /// JSON. A line that is not JSON is scrubbed as text.
+    #[arg(long, global = true)]
+    json_lines: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -109,18 +132,26 @@ fn run(cli: Cli) -> Result<u8> {
     let idle = Duration::from_millis(cli.idle_ms);
     match cli.command {
         None | Some(Command::Filter) => {
-            let scrubber = build(&cli.rules, cli.no_defaults)?;
-            pump(&scrubber, io::stdin(), raw_stdout()?, idle)?;
+            let scrubber = build(&cli)?;
+            if cli.json_lines {
+                json_lines(&scrubber, io::stdin().lock(), raw_stdout()?)?;
+            } else {
+                pump(&scrubber, io::stdin(), raw_stdout()?, idle)?;
+            }
             Ok(EXIT_OK)
         }
-        Some(Command::Run { report, command }) => {
-            // Fail closed: no rules, no command.
-            let scrubber = build(&cli.rules, cli.no_defaults)?;
-            run_command(&scrubber, &command, idle, report.as_deref())
+        Some(Command::Run {
+            ref report,
+            ref command,
+        }) => {
+            // Fail closed: no rules (or a secret that cannot be
+            // registered), no command.
+            let scrubber = build(&cli)?;
+            run_command(&scrubber, command, idle, report.as_deref())
         }
-        Some(Command::Check { strict, files }) => check(&files, strict),
+        Some(Command::Check { strict, ref files }) => check(files, strict),
         Some(Command::Rules) => {
-            let scrubber = build(&cli.rules, cli.no_defaults)?;
+            let scrubber = build(&cli)?;
             let mut out = io::stdout().lock();
             for rule in scrubber.rules() {
                 writeln!(
@@ -137,17 +168,95 @@ fn run(cli: Cli) -> Result<u8> {
     }
 }
 
-fn build(rules: &[PathBuf], no_defaults: bool) -> Result<hush::Scrubber> {
+fn build(cli: &Cli) -> Result<hush::Scrubber> {
     let mut builder = hush::Scrubber::builder();
-    builder.defaults(!no_defaults);
-    for path in rules {
+    builder.defaults(!cli.no_defaults);
+    for path in &cli.rules {
         builder.add_rules_file(path);
     }
+    let style = match cli.redaction.as_str() {
+        "label" => hush::Redaction::Label,
+        "mask" => hush::Redaction::Mask,
+        "fingerprint" => hush::Redaction::Fingerprint,
+        other => bail!("--redaction must be label, mask or fingerprint, not {other:?}"),
+    };
+    builder.redaction(style);
+    if let Some(key) = std::env::var_os("HUSH_FINGERPRINT_KEY") {
+        builder.fingerprint_key(key.as_encoded_bytes());
+    }
+    if cli.mask_env {
+        for (name, value) in std::env::vars_os() {
+            let (Some(name), Some(value)) = (name.to_str(), value.to_str()) else {
+                continue;
+            };
+            if let Some(secret) = hush::env_secret(name, value) {
+                if secret.len() < hush::MIN_KNOWN_SECRET_LEN {
+                    eprintln!(
+                        "hush: --mask-env: the value of {name} is shorter than {} bytes; not masked",
+                        hush::MIN_KNOWN_SECRET_LEN
+                    );
+                } else {
+                    builder.known_secret(secret);
+                }
+            }
+        }
+    }
+    for name in &cli.secret_env {
+        let value = std::env::var_os(name)
+            .with_context(|| format!("--secret-env {name}: the variable is not set"))?;
+        builder.known_secret(value.as_encoded_bytes());
+    }
+    for path in &cli.secret_file {
+        let text = std::fs::read(path)
+            .with_context(|| format!("--secret-file {}: cannot read it", path.display()))?;
+        for line in text.split(|&b| b == b'\n') {
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            if !line.is_empty() {
+                builder.known_secret(line);
+            }
+        }
+    }
     let scrubber = builder.build().context("cannot load rules")?;
-    if scrubber.rules().len() == 0 {
+    if scrubber.rules().len() == 0 && scrubber.known_secrets().is_empty() {
         bail!("cannot load rules: no rules to run (--no-defaults without --rules)");
     }
     Ok(scrubber)
+}
+
+/// Scrubs a JSON Lines stream event by event. A line that parses as JSON is
+/// scrubbed structurally and written back as JSON (unchanged lines byte for
+/// byte); any other line is scrubbed as text.
+fn json_lines(
+    scrubber: &hush::Scrubber,
+    mut input: impl io::BufRead,
+    mut output: File,
+) -> Result<()> {
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if input
+            .read_until(b'\n', &mut line)
+            .context("reading standard input")?
+            == 0
+        {
+            return Ok(());
+        }
+        let body_len =
+            line.len() - line.ends_with(b"\n") as usize - line.ends_with(b"\r\n") as usize;
+        let (body, ending) = line.split_at(body_len);
+        let mut out: Vec<u8> = match serde_json::from_slice::<serde_json::Value>(body) {
+            Ok(mut event) => {
+                if scrubber.scrub_json(&mut event) {
+                    serde_json::to_vec(&event)?
+                } else {
+                    body.to_vec()
+                }
+            }
+            Err(_) => scrubber.scrub(body).into_owned(),
+        };
+        out.extend_from_slice(ending);
+        output.write_all(&out)?;
+    }
 }
 
 /// Standard output as an unbuffered file, so that what the scrubber passes
@@ -314,8 +423,8 @@ fn run_command(
     // when a forwarded signal ended the command, a background process it
     // left behind may hold the pipes open: give the output a moment, then
     // stop. Bytes still held back are dropped, never written unscrubbed.
-    let mut out_counts = Err(anyhow::anyhow!("stdout was not finished"));
-    let mut err_counts = Err(anyhow::anyhow!("stderr was not finished"));
+    let mut out_counts = Err(Unfinished.into());
+    let mut err_counts = Err(Unfinished.into());
     let deadline = Instant::now() + Duration::from_millis(500);
     for _ in 0..2 {
         let next = if forwarded.load(Ordering::SeqCst) {
@@ -367,6 +476,7 @@ fn run_command(
     // An output error (our stdout closed) does not change the child's code.
     for counts in [out_counts, err_counts] {
         if let Err(e) = counts
+            && !e.is::<Unfinished>()
             && e.downcast_ref::<io::Error>()
                 .is_none_or(|e| e.kind() != io::ErrorKind::BrokenPipe)
         {
@@ -375,6 +485,19 @@ fn run_command(
     }
     Ok(code)
 }
+
+/// A stream whose pump was abandoned after a forwarded signal ended the
+/// command.
+#[derive(Debug)]
+struct Unfinished;
+
+impl std::fmt::Display for Unfinished {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("output abandoned after the command was signalled")
+    }
+}
+
+impl std::error::Error for Unfinished {}
 
 fn check(files: &[PathBuf], strict: bool) -> Result<u8> {
     let options = hush::CheckOptions { strict };

@@ -303,3 +303,151 @@ fn rules_lists_one_line_per_rule() {
         "test-token\ttoken\tToken format used only by the test suite\n"
     );
 }
+
+#[test]
+fn mask_env_hides_the_value_in_every_encoding() {
+    let value = "s3rv1c3-t0k3n-value-987/+x";
+    let script = r#"
+        echo "plain $MY_SERVICE_TOKEN"
+        printf %s "$MY_SERVICE_TOKEN" | base64
+        printf "x%s" "$MY_SERVICE_TOKEN" | base64
+        printf "xy%s" "$MY_SERVICE_TOKEN" | base64 | tr '+/' '-_' | tr -d '='
+        printf "%s" "$MY_SERVICE_TOKEN" | od -An -tx1 | tr -d ' \n'; echo
+        echo "url s3rv1c3-t0k3n-value-987%2F%2Bx"
+        echo "json {\"t\": \"s3rv1c3-t0k3n-value-987\/+x\"}"
+        echo "HOME stays $HOME"
+    "#;
+    let out = hush_test_rules()
+        .args(["run", "--mask-env", "--", "sh", "-c", script])
+        .env("MY_SERVICE_TOKEN", value)
+        .env("HOME", "/home/agent")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    let encodings = [
+        value.to_string(),
+        "czNydjFjMy10MGszbi12YWx1ZS05ODcvK3g".to_string(), // base64, aligned
+        "MHJ2MWMzLXQwazNuLXZhbHVlLTk4Ny8reA".to_string(),
+        "s3rv1c3-t0k3n-value-987%2F%2Bx".to_string(),
+        "s3rv1c3-t0k3n-value-987\\/+x".to_string(),
+        value.bytes().map(|b| format!("{b:02x}")).collect(),
+    ];
+    for e in &encodings {
+        // No 12-byte piece of any encoding survives.
+        for i in 0..e.len().saturating_sub(12) {
+            assert!(
+                !stdout.contains(&e[i..i + 12]),
+                "{:?} survives in:\n{stdout}",
+                &e[i..i + 12]
+            );
+        }
+    }
+    assert_eq!(
+        stdout.matches("[REDACTED:known-secret]").count(),
+        7,
+        "{stdout}"
+    );
+    assert!(stdout.contains("HOME stays /home/agent"));
+}
+
+#[test]
+fn secret_env_that_is_unset_or_too_short_fails_closed() {
+    let out = hush_test_rules()
+        .args([
+            "--secret-env",
+            "HUSH_TEST_UNSET_VARIABLE",
+            "run",
+            "--",
+            "true",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = hush_test_rules()
+        .args(["--secret-env", "SHORTY", "run", "--", "true"])
+        .env("SHORTY", "abc")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("shorter than 6 bytes") && !err.contains("abc"),
+        "{err}"
+    );
+}
+
+#[test]
+fn secret_file_registers_each_line() {
+    let path = std::env::temp_dir().join(format!("hush-secrets-{}", std::process::id()));
+    std::fs::write(&path, "first-s3cret-value\r\nsecond-s3cret-value\n").unwrap();
+    let mut child = hush_test_rules()
+        .arg("--secret-file")
+        .arg(&path)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a first-s3cret-value b second-s3cret-value c\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert_eq!(
+        text(&out.stdout),
+        "a [REDACTED:known-secret] b [REDACTED:known-secret] c\n"
+    );
+}
+
+#[test]
+fn json_lines_keep_every_line_valid_json() {
+    let input = concat!(
+        r#"{"type":"tool_call","tool":"bash","args":{"argv":["mysql","-uroot","-phunter2-prod"],"env":{"DB_PASSWORD":"hunter2-prod"}}}"#,
+        "\n",
+        r#"{"type":"tool_result","output":"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACBVa0uT0oW7Q3nBGmLyQ9eW0fZ1pXk3cJ8dR2sT6vY4hAAAAJgAbCdEAGwn\n-----END OPENSSH PRIVATE KEY-----\n","password":"tst_Q2x9PzL7mW4kR8vN3bT6"}"#,
+        "\n",
+        r#"{"type":"message","text":"nothing secret here","n":1}"#,
+        "\n",
+        "plain text: export DB_PASSWORD=hunter2-prod\n",
+    );
+    let mut child = hush()
+        .arg("--json-lines")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 4);
+    for line in &lines[..3] {
+        serde_json::from_str::<serde_json::Value>(line).unwrap();
+    }
+    for secret in [
+        "hunter2-prod",
+        "b3BlbnNzaC1rZXktdjEAAAAABG5vbmU",
+        "tst_Q2x9PzL7mW4kR8vN3bT6",
+    ] {
+        assert!(!stdout.contains(secret), "{secret} survives:\n{stdout}");
+    }
+    // A clean event passes byte for byte.
+    assert_eq!(
+        lines[2],
+        r#"{"type":"message","text":"nothing secret here","n":1}"#
+    );
+    assert!(
+        lines[3].starts_with("plain text: export DB_PASSWORD=[REDACTED:"),
+        "{}",
+        lines[3]
+    );
+}

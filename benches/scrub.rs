@@ -124,7 +124,7 @@ fn bench_events(c: &mut Criterion) {
     assert!(matches!(s.scrub(&event), std::borrow::Cow::Borrowed(_)));
     let secret_event = format!(
         "{{\"tool\":\"bash\",\"output\":\"export GITHUB_TOKEN={}\"}}",
-        "ghp_R4nd0mF4k3T0k3nV4lu3F0rD0cs12345678"
+        "ghp_SCTwl3kYySJufB8wNRj4N6OKt2ek7WvBOipU"
     );
     let found = s.find(secret_event.as_bytes()).len();
     assert!(found >= 1, "the secret event has no finding");

@@ -47,6 +47,15 @@ pub const CATEGORIES: &[&str] = &[
     "connection-string",
 ];
 
+/// Categories of rules that find secrets by their context (a `password=`,
+/// a header, a flag) rather than by their own format.
+pub(crate) fn is_context_category(category: &str) -> bool {
+    matches!(
+        category,
+        "url" | "header" | "assignment" | "cli" | "connection-string"
+    )
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawFile {
@@ -60,9 +69,24 @@ struct RawFile {
     allowlist: Option<Spanned<RawAllowlist>>,
     #[serde(default)]
     allowlists: Vec<Spanned<RawAllowlist>>,
-    extend: Option<Spanned<toml::Table>>,
+    extend: Option<Spanned<RawExtend>>,
     #[serde(default)]
     rules: Vec<Spanned<RawRule>>,
+}
+
+/// gitleaks' `[extend]`: build on another configuration.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExtend {
+    /// Extend gitleaks' built-in configuration. hush's own defaults play
+    /// that part: they are loaded unless `--no-defaults` is given.
+    #[serde(rename = "useDefault")]
+    use_default: Option<bool>,
+    /// Extend another file, relative to this one.
+    path: Option<String>,
+    /// Rules of the extended configuration to leave out.
+    #[serde(rename = "disabledRules", default)]
+    disabled_rules: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -325,9 +349,25 @@ impl std::fmt::Debug for Rule {
 /// The rules of one file, and the file-wide allowlists that apply to them.
 pub(crate) struct RuleFile {
     pub(crate) rules: Vec<Rule>,
-    /// Notes about rules that were skipped (e.g. gitleaks rules that only
-    /// match file paths), as `file:line: rule id: why` lines.
+    /// Notes about rules that were skipped or adapted (e.g. gitleaks rules
+    /// that only match file paths), as `file:line: rule id: what` lines.
     pub(crate) skipped: Vec<String>,
+    /// `[extend] path`: another file these rules build on.
+    pub(crate) extends: Option<PathBuf>,
+    /// `[extend] disabledRules`.
+    pub(crate) disabled: Vec<String>,
+}
+
+/// The match length given to an unbounded regex in a gitleaks
+/// configuration (one without hush's own fields), which has no `max_len`.
+pub const GITLEAKS_MAX_LEN: usize = 1024;
+
+/// The same for a gitleaks rule whose regex can span lines (a PEM block).
+pub const GITLEAKS_MULTILINE_MAX_LEN: usize = 16 * 1024;
+
+/// Whether a gitleaks pattern is meant to span lines.
+fn spans_lines(pattern: &str) -> bool {
+    pattern.contains(r"[\s\S") || pattern.contains("(?s") || pattern.contains(r"\n")
 }
 
 fn syntax_config(unicode: bool) -> syntax::Config {
@@ -336,6 +376,88 @@ fn syntax_config(unicode: bool) -> syntax::Config {
         .utf8(false)
         .multi_line(true)
         .crlf(true)
+}
+
+/// Rewrites what Go's RE2 syntax (gitleaks' regexes) accepts and Rust's
+/// does not: a `{` that does not begin a counted repetition is a literal in
+/// RE2 and an error in Rust, so it is escaped. A pattern valid in Rust is
+/// returned unchanged.
+pub(crate) fn translate_go(pattern: &str) -> std::borrow::Cow<'_, str> {
+    let escaped = escape_braces(pattern);
+    if escaped == pattern {
+        std::borrow::Cow::Borrowed(pattern)
+    } else {
+        std::borrow::Cow::Owned(escaped)
+    }
+}
+
+/// Whether `rest` (after a `{`) is `n}`, `n,}` or `n,m}`.
+fn counted_repetition(rest: &[u8]) -> bool {
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if digits == 0 {
+        return false;
+    }
+    match rest.get(digits) {
+        Some(b'}') => true,
+        Some(b',') => {
+            let more = rest[digits + 1..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            rest.get(digits + 1 + more) == Some(&b'}')
+        }
+        _ => false,
+    }
+}
+
+/// Escapes every `{` outside a class that does not begin a counted
+/// repetition.
+fn escape_braces(pattern: &str) -> String {
+    let bytes = pattern.as_bytes();
+    let mut out = String::with_capacity(pattern.len() + 8);
+    let mut in_class = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let start = i;
+        match b {
+            b'\\' => i = (i + 2).min(bytes.len()),
+            b'[' if !in_class => {
+                in_class = true;
+                i += 1;
+                if bytes.get(i) == Some(&b'^') {
+                    i += 1;
+                }
+                if bytes.get(i) == Some(&b']') {
+                    i += 1;
+                }
+            }
+            b'[' if in_class && bytes.get(i + 1) == Some(&b':') => {
+                i = match pattern[i..].find(":]") {
+                    Some(end) => i + end + 2,
+                    None => i + 1,
+                };
+            }
+            b']' if in_class => {
+                in_class = false;
+                i += 1;
+            }
+            b'{' if !in_class && !counted_repetition(&bytes[i + 1..]) => {
+                out.push_str("\\{");
+                i += 1;
+                continue;
+            }
+            _ => {
+                // Copy one whole UTF-8 character.
+                i += 1;
+                while i < bytes.len() && bytes[i] & 0xC0 == 0x80 {
+                    i += 1;
+                }
+            }
+        }
+        out.push_str(&pattern[start..i]);
+    }
+    out
 }
 
 /// Parses a pattern, with Unicode off when it parses that way.
@@ -420,12 +542,39 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
             .with_line(line)
     };
 
-    if let Some(ext) = &raw.extend {
-        return Err(file_error(
-            at(ext.span().start),
-            "[extend] is not supported; load the base file with --rules as well".to_string(),
-        ));
-    }
+    // A file that uses none of hush's own fields is a gitleaks
+    // configuration: its unbounded regexes get a bound, its rules without
+    // keywords are skipped with a note, and multi-line patterns are
+    // recognised as such.
+    let gitleaks = !raw.rules.iter().any(|r| {
+        let r = r.get_ref();
+        !r.examples.is_empty()
+            || !r.negative_examples.is_empty()
+            || r.max_len.is_some()
+            || r.category.is_some()
+            || r.multiline.is_some()
+            || r.redaction.is_some()
+            || r.replacement.is_some()
+    });
+    let mut skipped = Vec::new();
+    let (extends, disabled) = match &raw.extend {
+        None => (None, Vec::new()),
+        Some(ext) => {
+            let e = ext.get_ref();
+            if e.use_default == Some(true) {
+                skipped.push(format!(
+                    "{}:{}: [extend] useDefault: hush's own default rules stand for gitleaks' (loaded unless --no-defaults)",
+                    file.display(),
+                    at(ext.span().start)
+                ));
+            }
+            let base = e.path.as_ref().map(|p| match file.parent() {
+                Some(dir) if Path::new(p).is_relative() => dir.join(p),
+                _ => PathBuf::from(p),
+            });
+            (base, e.disabled_rules.clone())
+        }
+    };
 
     let mut global = Vec::new();
     for al in raw.allowlist.iter().chain(raw.allowlists.iter()) {
@@ -435,7 +584,6 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
     }
 
     let mut rules = Vec::new();
-    let mut skipped = Vec::new();
     for raw_rule in &raw.rules {
         let r = raw_rule.get_ref();
         let id = r.id.get_ref().clone();
@@ -465,7 +613,7 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
             return Err(rule_error(line, "rule has no regex".to_string()));
         };
         let regex_line = at(regex.span().start);
-        let pattern = regex.get_ref().clone();
+        let pattern = translate_go(regex.get_ref()).into_owned();
         let (hir, unicode) =
             parse(&pattern).map_err(|(msg, e)| rule_error(regex_line, msg).with_boxed_source(e))?;
         let props = hir.properties();
@@ -481,6 +629,13 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
             (Some(computed), Some(declared)) => computed.min(*declared.get_ref()),
             (Some(computed), None) => computed,
             (None, Some(declared)) => *declared.get_ref(),
+            (None, None) if gitleaks => {
+                if spans_lines(&pattern) {
+                    GITLEAKS_MULTILINE_MAX_LEN
+                } else {
+                    GITLEAKS_MAX_LEN
+                }
+            }
             (None, None) => {
                 return Err(rule_error(
                     regex_line,
@@ -546,6 +701,13 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
                 keywords.push(lower);
             }
         }
+        if keywords.is_empty() && gitleaks {
+            skipped.push(format!(
+                "{}:{line}: rule {id}: skipped: it has no keywords, and hush runs a regex only near one",
+                file.display()
+            ));
+            continue;
+        }
         if keywords.is_empty() {
             return Err(rule_error(
                 line,
@@ -593,7 +755,7 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
             ),
             (None, None) => None,
         };
-        let multiline = r.multiline.unwrap_or(false);
+        let multiline = r.multiline.unwrap_or(gitleaks && spans_lines(&pattern));
         rules.push(Rule {
             description: r.description.clone().unwrap_or_else(|| id.clone()),
             category: r.category.clone().unwrap_or_else(|| "custom".to_string()),
@@ -617,7 +779,12 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
             id,
         });
     }
-    Ok(RuleFile { rules, skipped })
+    Ok(RuleFile {
+        rules,
+        skipped,
+        extends,
+        disabled,
+    })
 }
 
 fn valid_id(id: &str) -> bool {
@@ -648,7 +815,10 @@ fn check_allowlist(raw: &RawAllowlist) -> Result<Allowlist, String> {
     };
     let mut regexes = Vec::new();
     for (i, pattern) in raw.regexes.iter().enumerate() {
-        regexes.push(compile_any(pattern).map_err(|(msg, _)| format!("regexes[{i}]: {msg}"))?);
+        regexes.push(
+            compile_any(&translate_go(pattern))
+                .map_err(|(msg, _)| format!("regexes[{i}]: {msg}"))?,
+        );
     }
     Ok(Allowlist {
         all,
@@ -663,13 +833,35 @@ fn check_allowlist(raw: &RawAllowlist) -> Result<Allowlist, String> {
     })
 }
 
-/// Reads and parses a rule file from disk.
+/// Reads and parses a rule file from disk, with the files it extends.
 pub(crate) fn read_file(path: &Path) -> Result<RuleFile, Error> {
+    read_file_at_depth(path, 0)
+}
+
+fn read_file_at_depth(path: &Path, depth: usize) -> Result<RuleFile, Error> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let text = String::from_utf8(bytes).map_err(|_| {
         Error::new(ErrorKind::Parse, "rule file is not valid UTF-8").with_file(path)
     })?;
-    parse_file(path, &text)
+    let mut file = parse_file(path, &text)?;
+    if let Some(base) = file.extends.take() {
+        if depth >= 4 {
+            return Err(
+                Error::new(ErrorKind::Parse, "[extend] chain is deeper than 4 files")
+                    .with_file(path),
+            );
+        }
+        let mut base = read_file_at_depth(&base, depth + 1)?;
+        base.rules.retain(|r| !file.disabled.contains(&r.id));
+        // This file's rules override the base's rules of the same id.
+        base.rules
+            .retain(|r| !file.rules.iter().any(|o| o.id == r.id));
+        base.rules.append(&mut file.rules);
+        base.skipped.append(&mut file.skipped);
+        file.rules = base.rules;
+        file.skipped = base.skipped;
+    }
+    Ok(file)
 }
 
 /// The embedded default rule files: `(name, text)`.

@@ -24,7 +24,7 @@ use crate::stream::{Reader, Writer};
 ///
 /// ```
 /// let scrubber = hush::Scrubber::new();
-/// let line = "export GITHUB_TOKEN=ghp_R4nd0mF4k3T0k3nV4lu3F0rD0cs12345678";
+/// let line = "export GITHUB_TOKEN=ghp_SCTwl3kYySJufB8wNRj4N6OKt2ek7WvBOipU";
 /// assert_eq!(
 ///     scrubber.scrub_str(line),
 ///     "export GITHUB_TOKEN=[REDACTED:github-pat-classic]",
@@ -588,15 +588,22 @@ impl Builder {
                 rules.extend(rule::parse_file(&rule::builtin_path(name), text)?.rules);
             }
         }
-        let builtin = rules.len();
+        check_unique(&rules)?;
+        let mut added: Vec<Rule> = Vec::new();
         for source in &self.sources {
             let file = match source {
                 Source::File(path) => rule::read_file(path)?,
                 Source::Text { name, text } => rule::parse_file(name, text)?,
             };
-            rules.extend(file.rules);
+            added.extend(file.rules);
         }
-        check_unique(&rules)?;
+        // Added files must not repeat an id among themselves; a rule of an
+        // added file replaces the default rule of the same id, as a gitleaks
+        // configuration that extends the defaults does.
+        check_unique(&added)?;
+        rules.retain(|r| !added.iter().any(|a| a.id == r.id));
+        let builtin = rules.len();
+        rules.extend(added);
 
         for id in self
             .disabled_rules
@@ -625,7 +632,11 @@ impl Builder {
                     || !self.disabled_categories.contains(&r.category))
         };
         let added: Vec<Rule> = rules[builtin..].to_vec();
-        let rules: Vec<Rule> = rules.into_iter().filter(|r| enabled(r)).collect();
+        let mut rules: Vec<Rule> = rules.into_iter().filter(|r| enabled(r)).collect();
+        // Where a provider rule and a context rule find the same span, the
+        // label names the provider: `[REDACTED:github-pat]` says more than
+        // `[REDACTED:env-secret]`. Ties go to the earlier rule.
+        rules.sort_by_key(|r| rule::is_context_category(&r.category));
 
         // Added rules always compile now: a user's broken rule must fail
         // here, not silently at its first hit.

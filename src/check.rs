@@ -21,6 +21,8 @@ pub struct RuleReport {
     pub negative_examples: usize,
     /// The rule's maximum match length in bytes.
     pub max_len: usize,
+    /// Whether one of the rule's keywords occurs in each of its examples.
+    pub keywords_in_examples: bool,
     /// How long compiling the rule's regex took.
     pub compile_time: Duration,
     /// What is wrong with the rule; empty when it passes.
@@ -109,12 +111,17 @@ fn report(file: rule::RuleFile, options: CheckOptions) -> Result<FileReport, Err
         if options.strict {
             problems.extend(strict_problems(r));
         }
+        let keywords_in_examples = r.examples.iter().all(|ex| {
+            let lower = ex.input.to_ascii_lowercase();
+            r.keywords.iter().any(|k| lower.contains(k.as_str()))
+        });
         rules.push(RuleReport {
             id: r.id.clone(),
             line: r.origin.line,
             examples: r.examples.len(),
             negative_examples: r.negative_examples.len(),
             max_len: r.max_len,
+            keywords_in_examples,
             compile_time,
             problems,
         });

@@ -97,18 +97,27 @@ enum Command {
         #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
         command: Vec<std::ffi::OsString>,
     },
-    /// Validate rule files and run their examples.
+    /// Validate rule files and run their examples. Prints one line per rule
+    /// (examples, negative examples, keyword presence, maximum match length,
+    /// compile time), then each problem.
     Check {
         /// Also require a known category, a description, two examples and
         /// one negative example per rule.
         #[arg(long)]
         strict: bool,
+        /// Print only problems and the summary.
+        #[arg(long, short)]
+        quiet: bool,
         /// Rule files to check.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
     /// List the loaded rules: id, category, description (tab-separated).
-    Rules,
+    Rules {
+        /// Print counts per category and per file instead.
+        #[arg(long)]
+        stats: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -149,18 +158,43 @@ fn run(cli: Cli) -> Result<u8> {
             let scrubber = build(&cli)?;
             run_command(&scrubber, command, idle, report.as_deref())
         }
-        Some(Command::Check { strict, ref files }) => check(files, strict),
-        Some(Command::Rules) => {
+        Some(Command::Check {
+            strict,
+            quiet,
+            ref files,
+        }) => check(files, strict, quiet),
+        Some(Command::Rules { stats }) => {
             let scrubber = build(&cli)?;
             let mut out = io::stdout().lock();
-            for rule in scrubber.rules() {
-                writeln!(
-                    out,
-                    "{}\t{}\t{}",
-                    rule.id(),
-                    rule.category(),
-                    rule.description()
-                )?;
+            if stats {
+                let mut per_category: BTreeMap<&str, usize> = BTreeMap::new();
+                let mut per_file: BTreeMap<String, usize> = BTreeMap::new();
+                for rule in scrubber.rules() {
+                    *per_category.entry(rule.category()).or_default() += 1;
+                    *per_file
+                        .entry(rule.file().display().to_string())
+                        .or_default() += 1;
+                }
+                writeln!(out, "rules\t{}", scrubber.rules().len())?;
+                writeln!(out, "longest match\t{} bytes", scrubber.max_match_len())?;
+                writeln!(out, "\nper category:")?;
+                for (cat, n) in &per_category {
+                    writeln!(out, "{n:5}  {cat}")?;
+                }
+                writeln!(out, "\nper file:")?;
+                for (file, n) in &per_file {
+                    writeln!(out, "{n:5}  {file}")?;
+                }
+            } else {
+                for rule in scrubber.rules() {
+                    writeln!(
+                        out,
+                        "{}\t{}\t{}",
+                        rule.id(),
+                        rule.category(),
+                        rule.description()
+                    )?;
+                }
             }
             out.flush()?;
             Ok(EXIT_OK)
@@ -499,7 +533,7 @@ impl std::fmt::Display for Unfinished {
 
 impl std::error::Error for Unfinished {}
 
-fn check(files: &[PathBuf], strict: bool) -> Result<u8> {
+fn check(files: &[PathBuf], strict: bool, quiet: bool) -> Result<u8> {
     let options = hush::CheckOptions { strict };
     let mut failed = 0usize;
     let mut total = 0usize;
@@ -518,6 +552,24 @@ fn check(files: &[PathBuf], strict: bool) -> Result<u8> {
         }
         for rule in &report.rules {
             total += 1;
+            if !quiet {
+                writeln!(
+                    out,
+                    "{}:{}: rule {}: {} examples, {} negative examples, keywords {}, max match {} bytes, compiled in {:.2} ms",
+                    path.display(),
+                    rule.line,
+                    rule.id,
+                    rule.examples,
+                    rule.negative_examples,
+                    if rule.keywords_in_examples {
+                        "in every example"
+                    } else {
+                        "MISSING from an example"
+                    },
+                    rule.max_len,
+                    rule.compile_time.as_secs_f64() * 1e3,
+                )?;
+            }
             if rule.problems.is_empty() {
                 continue;
             }

@@ -255,7 +255,11 @@ fn filter_with_broken_rules_fails_with_a_located_error() {
 
 #[test]
 fn check_passes_good_files_and_reports_problems() {
-    let out = hush().arg("check").arg(test_rules()).output().unwrap();
+    let out = hush()
+        .args(["check", "--quiet"])
+        .arg(test_rules())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     assert!(text(&out.stdout).starts_with("ok: 1 rules in 1 files"));
 

@@ -10,7 +10,9 @@
 //!
 //! * the window starts at `h.end - L`, or just after the last line break
 //!   (`\n` or `\r`) before `h.start` if that is later, rounded up to a UTF-8
-//!   character boundary;
+//!   character boundary; for an *anchored* rule, one whose every match
+//!   begins with one of its keywords (known from the regex's prefix
+//!   literals), the window starts at `h.start`;
 //! * for a single-line rule the window ends at `h.start + L`, or at the first
 //!   line break at or after `h.end` if that is earlier; a multi-line rule's
 //!   window ends at `h.start + L`. The end is rounded down to a character
@@ -18,7 +20,8 @@
 //!
 //! The regex runs over the window (its look-around assertions see the bytes
 //! just outside it), and every non-empty match it finds there, left to
-//! right, is a candidate. A candidate's secret (its secret group, or the
+//! right, is a candidate; an anchored rule's regex runs anchored at
+//! `h.start`, so its one candidate begins at the keyword. A candidate's secret (its secret group, or the
 //! whole match) must reach the rule's entropy and escape its allowlists; the
 //! secret's span, widened to whole UTF-8 characters within the window, is a
 //! finding.
@@ -30,8 +33,8 @@
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use regex_automata::Input;
-use regex_automata::meta;
+use regex_automata::util::captures::Captures;
+use regex_automata::{Anchored, Input, meta};
 
 use crate::error::{Error, ErrorKind};
 use crate::redact::{Redaction, Replacer};
@@ -244,7 +247,11 @@ impl Matcher {
         hit_start: usize,
         hit_end: usize,
     ) -> usize {
-        let len = self.rules[rule as usize].rule.max_len;
+        let rule = &self.rules[rule as usize].rule;
+        if rule.anchored {
+            return hit_start;
+        }
+        let len = rule.max_len;
         let lo = hit_end.saturating_sub(len).min(hit_start);
         let start = match memchr::memrchr2(b'\n', b'\r', &hay[lo..hit_start]) {
             Some(i) => lo + i + 1,
@@ -265,26 +272,35 @@ impl Matcher {
             });
             return;
         };
-        let input = Input::new(hay).range(w.start..w.end);
-        if cr.rule.group_count == 0 {
-            for m in re.find_iter(input) {
+        let mut input = Input::new(hay).range(w.start..w.end);
+        if cr.rule.anchored {
+            // The match, if any, starts at the keyword.
+            input = input.anchored(Anchored::Yes);
+        }
+        let mut caps: Option<Captures> = None;
+        // Find matches with the DFAs alone; resolve capture groups only for
+        // the (rare) actual matches.
+        for m in re.find_iter(input) {
+            if cr.rule.group_count == 0 {
                 self.consider(cr, rule, hay, w, m.range(), m.range(), out);
-            }
-        } else {
-            for caps in re.captures_iter(input) {
-                let Some(whole) = caps.get_match() else {
-                    continue;
-                };
+            } else {
+                let caps = caps.get_or_insert_with(|| re.create_captures());
+                let span = Input::new(hay).range(m.range()).anchored(Anchored::Yes);
+                re.search_captures(&span, caps);
+                let whole = caps.get_match().map_or(m.range(), |c| c.range());
                 let secret = match cr.rule.secret_group {
-                    Some(0) => Some(whole.range()),
+                    Some(0) => Some(whole.clone()),
                     Some(g) => caps.get_group(g).map(|s| s.range()),
                     None => (1..=cr.rule.group_count)
                         .filter_map(|g| caps.get_group(g))
                         .find(|s| !s.is_empty())
                         .map(|s| s.range()),
                 };
-                let secret = secret.unwrap_or(whole.range());
-                self.consider(cr, rule, hay, w, whole.range(), secret, out);
+                let secret = secret.unwrap_or(whole.clone());
+                self.consider(cr, rule, hay, w, whole, secret, out);
+            }
+            if cr.rule.anchored {
+                break;
             }
         }
     }

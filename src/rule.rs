@@ -157,6 +157,9 @@ pub struct Rule {
     pub(crate) unicode: bool,
     pub(crate) max_len: usize,
     pub(crate) multiline: bool,
+    /// Every match begins with one of the rule's keywords, so the regex
+    /// only needs to run anchored at each keyword occurrence.
+    pub(crate) anchored: bool,
     pub(crate) group_count: usize,
     pub(crate) secret_group: Option<usize>,
     pub(crate) entropy: Option<f64>,
@@ -285,6 +288,13 @@ impl Rule {
     /// Whether a match may span lines.
     pub fn is_multiline(&self) -> bool {
         self.multiline
+    }
+
+    /// Whether every match begins with one of the rule's keywords (judged
+    /// from the regex's prefix literals), so that the regex runs anchored at
+    /// each keyword occurrence instead of over a window around it.
+    pub fn is_anchored(&self) -> bool {
+        self.anchored
     }
 
     /// The file the rule was read from (`<builtin>/name.toml` for the
@@ -763,6 +773,7 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
             unicode,
             max_len,
             multiline,
+            anchored: starts_with_keyword(&hir, &keywords),
             group_count,
             secret_group,
             entropy,
@@ -785,6 +796,28 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
         extends,
         disabled,
     })
+}
+
+/// Whether every match of `hir` begins with one of `keywords` (compared
+/// ASCII-case-insensitively): the regex's prefix literals are finite and
+/// each starts with a keyword.
+fn starts_with_keyword(hir: &regex_syntax::hir::Hir, keywords: &[String]) -> bool {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let mut extractor = Extractor::new();
+    extractor
+        .kind(ExtractKind::Prefix)
+        .limit_class(8)
+        .limit_repeat(8)
+        .limit_literal_len(64)
+        .limit_total(512);
+    let seq = extractor.extract(hir);
+    match seq.literals() {
+        Some(lits) if !lits.is_empty() => lits.iter().all(|lit| {
+            let lower = lit.as_bytes().to_ascii_lowercase();
+            keywords.iter().any(|k| lower.starts_with(k.as_bytes()))
+        }),
+        _ => false,
+    }
 }
 
 fn valid_id(id: &str) -> bool {

@@ -266,17 +266,23 @@ impl Scrubber {
     fn spans(&self, hay: &[u8]) -> Vec<Span> {
         let m = &self.inner.matcher;
         let mut spans = Vec::new();
-        // Consecutive hits often give a rule the same window (a keyword and
-        // a longer keyword that contains it): run it once.
-        let mut last: Option<(u32, crate::compile::Window)> = None;
+        // Hits on the same short line give a rule the same window (the
+        // whole line), as do a keyword and a longer one containing it: run
+        // each window once. Allocated at the first hit, so clean input
+        // allocates nothing.
+        let mut last: Vec<Option<crate::compile::Window>> = Vec::new();
         m.hits(hay, 0, |rule, start, end| {
             let Some(w) = m.window(rule, hay, start, end, true) else {
                 return;
             };
-            if last == Some((rule, w)) {
+            if last.is_empty() {
+                last = vec![None; m.rules.len()];
+            }
+            let seen = &mut last[rule as usize];
+            if *seen == Some(w) {
                 return;
             }
-            last = Some((rule, w));
+            *seen = Some(w);
             m.run(rule, hay, w, &mut spans);
         });
         let known = self.inner.known.snapshot();

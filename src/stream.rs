@@ -88,6 +88,8 @@ pub(crate) struct Core {
     /// Findings written out so far, per counter slot (rules, then known
     /// secrets).
     counts: Vec<u64>,
+    /// Per rule, the last window run (offsets in the stream).
+    last_run: Vec<Option<(usize, usize)>>,
     /// The known secrets as of the last write, and their generation.
     known: Arc<KnownSet>,
     known_generation: u64,
@@ -99,6 +101,7 @@ impl Core {
         let max_len = m.max_len;
         let history = max_len.max(m.max_keyword_len) + CONTEXT;
         let slots = scrubber.slots();
+        let rule_count = m.rules.len();
         let handle = scrubber.known_secrets();
         let known_generation = handle.generation();
         let known = handle.snapshot();
@@ -116,6 +119,7 @@ impl Core {
             history,
             max_len,
             counts: vec![0; slots],
+            last_run: vec![None; rule_count],
             known,
             known_generation,
         }
@@ -226,7 +230,17 @@ impl Core {
                 None if all => (matcher.window(p.rule, hay, hs, he, true), false),
                 None => (None, false),
             };
-            if let Some(w) = window {
+            // The same window run twice gives the same findings.
+            let again = window.is_some_and(|w| {
+                let abs = (w.start + base, w.end + base);
+                let seen = &mut self.last_run[p.rule as usize];
+                let again = *seen == Some(abs);
+                *seen = Some(abs);
+                again
+            });
+            if let Some(w) = window
+                && !again
+            {
                 self.found.clear();
                 matcher.run(p.rule, hay, w, &mut self.found);
                 self.spans.extend(self.found.iter().map(|s| Span {

@@ -173,25 +173,17 @@ fn every_example_survives_nowhere_in_random_context() {
 
 // --- The oracle -----------------------------------------------------------
 
-/// Rules for the oracle comparison: `(id, regex, keywords, max_len, multiline)`.
-const ORACLE_RULES: &[(&str, &str, &[&str], usize, bool)] = &[
-    ("tok", r"\b(tk_[A-Za-z0-9]{4,12})\b", &["tk_"], 0, false),
-    (
-        "pw",
-        r"(?i)pass(?:word)?\s{0,2}[:=]\s{0,2}([^\s]{2,10})",
-        &["pass"],
-        0,
-        false,
-    ),
-    ("abab", r"(?:ab){2,6}", &["abab"], 0, false),
-    (
-        "blk",
-        r"BEGIN(?:\r?\n[a-z]{1,6}){1,4}(?:\r?\nEND)?",
-        &["begin"],
-        0,
-        true,
-    ),
-    ("wide", r"x[a-z ]{0,8}y", &["xa", "y"], 0, false),
+/// Rules for the oracle comparison: `(id, regex, keywords, anchored,
+/// multiline)`. An anchored rule's matches all begin with a keyword.
+#[rustfmt::skip]
+const ORACLE_RULES: &[(&str, &str, &[&str], bool, bool)] = &[
+    ("tok", r"\b(tk_[A-Za-z0-9]{4,12})\b", &["tk_"], true, false),
+    ("pw", r"(?i)pass(?:word)?\s{0,2}[:=]\s{0,2}([^\s]{2,10})", &["pass"], true, false),
+    ("abab", r"(?:ab){2,6}", &["abab"], true, false),
+    ("blk", r"BEGIN(?:\r?\n[a-z]{1,6}){1,4}(?:\r?\nEND)?", &["begin"], true, true),
+    ("wide", r"x[a-z ]{0,8}y", &["xa", "y"], false, false),
+    ("ctx", r"(?i)[a-z_]{0,6}secret\s{0,2}=\s{0,2}([a-z0-9]{3,8})", &["secret"], false, false),
+    ("ctx-ml", r"KEY:\s{0,3}([a-z]{2,6})", &["key:"], true, true),
 ];
 
 fn oracle_toml() -> String {
@@ -238,7 +230,7 @@ fn oracle(hay: &[u8]) -> Vec<u8> {
     let lower = hay.to_ascii_lowercase();
     static REGEXES: OnceLock<Vec<(meta::Regex, usize, usize)>> = OnceLock::new();
     let regexes = REGEXES.get_or_init(|| ORACLE_RULES.iter().map(|r| oracle_regex(r.1)).collect());
-    for (ri, (_, _, kws, _, multiline)) in ORACLE_RULES.iter().enumerate() {
+    for (ri, (_, _, kws, anchored, multiline)) in ORACLE_RULES.iter().enumerate() {
         let (regex, len, groups) = (&regexes[ri].0, regexes[ri].1, regexes[ri].2);
         for kw in kws.iter() {
             for hs in 0..hay.len() {
@@ -246,9 +238,14 @@ fn oracle(hay: &[u8]) -> Vec<u8> {
                     continue;
                 }
                 let he = hs + kw.len();
-                // Start: L before the hit's end, not before the line start,
-                // then forward to a character boundary.
-                let mut start = he.saturating_sub(len).min(hs);
+                // Start: at the keyword for an anchored rule; otherwise L
+                // before the hit's end, not before the line start, then
+                // forward to a character boundary.
+                let mut start = if *anchored {
+                    hs
+                } else {
+                    he.saturating_sub(len).min(hs)
+                };
                 for i in (start..hs).rev() {
                     if is_break(hay[i]) {
                         start = i + 1;
@@ -278,7 +275,14 @@ fn oracle(hay: &[u8]) -> Vec<u8> {
                         steps += 1;
                     }
                 }
-                for caps in regex.captures_iter(Input::new(hay).range(start..end)) {
+                let mut input = Input::new(hay).range(start..end);
+                if *anchored {
+                    input = input.anchored(regex_automata::Anchored::Yes);
+                }
+                for (n, caps) in regex.captures_iter(input).enumerate() {
+                    if *anchored && n > 0 {
+                        break;
+                    }
                     let whole = caps.get_match().unwrap();
                     let secret = (1..=groups)
                         .filter_map(|g| caps.get_group(g))
@@ -333,6 +337,8 @@ fn oracle_input() -> impl Strategy<Value = Vec<u8>> {
         Just(b"ab".to_vec()),
         Just(b"BEGIN".to_vec()),
         Just(b"xa".to_vec()),
+        Just(b"my_secret = ".to_vec()),
+        Just(b"KEY: ".to_vec()),
         Just(b"y".to_vec()),
         Just(b" ".to_vec()),
         Just(b"\n".to_vec()),
@@ -351,6 +357,9 @@ proptest! {
     fn the_scrubber_agrees_with_the_oracle(input in oracle_input(), cuts in proptest::collection::vec(0usize..200, 0..6)) {
         static S: OnceLock<Scrubber> = OnceLock::new();
         let s = S.get_or_init(|| common::only(&oracle_toml()));
+        for (rule, expected) in s.rules().zip(ORACLE_RULES) {
+            prop_assert_eq!(rule.is_anchored(), expected.3, "{}", rule.id());
+        }
         let expected = oracle(&input);
         prop_assert_eq!(common::show(&s.scrub(&input)), common::show(&expected));
         let mut cuts = cuts;

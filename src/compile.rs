@@ -32,11 +32,11 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input, meta};
 
 use crate::error::{Error, ErrorKind};
+use crate::keywords::KeywordScanner;
 use crate::redact::{Redaction, Replacer};
 use crate::rule::{Rule, Target};
 
@@ -100,13 +100,46 @@ pub(crate) struct Window {
     pub(crate) end: usize,
 }
 
+/// The rules a keyword belongs to. Keywords with the same rules share a
+/// group.
+struct Group {
+    rules: Vec<u32>,
+    /// All the rules' regexes in one, compiled on first use: when it finds
+    /// nothing in the union of the rules' windows, none of them can match in
+    /// its own window (a match inside a window is a match inside any larger
+    /// range of the same input), and one search replaces several. `None`
+    /// for a single rule, for rules that differ in Unicode mode (Unicode
+    /// changes what `\b` means, so one could not stand for the other), or if
+    /// it fails to compile.
+    prefilter: OnceLock<Option<meta::Regex>>,
+}
+
+/// Which windows have already been run, so that the same window is not run
+/// twice. Offsets are absolute (in the stream).
+pub(crate) struct Seen {
+    rule: Vec<Option<(usize, usize)>>,
+    /// Per group, the last union of windows in which its prefilter found
+    /// nothing.
+    clean: Vec<Option<(usize, usize)>>,
+}
+
+impl Seen {
+    pub(crate) fn new(m: &Matcher) -> Seen {
+        Seen {
+            rule: vec![None; m.rules.len()],
+            clean: vec![None; m.groups.len()],
+        }
+    }
+}
+
 /// All rules, compiled.
 pub(crate) struct Matcher {
     pub(crate) rules: Vec<CompiledRule>,
     /// Every distinct keyword, ASCII-case-insensitively.
-    keywords: Option<AhoCorasick>,
-    /// For each keyword (by automaton pattern id), the rules it belongs to.
-    keyword_rules: Vec<Vec<u32>>,
+    keywords: Option<KeywordScanner>,
+    /// For each keyword (by automaton pattern id), its group.
+    keyword_group: Vec<u32>,
+    groups: Vec<Group>,
     /// The largest `max_len` of any rule.
     pub(crate) max_len: usize,
     /// The longest keyword, in bytes.
@@ -156,22 +189,28 @@ impl Matcher {
         let automaton = if keywords.is_empty() {
             None
         } else {
-            Some(
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&keywords)
-                    .map_err(|e| {
-                        Error::new(ErrorKind::Config, "cannot build the keyword automaton")
-                            .with_source(e)
-                    })?,
-            )
+            Some(KeywordScanner::new(&keywords)?)
         };
+        let mut groups: Vec<Group> = Vec::new();
+        let mut keyword_group = Vec::with_capacity(keyword_rules.len());
+        for rules in keyword_rules {
+            let g = match groups.iter().position(|g| g.rules == rules) {
+                Some(g) => g,
+                None => {
+                    groups.push(Group {
+                        rules,
+                        prefilter: OnceLock::new(),
+                    });
+                    groups.len() - 1
+                }
+            };
+            keyword_group.push(g as u32);
+        }
         Ok(Matcher {
             rules: compiled,
             keywords: automaton,
-            keyword_rules,
+            keyword_group,
+            groups,
             max_len,
             max_keyword_len,
         })
@@ -182,20 +221,119 @@ impl Matcher {
         self.keywords.is_some()
     }
 
-    /// Calls `f(rule, hit_start, hit_end)` for every keyword occurrence in
-    /// `hay` that ends after `from`, with the rules it belongs to.
+    /// Calls `f(group, hit_start, hit_end)` for every keyword occurrence in
+    /// `hay` that ends after `from`, with the group of rules it belongs to.
     pub(crate) fn hits(&self, hay: &[u8], from: usize, mut f: impl FnMut(u32, usize, usize)) {
-        let Some(ac) = &self.keywords else { return };
-        let start = from.saturating_sub(self.max_keyword_len.saturating_sub(1));
-        let input = aho_corasick::Input::new(hay).range(start..);
-        for m in ac.find_overlapping_iter(input) {
-            if m.end() <= from {
+        let Some(scanner) = &self.keywords else {
+            return;
+        };
+        scanner.scan(hay, from, |pattern, start, end| {
+            f(self.keyword_group[pattern], start, end);
+        });
+    }
+
+    /// Where the earliest window of a keyword hit's rules starts.
+    pub(crate) fn group_window_start(
+        &self,
+        group: u32,
+        hay: &[u8],
+        hit_start: usize,
+        hit_end: usize,
+    ) -> usize {
+        self.groups[group as usize]
+            .rules
+            .iter()
+            .map(|&r| self.window_start(r, hay, hit_start, hit_end))
+            .min()
+            .unwrap_or(hit_start)
+    }
+
+    /// Runs the rules of a keyword hit over their windows and appends their
+    /// findings to `out`, if every window is known (see [`Matcher::window`]);
+    /// returns whether it could.
+    ///
+    /// `hay[0]` is at offset `base` of the input; `seen` remembers windows
+    /// already run, by offset, across calls.
+    #[allow(clippy::too_many_arguments)] // a hit, a buffer view, state, sink
+    pub(crate) fn eval(
+        &self,
+        group: u32,
+        hay: &[u8],
+        base: usize,
+        hit_start: usize,
+        hit_end: usize,
+        eof: bool,
+        seen: &mut Seen,
+        out: &mut Vec<Span>,
+    ) -> bool {
+        let g = &self.groups[group as usize];
+        let mut union: Option<Window> = None;
+        for &r in &g.rules {
+            let Some(w) = self.window(r, hay, hit_start, hit_end, eof) else {
+                return false;
+            };
+            union = Some(match union {
+                None => w,
+                Some(u) => Window {
+                    start: u.start.min(w.start),
+                    end: u.end.max(w.end),
+                },
+            });
+        }
+        let Some(union) = union else { return true };
+        let abs = (base + union.start, base + union.end);
+        if let Some((cs, ce)) = seen.clean[group as usize]
+            && cs <= abs.0
+            && abs.1 <= ce
+        {
+            return true;
+        }
+        if let Some(prefilter) = self.prefilter(g)
+            && !prefilter.is_match(Input::new(hay).range(union.start..union.end))
+        {
+            seen.clean[group as usize] = Some(abs);
+            return true;
+        }
+        for &r in &g.rules {
+            let w = self
+                .window(r, hay, hit_start, hit_end, eof)
+                .expect("known in the first pass");
+            let key = Some((base + w.start, base + w.end));
+            if seen.rule[r as usize] == key {
                 continue;
             }
-            for &rule in &self.keyword_rules[m.pattern().as_usize()] {
-                f(rule, m.start(), m.end());
+            seen.rule[r as usize] = key;
+            let from = out.len();
+            self.run(r, hay, w, out);
+            for s in &mut out[from..] {
+                s.start += base;
+                s.end += base;
             }
         }
+        true
+    }
+
+    fn prefilter<'a>(&self, g: &'a Group) -> Option<&'a meta::Regex> {
+        g.prefilter
+            .get_or_init(|| {
+                if g.rules.len() < 2 {
+                    return None;
+                }
+                let first = &self.rules[g.rules[0] as usize].rule;
+                if g.rules
+                    .iter()
+                    .any(|&r| self.rules[r as usize].rule.unicode != first.unicode)
+                {
+                    return None;
+                }
+                let patterns: Vec<&str> = g
+                    .rules
+                    .iter()
+                    .map(|&r| self.rules[r as usize].rule.pattern.as_str())
+                    .collect();
+                crate::rule::compile_set(&patterns, first.unicode)
+            })
+            .as_ref()
     }
 
     /// The window of a keyword hit, if the bytes it depends on are all in

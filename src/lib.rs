@@ -34,6 +34,7 @@ pub use crate::structured::env_secret;
 mod check;
 mod compile;
 mod error;
+mod keywords;
 mod known;
 mod redact;
 mod rule;

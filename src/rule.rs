@@ -6,7 +6,7 @@
 //! rules are compiled into a matcher by `compile.rs`.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use regex_automata::meta;
 use regex_automata::util::syntax;
@@ -197,7 +197,13 @@ pub(crate) enum Target {
 /// A compiled allowlist: a candidate it matches is not a finding.
 pub(crate) struct Allowlist {
     pub(crate) all: bool,
-    pub(crate) regexes: Vec<meta::Regex>,
+    /// The regexes, as written (after translation from Go syntax).
+    patterns: Vec<String>,
+    /// Whether one of them needs Unicode.
+    unicode: bool,
+    /// All of them compiled into one, on first use; `None` inside if that
+    /// failed (then the allowlist allows nothing: fail closed).
+    regexes: OnceLock<Option<meta::Regex>>,
     pub(crate) target: Target,
     pub(crate) stopwords: Vec<Vec<u8>>,
     /// The allowlist also names paths or commits, which a stream has none
@@ -215,7 +221,18 @@ impl Allowlist {
             Target::Match => whole,
             Target::Line => line,
         };
-        let regex_hit = || self.regexes.iter().any(|re| re.is_match(target));
+        let regex_hit = || {
+            self.regexes
+                .get_or_init(|| {
+                    meta::Builder::new()
+                        .syntax(syntax_config(self.unicode))
+                        .configure(meta::Config::new().utf8_empty(false))
+                        .build_many(&self.patterns)
+                        .ok()
+                })
+                .as_ref()
+                .is_some_and(|re| re.is_match(target))
+        };
         let stop_hit = || {
             self.stopwords
                 .iter()
@@ -227,7 +244,7 @@ impl Allowlist {
                 return false;
             }
             let mut any = false;
-            if !self.regexes.is_empty() {
+            if !self.patterns.is_empty() {
                 if !regex_hit() {
                     return false;
                 }
@@ -241,7 +258,7 @@ impl Allowlist {
             }
             any
         } else {
-            regex_hit() || stop_hit()
+            (!self.patterns.is_empty() && regex_hit()) || stop_hit()
         }
     }
 }
@@ -499,32 +516,97 @@ fn describe_syntax_error(e: &regex_syntax::Error) -> String {
     }
 }
 
+/// A counted repetition with an upper bound above this is compiled without
+/// the bound.
+///
+/// Each repetition of a bounded count is its own set of automaton states
+/// (`[^\s]{8,4096}` is four thousand copies of a class), which makes the
+/// lazy DFA slow to build and quick to thrash. The window a rule runs in
+/// already bounds its match by the rule's maximum length, computed from the
+/// regex as written, so the upper bound is dropped where it is large. The
+/// language only grows: a relaxed rule matches everything the rule as
+/// written does, within the same bound on the whole match.
+pub(crate) const RELAX_ABOVE: u32 = 32;
+
+/// The HIR of `pattern` with large counted repetitions relaxed (see
+/// [`RELAX_ABOVE`]).
+fn relaxed_hir(
+    pattern: &str,
+    unicode: bool,
+) -> Result<regex_syntax::hir::Hir, regex_syntax::Error> {
+    Ok(relax(&syntax::parse_with(
+        pattern,
+        &syntax_config(unicode),
+    )?))
+}
+
+fn relax(hir: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
+    use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
+    match hir.kind() {
+        HirKind::Repetition(rep) => {
+            let max = match rep.max {
+                Some(max) if max > RELAX_ABOVE => None,
+                max => max,
+            };
+            Hir::repetition(Repetition {
+                min: rep.min,
+                max,
+                greedy: rep.greedy,
+                sub: Box::new(relax(&rep.sub)),
+            })
+        }
+        HirKind::Capture(cap) => Hir::capture(Capture {
+            index: cap.index,
+            name: cap.name.clone(),
+            sub: Box::new(relax(&cap.sub)),
+        }),
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(relax).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(relax).collect()),
+        _ => hir.clone(),
+    }
+}
+
+fn meta_config() -> meta::Config {
+    meta::Config::new().utf8_empty(false)
+}
+
+/// Compiles several patterns into one regex that only answers whether any
+/// of them matches (no capture groups), or `None` if that fails.
+pub(crate) fn compile_set(patterns: &[&str], unicode: bool) -> Option<meta::Regex> {
+    let hirs = patterns
+        .iter()
+        .map(|p| relaxed_hir(p, unicode))
+        .collect::<Result<Vec<_>, _>>()
+        .ok()?;
+    meta::Builder::new()
+        .configure(meta_config().which_captures(regex_automata::nfa::thompson::WhichCaptures::None))
+        .build_many_from_hir(&hirs)
+        .ok()
+}
+
 type CompileFailure = (String, Option<Box<dyn std::error::Error + Send + Sync>>);
 
+/// Compiles a rule's pattern, with large counted repetitions relaxed.
 pub(crate) fn compile(pattern: &str, unicode: bool) -> Result<meta::Regex, CompileFailure> {
+    let hir = relaxed_hir(pattern, unicode).map_err(|e| {
+        (
+            describe_syntax_error(&e),
+            Some(Box::new(e) as Box<dyn std::error::Error + Send + Sync>),
+        )
+    })?;
     meta::Builder::new()
-        .syntax(syntax_config(unicode))
-        .configure(meta::Config::new().utf8_empty(false))
-        .build(pattern)
+        .configure(meta_config())
+        .build_from_hir(&hir)
         .map_err(|e| {
             let msg = match e.size_limit() {
                 Some(limit) => format!("regex is too big to compile (limit {limit} bytes)"),
-                None => match e.syntax_error() {
-                    Some(se) => describe_syntax_error(se),
-                    None => "regex does not compile".to_string(),
-                },
+                None => "regex does not compile".to_string(),
             };
             (
                 msg,
                 Some(Box::new(e) as Box<dyn std::error::Error + Send + Sync>),
             )
         })
-}
-
-/// Compiles a helper regex (an allowlist entry), with Unicode off when it
-/// compiles that way.
-fn compile_any(pattern: &str) -> Result<meta::Regex, CompileFailure> {
-    compile(pattern, false).or_else(|_| compile(pattern, true))
 }
 
 /// Turns a byte offset in `text` into a 1-based line number.
@@ -804,12 +886,15 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
 fn starts_with_keyword(hir: &regex_syntax::hir::Hir, keywords: &[String]) -> bool {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     let mut extractor = Extractor::new();
+    let longest = keywords.iter().map(String::len).max().unwrap_or(0);
+    // Only as much of each prefix as the longest keyword is needed, and a
+    // regex whose prefixes explode is simply not anchored.
     extractor
         .kind(ExtractKind::Prefix)
-        .limit_class(8)
-        .limit_repeat(8)
-        .limit_literal_len(64)
-        .limit_total(512);
+        .limit_class(4)
+        .limit_repeat(4)
+        .limit_literal_len(longest.max(1))
+        .limit_total(64);
     let seq = extractor.extract(hir);
     match seq.literals() {
         Some(lits) if !lits.is_empty() => lits.iter().all(|lit| {
@@ -846,16 +931,21 @@ fn check_allowlist(raw: &RawAllowlist) -> Result<Allowlist, String> {
             return Err("regexTarget must be \"secret\", \"match\" or \"line\"".to_string());
         }
     };
-    let mut regexes = Vec::new();
+    let mut patterns = Vec::new();
+    let mut unicode = false;
     for (i, pattern) in raw.regexes.iter().enumerate() {
-        regexes.push(
-            compile_any(&translate_go(pattern))
-                .map_err(|(msg, _)| format!("regexes[{i}]: {msg}"))?,
-        );
+        let pattern = translate_go(pattern).into_owned();
+        // Checked now, compiled (all in one) at first use.
+        let (_, needs_unicode) =
+            parse(&pattern).map_err(|(msg, _)| format!("regexes[{i}]: {msg}"))?;
+        unicode |= needs_unicode;
+        patterns.push(pattern);
     }
     Ok(Allowlist {
         all,
-        regexes,
+        patterns,
+        unicode,
+        regexes: OnceLock::new(),
         target,
         stopwords: raw
             .stopwords

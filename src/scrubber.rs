@@ -266,24 +266,13 @@ impl Scrubber {
     fn spans(&self, hay: &[u8]) -> Vec<Span> {
         let m = &self.inner.matcher;
         let mut spans = Vec::new();
-        // Hits on the same short line give a rule the same window (the
-        // whole line), as do a keyword and a longer one containing it: run
-        // each window once. Allocated at the first hit, so clean input
-        // allocates nothing.
-        let mut last: Vec<Option<crate::compile::Window>> = Vec::new();
-        m.hits(hay, 0, |rule, start, end| {
-            let Some(w) = m.window(rule, hay, start, end, true) else {
-                return;
-            };
-            if last.is_empty() {
-                last = vec![None; m.rules.len()];
-            }
-            let seen = &mut last[rule as usize];
-            if *seen == Some(w) {
-                return;
-            }
-            *seen = Some(w);
-            m.run(rule, hay, w, &mut spans);
+        // `seen` keeps each window from running twice (hits on the same
+        // short line give a rule the same window: the line). Made at the
+        // first hit, so clean input allocates nothing.
+        let mut seen: Option<crate::compile::Seen> = None;
+        m.hits(hay, 0, |group, start, end| {
+            let seen = seen.get_or_insert_with(|| crate::compile::Seen::new(m));
+            m.eval(group, hay, 0, start, end, true, seen, &mut spans);
         });
         let known = self.inner.known.snapshot();
         if !known.is_empty() {

@@ -49,14 +49,14 @@ use std::io::{self, Read, Write};
 
 use std::sync::Arc;
 
-use crate::compile::{CONTEXT, Span};
+use crate::compile::{CONTEXT, Seen, Span};
 use crate::known::KnownSet;
 use crate::scrubber::{KNOWN, Scrubber};
 
-/// A keyword hit whose window is not yet known.
+/// A keyword hit whose windows are not yet known.
 #[derive(Clone, Copy, Debug)]
 struct Pending {
-    rule: u32,
+    group: u32,
     start: usize,
     end: usize,
     window_start: usize,
@@ -79,8 +79,6 @@ pub(crate) struct Core {
     pending: Vec<Pending>,
     /// Findings not yet written out, sorted before use.
     spans: Vec<Span>,
-    /// Scratch space for a window's findings.
-    found: Vec<Span>,
     /// How much already written input is kept as context.
     history: usize,
     /// Longest match of any rule.
@@ -88,8 +86,8 @@ pub(crate) struct Core {
     /// Findings written out so far, per counter slot (rules, then known
     /// secrets).
     counts: Vec<u64>,
-    /// Per rule, the last window run (offsets in the stream).
-    last_run: Vec<Option<(usize, usize)>>,
+    /// Windows already run.
+    seen: Seen,
     /// The known secrets as of the last write, and their generation.
     known: Arc<KnownSet>,
     known_generation: u64,
@@ -101,7 +99,7 @@ impl Core {
         let max_len = m.max_len;
         let history = max_len.max(m.max_keyword_len) + CONTEXT;
         let slots = scrubber.slots();
-        let rule_count = m.rules.len();
+        let seen = Seen::new(m);
         let handle = scrubber.known_secrets();
         let known_generation = handle.generation();
         let known = handle.snapshot();
@@ -115,11 +113,10 @@ impl Core {
             last_break: None,
             pending: Vec::new(),
             spans: Vec::new(),
-            found: Vec::new(),
             history,
             max_len,
             counts: vec![0; slots],
-            last_run: vec![None; rule_count],
+            seen,
             known,
             known_generation,
         }
@@ -205,10 +202,10 @@ impl Core {
         // Collect the keyword hits that end in the new bytes.
         if self.scanned < end {
             let pending = &mut self.pending;
-            matcher.hits(hay, self.scanned - base, |rule, s, e| {
-                let ws = matcher.window_start(rule, hay, s, e);
+            matcher.hits(hay, self.scanned - base, |group, s, e| {
+                let ws = matcher.group_window_start(group, hay, s, e);
                 pending.push(Pending {
-                    rule,
+                    group,
                     start: base + s,
                     end: base + e,
                     window_start: base + ws,
@@ -225,29 +222,11 @@ impl Core {
         while i < self.pending.len() {
             let p = self.pending[i];
             let (hs, he) = (p.start - base, p.end - base);
-            let (window, done) = match matcher.window(p.rule, hay, hs, he, finish) {
-                Some(w) => (Some(w), true),
-                None if all => (matcher.window(p.rule, hay, hs, he, true), false),
-                None => (None, false),
-            };
-            // The same window run twice gives the same findings.
-            let again = window.is_some_and(|w| {
-                let abs = (w.start + base, w.end + base);
-                let seen = &mut self.last_run[p.rule as usize];
-                let again = *seen == Some(abs);
-                *seen = Some(abs);
-                again
-            });
-            if let Some(w) = window
-                && !again
-            {
-                self.found.clear();
-                matcher.run(p.rule, hay, w, &mut self.found);
-                self.spans.extend(self.found.iter().map(|s| Span {
-                    start: s.start + base,
-                    end: s.end + base,
-                    rule: s.rule,
-                }));
+            let seen = &mut self.seen;
+            let spans = &mut self.spans;
+            let done = matcher.eval(p.group, hay, base, hs, he, finish, seen, spans);
+            if !done && all {
+                matcher.eval(p.group, hay, base, hs, he, true, seen, spans);
             }
             if done {
                 self.pending.swap_remove(i);

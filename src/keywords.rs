@@ -139,10 +139,11 @@ impl KeywordScanner {
             }
         }
         for j in 0..LANES {
-            for p in pos[j] + common..bound[j + 1] {
-                sid[j] = dfa.next_state(Anchored::No, sid[j], hay[p]);
+            let rest = pos[j] + common;
+            for (k, &b) in hay[rest..bound[j + 1]].iter().enumerate() {
+                sid[j] = dfa.next_state(Anchored::No, sid[j], b);
                 if dfa.is_special(sid[j]) && dfa.is_match(sid[j]) {
-                    found[j].push((sid[j], p + 1));
+                    found[j].push((sid[j], rest + k + 1));
                 }
             }
         }

@@ -533,11 +533,9 @@ pub(crate) const RELAX_ABOVE: u32 = 32;
 fn relaxed_hir(
     pattern: &str,
     unicode: bool,
-) -> Result<regex_syntax::hir::Hir, regex_syntax::Error> {
-    Ok(relax(&syntax::parse_with(
-        pattern,
-        &syntax_config(unicode),
-    )?))
+) -> Result<regex_syntax::hir::Hir, Box<regex_syntax::Error>> {
+    let hir = syntax::parse_with(pattern, &syntax_config(unicode)).map_err(Box::new)?;
+    Ok(relax(&hir))
 }
 
 fn relax(hir: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {

@@ -267,11 +267,19 @@ impl Matcher {
         out: &mut Vec<Span>,
     ) -> bool {
         let g = &self.groups[group as usize];
+        // Every window must be known before any rule runs: the first pass
+        // also finds which rules can match at all (their required bytes
+        // occur in their window), and the union of those windows.
         let mut union: Option<Window> = None;
+        let mut active = 0;
         for &r in &g.rules {
             let Some(w) = self.window(r, hay, hit_start, hit_end, eof) else {
                 return false;
             };
+            if !self.may_match(r, hay, w) {
+                continue;
+            }
+            active += 1;
             union = Some(match union {
                 None => w,
                 Some(u) => Window {
@@ -288,7 +296,8 @@ impl Matcher {
         {
             return true;
         }
-        if let Some(prefilter) = self.prefilter(g)
+        if active > 1
+            && let Some(prefilter) = self.prefilter(g)
             && !prefilter.is_match(Input::new(hay).range(union.start..union.end))
         {
             seen.clean[group as usize] = Some(abs);
@@ -298,6 +307,9 @@ impl Matcher {
             let w = self
                 .window(r, hay, hit_start, hit_end, eof)
                 .expect("known in the first pass");
+            if !self.may_match(r, hay, w) {
+                continue;
+            }
             let key = Some((base + w.start, base + w.end));
             if seen.rule[r as usize] == key {
                 continue;
@@ -311,6 +323,19 @@ impl Matcher {
             }
         }
         true
+    }
+
+    /// Whether a rule can match in a window at all: one of the bytes every
+    /// match contains occurs in it.
+    fn may_match(&self, rule: u32, hay: &[u8], w: Window) -> bool {
+        let window = &hay[w.start..w.end];
+        match self.rules[rule as usize].rule.required.as_deref() {
+            None => true,
+            Some(&[a]) => memchr::memchr(a, window).is_some(),
+            Some(&[a, b]) => memchr::memchr2(a, b, window).is_some(),
+            Some(&[a, b, c]) => memchr::memchr3(a, b, c, window).is_some(),
+            Some(_) => true,
+        }
     }
 
     fn prefilter<'a>(&self, g: &'a Group) -> Option<&'a meta::Regex> {

@@ -160,6 +160,10 @@ pub struct Rule {
     /// Every match begins with one of the rule's keywords, so the regex
     /// only needs to run anchored at each keyword occurrence.
     pub(crate) anchored: bool,
+    /// Up to three bytes one of which every match contains: a window
+    /// without any of them cannot match, and that is cheaper to see than to
+    /// run the regex.
+    pub(crate) required: Option<Box<[u8]>>,
     pub(crate) group_count: usize,
     pub(crate) secret_group: Option<usize>,
     pub(crate) entropy: Option<f64>,
@@ -565,7 +569,10 @@ fn relax(hir: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
 }
 
 fn meta_config() -> meta::Config {
-    meta::Config::new().utf8_empty(false)
+    // Windows are short (a line, or a few hundred bytes): a plain forward
+    // lazy-DFA scan beats the literal-prefilter strategies (reverse inner,
+    // reverse suffix), whose set-up costs more than the scan they save.
+    meta::Config::new().utf8_empty(false).auto_prefilter(false)
 }
 
 /// Compiles several patterns into one regex that only answers whether any
@@ -854,6 +861,7 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
             max_len,
             multiline,
             anchored: starts_with_keyword(&hir, &keywords),
+            required: required_bytes(&hir),
             group_count,
             secret_group,
             entropy,
@@ -900,6 +908,88 @@ fn starts_with_keyword(hir: &regex_syntax::hir::Hir, keywords: &[String]) -> boo
             keywords.iter().any(|k| lower.starts_with(k.as_bytes()))
         }),
         _ => false,
+    }
+}
+
+/// The rarest small set of bytes (at most three) one of which every match
+/// of `hir` contains, if there is one.
+fn required_bytes(hir: &regex_syntax::hir::Hir) -> Option<Box<[u8]>> {
+    let mut sets = Vec::new();
+    required_sets(hir, &mut sets);
+    sets.into_iter()
+        .min_by_key(|set| set.iter().map(|&b| commonness(b)).sum::<u32>())
+        .map(Vec::into_boxed_slice)
+}
+
+/// How common a byte is in ordinary output, roughly: letters and spaces
+/// most, punctuation that rarely appears least.
+fn commonness(b: u8) -> u32 {
+    match b {
+        b'a'..=b'z' | b' ' => 20,
+        b'A'..=b'Z' | b'0'..=b'9' | b'\n' | b'\t' => 10,
+        b'.' | b'_' | b'-' | b'/' | b',' | b'"' | b':' | b'(' | b')' => 6,
+        b'=' | b'\'' | b';' | b'[' | b']' | b'{' | b'}' | b'<' | b'>' => 4,
+        _ => 2,
+    }
+}
+
+/// Appends to `out` sets of at most three bytes, each of which every match
+/// of `hir` contains a byte of.
+fn required_sets(hir: &regex_syntax::hir::Hir, out: &mut Vec<Vec<u8>>) {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Literal(lit) => {
+            for &b in lit.0.iter() {
+                out.push(vec![b]);
+            }
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            let len: usize = c.ranges().iter().map(|r| usize::from(r.len())).sum();
+            if len <= 3 {
+                out.push(c.iter().flat_map(|r| r.start()..=r.end()).collect());
+            }
+        }
+        HirKind::Class(Class::Unicode(c)) => {
+            let ascii = c.ranges().iter().all(|r| r.end().is_ascii());
+            let len: usize = c.ranges().iter().map(|r| r.len()).sum();
+            if ascii && len <= 3 {
+                out.push(
+                    c.iter()
+                        .flat_map(|r| r.start()..=r.end())
+                        .map(|ch| ch as u8)
+                        .collect(),
+                );
+            }
+        }
+        HirKind::Concat(subs) => {
+            for sub in subs {
+                required_sets(sub, out);
+            }
+        }
+        HirKind::Alternation(subs) => {
+            // Each branch requires one of its own sets; the alternation
+            // requires a byte of their union.
+            let mut union: Vec<u8> = Vec::new();
+            for sub in subs {
+                let mut branch = Vec::new();
+                required_sets(sub, &mut branch);
+                let Some(best) = branch
+                    .into_iter()
+                    .min_by_key(|set| set.iter().map(|&b| commonness(b)).sum::<u32>())
+                else {
+                    return;
+                };
+                union.extend(best);
+            }
+            union.sort_unstable();
+            union.dedup();
+            if union.len() <= 3 {
+                out.push(union);
+            }
+        }
+        HirKind::Repetition(rep) if rep.min >= 1 => required_sets(&rep.sub, out),
+        HirKind::Capture(cap) => required_sets(&cap.sub, out),
+        _ => {}
     }
 }
 

@@ -944,7 +944,7 @@ fn required_sets(hir: &regex_syntax::hir::Hir, out: &mut Vec<Vec<u8>>) {
             }
         }
         HirKind::Class(Class::Bytes(c)) => {
-            let len: usize = c.ranges().iter().map(|r| usize::from(r.len())).sum();
+            let len: usize = c.ranges().iter().map(|r| r.len()).sum();
             if len <= 3 {
                 out.push(c.iter().flat_map(|r| r.start()..=r.end()).collect());
             }

@@ -170,6 +170,12 @@ fn strict_problems(r: &Rule) -> Vec<Problem> {
 pub(crate) fn check_rule(r: &Rule) -> Result<Vec<Problem>, Error> {
     let alone = Scrubber::alone(r)?;
     let mut problems = Vec::new();
+    if r.allowlists.iter().any(|a| !a.compiles()) {
+        problems.push(Problem {
+            line: r.origin.line,
+            message: "an allowlist regex does not compile".to_string(),
+        });
+    }
     for (i, ex) in r.examples.iter().enumerate() {
         let n = i + 1;
         let mut problem = |message: String| {

@@ -203,8 +203,6 @@ pub(crate) struct Allowlist {
     pub(crate) all: bool,
     /// The regexes, as written (after translation from Go syntax).
     patterns: Vec<String>,
-    /// Whether one of them needs Unicode.
-    unicode: bool,
     /// All of them compiled into one, on first use; `None` inside if that
     /// failed (then the allowlist allows nothing: fail closed).
     regexes: OnceLock<Option<meta::Regex>>,
@@ -217,6 +215,27 @@ pub(crate) struct Allowlist {
 }
 
 impl Allowlist {
+    /// Whether the allowlist's regexes compile (they are compiled on first
+    /// use; one that fails allows nothing).
+    pub(crate) fn compiles(&self) -> bool {
+        self.patterns.is_empty() || self.regex().is_some()
+    }
+
+    fn regex(&self) -> Option<&meta::Regex> {
+        self.regexes
+            .get_or_init(|| {
+                let build = |unicode| {
+                    meta::Builder::new()
+                        .syntax(syntax_config(unicode))
+                        .configure(meta::Config::new().utf8_empty(false))
+                        .build_many(&self.patterns)
+                        .ok()
+                };
+                build(false).or_else(|| build(true))
+            })
+            .as_ref()
+    }
+
     /// Whether this allowlist allows a candidate with the given secret,
     /// whole match and line.
     pub(crate) fn allows(&self, secret: &[u8], whole: &[u8], line: &[u8]) -> bool {
@@ -225,18 +244,7 @@ impl Allowlist {
             Target::Match => whole,
             Target::Line => line,
         };
-        let regex_hit = || {
-            self.regexes
-                .get_or_init(|| {
-                    meta::Builder::new()
-                        .syntax(syntax_config(self.unicode))
-                        .configure(meta::Config::new().utf8_empty(false))
-                        .build_many(&self.patterns)
-                        .ok()
-                })
-                .as_ref()
-                .is_some_and(|re| re.is_match(target))
-        };
+        let regex_hit = || self.regex().is_some_and(|re| re.is_match(target));
         let stop_hit = || {
             self.stopwords
                 .iter()
@@ -632,7 +640,12 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
         err
     })?;
     let file: Arc<Path> = Arc::from(file);
-    let at = |offset: usize| line_of(text, offset);
+    // Byte offsets of line starts, so that each field's line is a binary
+    // search rather than a count from the top of the file.
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+        .collect();
+    let at = |offset: usize| line_starts.partition_point(|&s| s <= offset);
     let file_error = |line: usize, msg: String| {
         Error::new(ErrorKind::Parse, msg)
             .with_file(&file)
@@ -886,29 +899,135 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
     })
 }
 
-/// Whether every match of `hir` begins with one of `keywords` (compared
-/// ASCII-case-insensitively): the regex's prefix literals are finite and
-/// each starts with a keyword.
+/// Whether every match of `hir` begins with one of `keywords`, compared
+/// ASCII-case-insensitively (keywords are lowercase).
 fn starts_with_keyword(hir: &regex_syntax::hir::Hir, keywords: &[String]) -> bool {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let mut extractor = Extractor::new();
     let longest = keywords.iter().map(String::len).max().unwrap_or(0);
-    // Only as much of each prefix as the longest keyword is needed, and a
-    // regex whose prefixes explode is simply not anchored.
-    extractor
-        .kind(ExtractKind::Prefix)
-        .limit_class(4)
-        .limit_repeat(4)
-        .limit_literal_len(longest.max(1))
-        .limit_total(64);
-    let seq = extractor.extract(hir);
-    match seq.literals() {
-        Some(lits) if !lits.is_empty() => lits.iter().all(|lit| {
-            let lower = lit.as_bytes().to_ascii_lowercase();
-            keywords.iter().any(|k| lower.starts_with(k.as_bytes()))
-        }),
-        _ => false,
+    match folded_prefixes(hir, vec![(Vec::new(), true)], longest) {
+        Some(items) => items
+            .iter()
+            .all(|(bytes, _)| keywords.iter().any(|k| bytes.starts_with(k.as_bytes()))),
+        None => false,
     }
+}
+
+/// How many prefixes [`folded_prefixes`] tracks before giving up.
+const PREFIX_LIMIT: usize = 256;
+
+/// Extends each open prefix in `items` by what `hir` can match first,
+/// lowercased, up to `len` bytes. A prefix is closed (`false`) once it is
+/// `len` long or what follows cannot be spelled out (a large class, a
+/// repetition after its first round). `None` if there would be too many.
+#[allow(clippy::type_complexity)]
+fn folded_prefixes(
+    hir: &regex_syntax::hir::Hir,
+    items: Vec<(Vec<u8>, bool)>,
+    len: usize,
+) -> Option<Vec<(Vec<u8>, bool)>> {
+    use regex_syntax::hir::{Class, HirKind};
+    let close = |mut items: Vec<(Vec<u8>, bool)>| {
+        items.iter_mut().for_each(|i| i.1 = false);
+        items
+    };
+    // Appends one of `choices` to every open prefix.
+    let extend = |items: Vec<(Vec<u8>, bool)>, choices: &[u8]| -> Option<Vec<(Vec<u8>, bool)>> {
+        let mut out = Vec::new();
+        for (bytes, open) in items {
+            if !open {
+                out.push((bytes, false));
+                continue;
+            }
+            for &c in choices {
+                let mut b = bytes.clone();
+                b.push(c);
+                let open = b.len() < len;
+                out.push((b, open));
+            }
+            if out.len() > PREFIX_LIMIT {
+                return None;
+            }
+        }
+        Some(out)
+    };
+    let items = match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => items,
+        HirKind::Literal(lit) => {
+            let mut items = items;
+            for &b in lit.0.iter() {
+                items = extend(items, &[b.to_ascii_lowercase()])?;
+            }
+            items
+        }
+        HirKind::Class(class) => {
+            let mut folded: Vec<u8> = match class {
+                Class::Bytes(c) => c
+                    .iter()
+                    .flat_map(|r| r.start()..=r.end())
+                    .map(|b| b.to_ascii_lowercase())
+                    .collect(),
+                Class::Unicode(c) if c.ranges().iter().all(|r| r.end().is_ascii()) => c
+                    .iter()
+                    .flat_map(|r| r.start()..=r.end())
+                    .map(|ch| (ch as u8).to_ascii_lowercase())
+                    .collect(),
+                Class::Unicode(_) => return Some(close(items)),
+            };
+            folded.sort_unstable();
+            folded.dedup();
+            if folded.len() > 4 {
+                return Some(close(items));
+            }
+            extend(items, &folded)?
+        }
+        HirKind::Capture(cap) => folded_prefixes(&cap.sub, items, len)?,
+        HirKind::Concat(subs) => {
+            let mut items = items;
+            for sub in subs {
+                if items.iter().all(|i| !i.1) {
+                    break;
+                }
+                items = folded_prefixes(sub, items, len)?;
+            }
+            items
+        }
+        HirKind::Alternation(subs) => {
+            let mut out = Vec::new();
+            for sub in subs {
+                out.extend(folded_prefixes(sub, items.clone(), len)?);
+                if out.len() > PREFIX_LIMIT {
+                    return None;
+                }
+            }
+            out
+        }
+        HirKind::Repetition(rep) => {
+            if rep.min == 0 {
+                // Skipped, or taken once (after which it is not spelled out).
+                let once = close(folded_prefixes(&rep.sub, items.clone(), len)?);
+                let mut out = items;
+                out.extend(once);
+                out
+            } else {
+                // The required rounds, as far as the prefixes go.
+                let mut out = items;
+                for _ in 0..rep.min {
+                    if out.iter().all(|i| !i.1) {
+                        break;
+                    }
+                    out = folded_prefixes(&rep.sub, out, len)?;
+                }
+                if rep.max == Some(rep.min) {
+                    out
+                } else {
+                    close(out)
+                }
+            }
+        }
+    };
+    if items.len() > PREFIX_LIMIT {
+        return None;
+    }
+    Some(items)
 }
 
 /// The rarest small set of bytes (at most three) one of which every match
@@ -1020,19 +1139,18 @@ fn check_allowlist(raw: &RawAllowlist) -> Result<Allowlist, String> {
         }
     };
     let mut patterns = Vec::new();
-    let mut unicode = false;
     for (i, pattern) in raw.regexes.iter().enumerate() {
         let pattern = translate_go(pattern).into_owned();
-        // Checked now, compiled (all in one) at first use.
-        let (_, needs_unicode) =
-            parse(&pattern).map_err(|(msg, _)| format!("regexes[{i}]: {msg}"))?;
-        unicode |= needs_unicode;
+        // The syntax is checked now (cheaply, without translating it), the
+        // regexes compiled all in one at first use.
+        regex_syntax::ast::parse::Parser::new()
+            .parse(&pattern)
+            .map_err(|e| format!("regexes[{i}]: regex does not compile: {}", e.kind()))?;
         patterns.push(pattern);
     }
     Ok(Allowlist {
         all,
         patterns,
-        unicode,
         regexes: OnceLock::new(),
         target,
         stopwords: raw
@@ -1082,4 +1200,63 @@ pub(crate) const DEFAULT_FILES: &[(&str, &str)] =
 /// The path under which an embedded file is reported.
 pub(crate) fn builtin_path(name: &str) -> PathBuf {
     PathBuf::from("patterns").join(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn anchored(pattern: &str, keywords: &[&str]) -> bool {
+        let (hir, _) = parse(pattern).unwrap();
+        let keywords: Vec<String> = keywords.iter().map(|k| k.to_string()).collect();
+        starts_with_keyword(&hir, &keywords)
+    }
+
+    #[test]
+    fn anchored_rules_are_recognised() {
+        assert!(anchored(r"\b(ghp_[A-Za-z0-9]{36})\b", &["ghp_"]));
+        assert!(anchored(r"(?i)\b(ghp_[A-Za-z0-9]{36})\b", &["ghp_"]));
+        assert!(anchored(
+            r"(?i)(?:password|passwd)\s{0,3}=\s{0,3}(\S{1,64})",
+            &["password", "passwd"]
+        ));
+        assert!(anchored(r"(?i)(?:password|passwd)\s{0,3}=", &["pass"]));
+        assert!(anchored(
+            r"sk_(?:live|test)_[a-z]{10}",
+            &["sk_live_", "sk_test_"]
+        ));
+        assert!(anchored(r"(?:ab){2,6}", &["abab"]));
+        // Something may come before the keyword.
+        assert!(!anchored(r"(?i)[a-z_]{0,6}secret=(\w+)", &["secret"]));
+        assert!(!anchored(r"x[a-z ]{0,8}y", &["xa", "y"]));
+        // A prefix shorter than the keyword it would need.
+        assert!(!anchored(r"ab(?:c|d)", &["abc"]));
+        assert!(!anchored(r"(?:token)?=(\w+)", &["token"]));
+    }
+
+    #[test]
+    fn large_counted_repetitions_are_relaxed() {
+        let (hir, _) = parse(r"a{2,40}b{0,8}").unwrap();
+        let relaxed = relax(&hir);
+        // Same language up to the bounds the window enforces: `a` may now
+        // repeat past 40, `b` keeps its small bound.
+        assert_eq!(relaxed.properties().maximum_len(), None);
+        let re = compile(r"a{2,40}b{0,8}", false).unwrap();
+        assert!(re.is_match(&"a".repeat(60)[..]));
+        assert!(!re.is_match(b"ab".as_slice()));
+    }
+
+    #[test]
+    fn required_bytes_come_from_what_every_match_contains() {
+        let req = |p: &str| {
+            let (hir, _) = parse(p).unwrap();
+            required_bytes(&hir).map(|b| String::from_utf8(b.to_vec()).unwrap())
+        };
+        assert_eq!(req(r"user:([^@\s]{1,64})@host"), Some("@".to_string()));
+        assert_eq!(
+            req(r"(?i)token\s{0,3}(?:=|:)\s{0,3}(\w+)"),
+            Some(":=".to_string())
+        );
+        assert_eq!(req(r"[a-z]{1,8}"), None);
+    }
 }

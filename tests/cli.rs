@@ -181,7 +181,7 @@ fn run_refuses_to_start_the_command_with_a_broken_rule_file() {
     assert!(!marker.exists(), "the command ran");
     let err = text(&out.stderr);
     assert!(
-        err.contains("broken.toml:5: rule broken: pattern has no upper bound"),
+        err.contains("broken.toml:7: rule broken: pattern has no upper bound"),
         "{err}"
     );
     std::fs::remove_dir_all(&dir).unwrap();
@@ -250,7 +250,7 @@ fn filter_with_broken_rules_fails_with_a_located_error() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("broken.toml:5: rule broken:"));
+    assert!(text(&out.stderr).contains("broken.toml:7: rule broken:"));
 }
 
 #[test]

@@ -1,12 +1,24 @@
 //! hush removes secrets from everything an AI agent emits (command output,
-//! tool calls, logs, telemetry) at the source, before it leaves the process.
+//! tool calls, command lines, logs, telemetry) at the source, before any
+//! event leaves the process.
 //!
 //! # Overview
 //!
 //! * [`Scrubber`] holds compiled rules and redacts bytes or strings in one
-//!   shot. [`Scrubber::new`] uses the embedded default rules;
-//!   [`Scrubber::builder`] chooses others.
-//! * [`Finding`] says which rule found a secret and where, never what.
+//!   shot: [`Scrubber::scrub`], [`Scrubber::scrub_str`]. [`Scrubber::find`]
+//!   reports [`Finding`]s: which rule found a secret and where, never what.
+//!   [`Scrubber::new`] uses the embedded default rules;
+//!   [`Scrubber::builder`] returns a [`Builder`] to add rule files, drop the
+//!   defaults, enable or disable rules and categories, register known
+//!   secrets and choose a [`Redaction`] style.
+//! * [`Writer`] and [`Reader`] scrub streams (`io::Write` and `io::Read`)
+//!   whose output never depends on how the input was split.
+//! * [`KnownSecrets`] redacts values the runtime knows (its API keys, the
+//!   session tokens it mints) in their common encodings, added at any time.
+//! * [`Scrubber::scrub_args`], [`Scrubber::scrub_command_line`],
+//!   [`Scrubber::scrub_env`] and [`Scrubber::scrub_json`] use the structure
+//!   of an event (a `--password` flag, a `DB_PASSWORD` variable, a
+//!   `"token"` key) as well as the rules.
 //! * [`check_file`] validates a rule file and runs its examples.
 //!
 //! # Example: scrub a line of output
@@ -14,8 +26,94 @@
 //! ```
 //! let scrubber = hush::Scrubber::new();
 //! let out = scrubber.scrub_str("postgres://app:Sup3r-S3cret-Pw@db.internal:5432/app");
-//! assert!(!out.contains("Sup3r-S3cret-Pw"));
+//! assert_eq!(out, "postgres://app:[REDACTED:url-credentials]@db.internal:5432/app");
 //! ```
+//!
+//! # Example: scrub a command's output as it streams
+//!
+//! ```
+//! use std::io::Write;
+//!
+//! let scrubber = hush::Scrubber::new();
+//! let mut out = scrubber.writer(Vec::new());
+//! // However the bytes arrive, the result is the one-shot result.
+//! for piece in ["export STRIPE_KEY=sk_live_EMhA9X1ZIp", "dVCNrysAAqWU4O\n"] {
+//!     out.write_all(piece.as_bytes())?;
+//! }
+//! assert_eq!(out.finish()?, b"export STRIPE_KEY=[REDACTED:stripe-live-secret-key]\n");
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! # Example: redact the runtime's own secrets, also when refreshed
+//!
+//! ```
+//! let scrubber = hush::Scrubber::builder()
+//!     .known_secret("sess-7f3a9c1e2b")
+//!     .build()?;
+//! scrubber.known_secrets().add("sess-0d4e8b6a95")?; // a refreshed token
+//! let out = scrubber.scrub_str("old sess-7f3a9c1e2b, new c2Vzcy0wZDRlOGI2YTk1");
+//! assert_eq!(out, "old [REDACTED:known-secret], new [REDACTED:known-secret]");
+//! # Ok::<(), hush::Error>(())
+//! ```
+//!
+//! # Example: scrub a structured event
+//!
+//! ```
+//! let scrubber = hush::Scrubber::new();
+//! let mut event = serde_json::json!({
+//!     "tool": "bash",
+//!     "command": "mysql -uroot -pS3cr3t-pw -h db",
+//!     "env": {"DB_PASSWORD": "hunter2-prod", "HOME": "/root"},
+//! });
+//! scrubber.scrub_json(&mut event);
+//! assert_eq!(event["command"], "mysql -uroot -p[REDACTED:sensitive-flag] -h db");
+//! assert_eq!(event["env"]["DB_PASSWORD"], "[REDACTED:sensitive-key]");
+//! assert_eq!(event["env"]["HOME"], "/root");
+//! ```
+//!
+//! # Rule files
+//!
+//! Rules are TOML, a superset of gitleaks' configuration format, so a
+//! gitleaks config loads as it is. The embedded defaults are the files of
+//! `patterns/` in the source tree; `patterns/README.md` documents every
+//! field. In short:
+//!
+//! ```toml
+//! [[rules]]
+//! id = "acme-api-key"
+//! description = "ACME internal API key"
+//! category = "saas"
+//! regex = '''\b(acme_[0-9a-f]{32})\b'''   # the first group is the secret
+//! keywords = ["acme_"]                      # the regex runs only near these
+//! examples = [{ input = "KEY=acme_0123456789abcdef0123456789abcdef", secret = "acme_0123456789abcdef0123456789abcdef" }]
+//! negative_examples = ["acme_ keys are 32 hex digits"]
+//! ```
+//!
+//! A rule's regex runs only in a window around each occurrence of one of
+//! its keywords, within its maximum match length and on the keyword's line
+//! (see `compile.rs` for the exact definition). Every rule must have a
+//! bounded maximum match length, computed from the regex or given as
+//! `max_len`: that bound is what lets a stream hold back only a bounded
+//! tail. Errors name the file, line and rule, and never quote an example.
+//!
+//! # Streaming and memory
+//!
+//! A [`Writer`] holds back only bytes that a secret still arriving could
+//! belong to: the unfinished last line (up to the longest match of any
+//! rule), the window of a multi-line rule that is still open (a PEM block),
+//! and a redaction a later finding could extend. A complete line is
+//! written as soon as the write that completes it returns, unless a
+//! multi-line secret is in progress. Memory is bounded by a few times the
+//! longest rule match (see [`Scrubber::max_match_len`]), however long the
+//! input or its lines. `src/stream.rs` explains why the output equals the
+//! one-shot result; [`Writer::flush`] says what an early flush can and
+//! cannot protect.
+//!
+//! # Crate features
+//!
+//! * `cli` (default): the `hush` command-line tool. A runtime that links the
+//!   library can turn it off (`default-features = false`) and does without
+//!   its dependencies (argument parsing, error reporting, signals).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -26,7 +124,9 @@ pub use crate::check::{
 pub use crate::error::{Error, ErrorKind};
 pub use crate::known::{KnownSecrets, MIN_KNOWN_SECRET_LEN};
 pub use crate::redact::Redaction;
-pub use crate::rule::{CATEGORIES, MAX_RULE_LEN, Rule};
+pub use crate::rule::{
+    CATEGORIES, GITLEAKS_MAX_LEN, GITLEAKS_MULTILINE_MAX_LEN, MAX_RULE_LEN, RELAX_ABOVE, Rule,
+};
 pub use crate::scrubber::{Builder, Finding, KNOWN_SECRET_ID, Scrubber};
 pub use crate::stream::{Reader, Writer};
 pub use crate::structured::env_secret;

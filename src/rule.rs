@@ -538,7 +538,7 @@ fn describe_syntax_error(e: &regex_syntax::Error) -> String {
 /// regex as written, so the upper bound is dropped where it is large. The
 /// language only grows: a relaxed rule matches everything the rule as
 /// written does, within the same bound on the whole match.
-pub(crate) const RELAX_ABOVE: u32 = 32;
+pub const RELAX_ABOVE: u32 = 32;
 
 /// The HIR of `pattern` with large counted repetitions relaxed (see
 /// [`RELAX_ABOVE`]).

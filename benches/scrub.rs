@@ -169,6 +169,7 @@ fn bench_stream(c: &mut Criterion) {
 fn bench_startup(c: &mut Criterion) {
     let n = Scrubber::builder().build().unwrap().rules().len();
     assert!(n > 0);
+    // Regexes compile on their first keyword hit (the default)...
     c.bench_function("startup/build-defaults", |b| {
         b.iter(|| {
             let s = Scrubber::builder().build().unwrap();
@@ -176,6 +177,17 @@ fn bench_startup(c: &mut Criterion) {
             s
         })
     });
+    // ...or all up front, for comparison.
+    let mut g = c.benchmark_group("startup");
+    g.sample_size(10);
+    g.bench_function("build-defaults-eager", |b| {
+        b.iter(|| {
+            let s = Scrubber::builder().eager(true).build().unwrap();
+            assert_eq!(s.rules().len(), n);
+            s
+        })
+    });
+    g.finish();
 }
 
 criterion_group!(

@@ -1,0 +1,162 @@
+//! What a bad rule file gets: one located line, never a secret.
+
+use hush::{CheckOptions, ErrorKind, Scrubber};
+
+fn build(text: &str) -> Result<Scrubber, hush::Error> {
+    Scrubber::builder()
+        .defaults(false)
+        .add_rules_str("team.toml", text)
+        .build()
+}
+
+fn error(text: &str) -> String {
+    let err = build(text).unwrap_err();
+    let msg = err.to_string();
+    assert!(!msg.contains('\n'), "not one line: {msg}");
+    assert!(
+        !msg.contains("hunter2-value"),
+        "the example secret leaks: {msg}"
+    );
+    msg
+}
+
+const GOOD: &str = r#"
+[[rules]]
+id = "team-key"
+category = "saas"
+regex = '''\b(tk_[a-z0-9]{12})\b'''
+keywords = ["tk_"]
+examples = [{ input = "key tk_abcdef123456", secret = "tk_abcdef123456" }]
+"#;
+
+#[test]
+fn a_good_file_loads() {
+    let s = build(GOOD).unwrap();
+    assert_eq!(
+        s.scrub_str("key tk_abcdef123456"),
+        "key [REDACTED:team-key]"
+    );
+}
+
+#[test]
+fn unknown_fields_are_errors_with_their_line() {
+    let msg = error(&GOOD.replace("keywords =", "keywrods ="));
+    assert!(
+        msg.starts_with("team.toml:6: unknown field `keywrods`"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn malformed_toml_is_an_error_with_its_line() {
+    let msg = error("[[rules]]\nid = \"x\"\nregex = '''abc\n");
+    assert!(msg.starts_with("team.toml:"), "{msg}");
+    let err = build("[[rules]]\nid = \"x\"\nregex = '''abc\n").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Parse);
+}
+
+#[test]
+fn a_wrongly_typed_example_does_not_leak_its_value() {
+    let msg = error(&GOOD.replace(
+        r#"examples = [{ input = "key tk_abcdef123456", secret = "tk_abcdef123456" }]"#,
+        r#"examples = ["password = hunter2-value"]"#,
+    ));
+    assert!(
+        msg.starts_with("team.toml:7: invalid type: string \"...\""),
+        "{msg}"
+    );
+}
+
+#[test]
+fn rule_errors_name_file_line_and_rule() {
+    let cases = [
+        (
+            GOOD.replace("{12}", "+"),
+            "team.toml:5: rule team-key: pattern has no upper bound on match length",
+        ),
+        (
+            GOOD.replace("(tk_", "(tk_("),
+            "team.toml:5: rule team-key: regex does not compile",
+        ),
+        (
+            GOOD.replace(
+                "keywords = [\"tk_\"]",
+                "keywords = [\"tk_\"]\nsecretGroup = 2",
+            ),
+            "team.toml:7: rule team-key: secretGroup 2 does not exist",
+        ),
+        (
+            GOOD.replace("keywords = [\"tk_\"]", "keywords = []"),
+            "team.toml:3: rule team-key: rule has no keywords",
+        ),
+        (
+            format!("{GOOD}{GOOD}"),
+            "team.toml:10: rule team-key: duplicate rule id (first defined at team.toml:3)",
+        ),
+        (
+            GOOD.replace("id = \"team-key\"", "id = \"team key\""),
+            "team.toml:3: rule id must be non-empty",
+        ),
+    ];
+    for (text, expected) in cases {
+        let msg = error(&text);
+        assert!(msg.starts_with(expected), "{msg}\nexpected: {expected}");
+    }
+}
+
+#[test]
+fn failing_examples_fail_an_added_file_and_are_reported_by_check() {
+    let bad = GOOD.replace(
+        r#"examples = [{ input = "key tk_abcdef123456", secret = "tk_abcdef123456" }]"#,
+        "examples = [{ input = \"pw hunter2-value\", secret = \"hunter2-value\" }]\nnegative_examples = [\"tk_abcdef123456\"]",
+    );
+    let msg = error(&bad.replace("keywords = [\"tk_\"]", "keywords = [\"tk_\", \"pw\"]"));
+    assert!(
+        msg.starts_with("team.toml:7: rule team-key: example 1: secret survives scrubbing"),
+        "{msg}"
+    );
+    let report = hush::check_str(
+        std::path::Path::new("team.toml"),
+        &bad,
+        CheckOptions { strict: true },
+    )
+    .unwrap();
+    let problems: Vec<String> = report.rules[0]
+        .problems
+        .iter()
+        .map(|p| format!("{}: {}", p.line, p.message))
+        .collect();
+    assert!(
+        problems
+            .contains(&"7: example 1: none of the rule's keywords occurs in the input".to_string()),
+        "{problems:?}"
+    );
+    assert!(
+        problems.contains(&"8: negative example 1: is redacted".to_string()),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("has 1 examples; at least 2")),
+        "{problems:?}"
+    );
+    assert!(problems.iter().all(|p| !p.contains("hunter2-value")));
+}
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<Scrubber>();
+    send_sync::<hush::Builder>();
+    send_sync::<hush::Error>();
+    send_sync::<hush::Finding<'static>>();
+    send_sync::<hush::KnownSecrets>();
+    send_sync::<hush::Rule>();
+    send_sync::<hush::Redaction>();
+    send_sync::<hush::Writer<Vec<u8>>>();
+    send_sync::<hush::Reader<&'static [u8]>>();
+    send_sync::<hush::FileReport>();
+    fn copy<T: Copy>() {}
+    copy::<hush::Finding<'static>>();
+}

@@ -27,31 +27,60 @@ const LANES: usize = 4;
 /// costs more than it saves.
 const MIN_LANE_LEN: usize = 256;
 
+/// Keywords are cut to this many bytes for the automaton; a match of a cut
+/// keyword is then checked against the whole ones it stands for. Long
+/// keywords' tails are most of a full automaton's states, and a smaller
+/// automaton stays in cache.
+const CUT: usize = 6;
+
 pub(crate) struct KeywordScanner {
     dfa: DFA,
-    /// Each pattern's length.
-    lens: Vec<usize>,
-    /// The longest pattern.
+    /// For each automaton pattern (a cut keyword), the keywords it stands
+    /// for: `(keyword id, keyword)`.
+    whole: Vec<Vec<(usize, Box<[u8]>)>>,
+    /// Each automaton pattern's length.
+    cut_lens: Vec<usize>,
+    /// The longest keyword.
     max_len: usize,
 }
 
 impl KeywordScanner {
+    /// `keywords` are lowercase.
     pub(crate) fn new(keywords: &[String]) -> Result<KeywordScanner, Error> {
+        let mut cuts: Vec<&[u8]> = Vec::new();
+        let mut whole: Vec<Vec<(usize, Box<[u8]>)>> = Vec::new();
+        for (id, k) in keywords.iter().enumerate() {
+            let cut = &k.as_bytes()[..k.len().min(CUT)];
+            let p = match cuts.iter().position(|c| *c == cut) {
+                Some(p) => p,
+                None => {
+                    cuts.push(cut);
+                    whole.push(Vec::new());
+                    cuts.len() - 1
+                }
+            };
+            whole[p].push((id, k.as_bytes().into()));
+        }
         let dfa = Builder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
-            .build(keywords)
+            .build(&cuts)
             .map_err(|e| {
                 Error::new(ErrorKind::Config, "cannot build the keyword automaton").with_source(e)
             })?;
-        let lens: Vec<usize> = keywords.iter().map(String::len).collect();
-        let max_len = lens.iter().copied().max().unwrap_or(0);
-        Ok(KeywordScanner { dfa, lens, max_len })
+        let cut_lens = cuts.iter().map(|c| c.len()).collect();
+        let max_len = keywords.iter().map(String::len).max().unwrap_or(0);
+        Ok(KeywordScanner {
+            dfa,
+            whole,
+            cut_lens,
+            max_len,
+        })
     }
 
-    /// Calls `f(pattern, start, end)` for every occurrence that ends after
-    /// `from`, in order of their ends (occurrences ending at the same byte in
-    /// no particular order).
+    /// Calls `f(keyword, start, end)` for every occurrence that ends after
+    /// `from`, roughly in order (by where the first bytes of each keyword
+    /// end).
     pub(crate) fn scan(&self, hay: &[u8], from: usize, mut f: impl FnMut(usize, usize, usize)) {
         let begin = from.saturating_sub(self.max_len.saturating_sub(1));
         let len = hay.len().saturating_sub(begin);
@@ -79,23 +108,34 @@ impl KeywordScanner {
         for (i, &b) in hay[begin..end].iter().enumerate() {
             sid = dfa.next_state(Anchored::No, sid, b);
             if dfa.is_special(sid) && dfa.is_match(sid) {
-                let at = begin + i + 1;
-                if at > report_after {
-                    self.report(sid, at, f);
-                }
+                self.report(hay, sid, begin + i + 1, report_after, f);
             }
         }
     }
 
+    /// Reports the whole keywords behind the cut ones matched at `sid`,
+    /// ending at `end`: those that occur there in full and end after
+    /// `from`.
     fn report(
         &self,
+        hay: &[u8],
         sid: aho_corasick::automaton::StateID,
         end: usize,
+        from: usize,
         f: &mut impl FnMut(usize, usize, usize),
     ) {
         for k in 0..self.dfa.match_len(sid) {
             let pid = self.dfa.match_pattern(sid, k).as_usize();
-            f(pid, end - self.lens[pid], end);
+            let start = end - self.cut_lens[pid];
+            for (id, whole) in &self.whole[pid] {
+                let stop = start + whole.len();
+                if stop > from
+                    && stop <= hay.len()
+                    && (whole.len() <= CUT || hay[start..stop].eq_ignore_ascii_case(whole))
+                {
+                    f(*id, start, stop);
+                }
+            }
         }
     }
 
@@ -149,10 +189,10 @@ impl KeywordScanner {
         }
         for (j, lane) in found.iter().enumerate() {
             // A lane's lead-in (before its part) belongs to the lane before.
-            let low = if j == 0 { from } else { bound[j].max(from) };
+            let low = if j == 0 { 0 } else { bound[j] };
             for &(state, end) in lane {
                 if end > low {
-                    self.report(state, end, f);
+                    self.report(hay, state, end, from, f);
                 }
             }
         }
@@ -180,10 +220,22 @@ mod tests {
 
     #[test]
     fn lanes_find_every_occurrence_once() {
-        let kws: Vec<String> = ["token", "tok", "ok", "password", "pass", "://", "abcabc"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let kws: Vec<String> = [
+            "token",
+            "tok",
+            "ok",
+            "password",
+            "pass",
+            "://",
+            "abcabc",
+            "passwords",
+            "passwo",
+            "abcabcabc",
+            "http://x",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         let scanner = KeywordScanner::new(&kws).unwrap();
         let mut hay = Vec::new();
         let words = [

@@ -272,6 +272,7 @@ impl Matcher {
         // occur in their window), and the union of those windows.
         let mut union: Option<Window> = None;
         let mut active = 0;
+        let mut unanchored = 0;
         for &r in &g.rules {
             let Some(w) = self.window(r, hay, hit_start, hit_end, eof) else {
                 return false;
@@ -280,6 +281,7 @@ impl Matcher {
                 continue;
             }
             active += 1;
+            unanchored += usize::from(!self.rules[r as usize].rule.anchored);
             union = Some(match union {
                 None => w,
                 Some(u) => Window {
@@ -296,7 +298,10 @@ impl Matcher {
         {
             return true;
         }
+        // Anchored runs fail within a few bytes of the keyword: cheaper
+        // than one unanchored search over the union.
         if active > 1
+            && unanchored > 0
             && let Some(prefilter) = self.prefilter(g)
             && !prefilter.is_match(Input::new(hay).range(union.start..union.end))
         {

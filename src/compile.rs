@@ -104,13 +104,13 @@ pub(crate) struct Window {
 /// group.
 struct Group {
     rules: Vec<u32>,
-    /// All the rules' regexes in one, compiled on first use: when it finds
-    /// nothing in the union of the rules' windows, none of them can match in
-    /// its own window (a match inside a window is a match inside any larger
-    /// range of the same input), and one search replaces several. `None`
-    /// for a single rule, for rules that differ in Unicode mode (Unicode
-    /// changes what `\b` means, so one could not stand for the other), or if
-    /// it fails to compile.
+    /// The single-line rules' regexes in one, compiled on first use: when it
+    /// finds nothing in the union of those rules' windows, none of them can
+    /// match in its own window (a match inside a window is a match inside
+    /// any larger range of the same input), and one search replaces
+    /// several. `None` for fewer than two such rules, for rules that differ
+    /// in Unicode mode (Unicode changes what `\b` means, so one could not
+    /// stand for the other), or if it fails to compile.
     prefilter: OnceLock<Option<meta::Regex>>,
 }
 
@@ -267,20 +267,21 @@ impl Matcher {
         out: &mut Vec<Span>,
     ) -> bool {
         let g = &self.groups[group as usize];
-        // Every window must be known before any rule runs: the first pass
+        // Every window must be known before any rule runs. The first pass
         // also finds which rules can match at all (their required bytes
-        // occur in their window), and the union of those windows.
+        // occur in their window), and the union of the windows of those
+        // that the group's prefilter stands for.
         let mut union: Option<Window> = None;
-        let mut active = 0;
+        let mut covered = 0;
         let mut unanchored = 0;
         for &r in &g.rules {
             let Some(w) = self.window(r, hay, hit_start, hit_end, eof) else {
                 return false;
             };
-            if !self.may_match(r, hay, w) {
+            if !self.may_match(r, hay, w) || !self.in_prefilter(r) {
                 continue;
             }
-            active += 1;
+            covered += 1;
             unanchored += usize::from(!self.rules[r as usize].rule.anchored);
             union = Some(match union {
                 None => w,
@@ -290,25 +291,29 @@ impl Matcher {
                 },
             });
         }
-        let Some(union) = union else { return true };
-        let abs = (base + union.start, base + union.end);
-        if let Some((cs, ce)) = seen.clean[group as usize]
-            && cs <= abs.0
-            && abs.1 <= ce
-        {
-            return true;
-        }
-        // Anchored runs fail within a few bytes of the keyword: cheaper
-        // than one unanchored search over the union.
-        if active > 1
-            && unanchored > 0
-            && let Some(prefilter) = self.prefilter(g)
-            && !prefilter.is_match(Input::new(hay).range(union.start..union.end))
-        {
-            seen.clean[group as usize] = Some(abs);
-            return true;
-        }
+        // Whether the prefilter rules out every rule it covers here. Anchored
+        // runs fail within a few bytes of the keyword, which is cheaper than
+        // one unanchored search over the union.
+        let covered_clean = match union {
+            Some(union) if covered > 1 && unanchored > 0 => {
+                let abs = (base + union.start, base + union.end);
+                match seen.clean[group as usize] {
+                    Some((cs, ce)) if cs <= abs.0 && abs.1 <= ce => true,
+                    _ => match self.prefilter(g) {
+                        Some(p) if !p.is_match(Input::new(hay).range(union.start..union.end)) => {
+                            seen.clean[group as usize] = Some(abs);
+                            true
+                        }
+                        _ => false,
+                    },
+                }
+            }
+            _ => false,
+        };
         for &r in &g.rules {
+            if covered_clean && self.in_prefilter(r) {
+                continue;
+            }
             let w = self
                 .window(r, hay, hit_start, hit_end, eof)
                 .expect("known in the first pass");
@@ -330,6 +335,13 @@ impl Matcher {
         true
     }
 
+    /// Whether a group's prefilter stands for a rule: single-line rules
+    /// only, since a multi-line rule's window would make the union, and so
+    /// every search of it, thousands of bytes long.
+    fn in_prefilter(&self, rule: u32) -> bool {
+        !self.rules[rule as usize].rule.multiline
+    }
+
     /// Whether a rule can match in a window at all: one of the bytes every
     /// match contains occurs in it.
     fn may_match(&self, rule: u32, hay: &[u8], w: Window) -> bool {
@@ -346,22 +358,17 @@ impl Matcher {
     fn prefilter<'a>(&self, g: &'a Group) -> Option<&'a meta::Regex> {
         g.prefilter
             .get_or_init(|| {
-                if g.rules.len() < 2 {
-                    return None;
-                }
-                let first = &self.rules[g.rules[0] as usize].rule;
-                if g.rules
-                    .iter()
-                    .any(|&r| self.rules[r as usize].rule.unicode != first.unicode)
-                {
-                    return None;
-                }
-                let patterns: Vec<&str> = g
+                let members: Vec<&Rule> = g
                     .rules
                     .iter()
-                    .map(|&r| self.rules[r as usize].rule.pattern.as_str())
+                    .filter(|&&r| self.in_prefilter(r))
+                    .map(|&r| &self.rules[r as usize].rule)
                     .collect();
-                crate::rule::compile_set(&patterns, first.unicode)
+                if members.len() < 2 || members.iter().any(|r| r.unicode != members[0].unicode) {
+                    return None;
+                }
+                let patterns: Vec<&str> = members.iter().map(|r| r.pattern.as_str()).collect();
+                crate::rule::compile_set(&patterns, members[0].unicode)
             })
             .as_ref()
     }

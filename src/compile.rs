@@ -116,19 +116,46 @@ struct Group {
 
 /// Which windows have already been run, so that the same window is not run
 /// twice. Offsets are absolute (in the stream).
+///
+/// A small direct-mapped cache rather than a table of every rule: a scrub
+/// call on a short event must not pay for allocating and clearing one. A
+/// collision only costs running a window again, which gives the same
+/// findings.
 pub(crate) struct Seen {
-    rule: Vec<Option<(usize, usize)>>,
-    /// Per group, the last union of windows in which its prefilter found
-    /// nothing.
-    clean: Vec<Option<(usize, usize)>>,
+    /// `(rule, window)` by `rule % SLOTS`.
+    rule: [(u32, usize, usize); SLOTS],
+    /// `(group, union)` by `group % SLOTS`: the last union of windows in
+    /// which the group's prefilter found nothing.
+    clean: [(u32, usize, usize); SLOTS],
 }
 
+const SLOTS: usize = 64;
+
 impl Seen {
-    pub(crate) fn new(m: &Matcher) -> Seen {
+    pub(crate) fn new() -> Seen {
         Seen {
-            rule: vec![None; m.rules.len()],
-            clean: vec![None; m.groups.len()],
+            rule: [(u32::MAX, 0, 0); SLOTS],
+            clean: [(u32::MAX, 0, 0); SLOTS],
         }
+    }
+
+    /// Records that `rule` ran over `window`; whether it had already.
+    fn ran(&mut self, rule: u32, window: (usize, usize)) -> bool {
+        let slot = &mut self.rule[rule as usize % SLOTS];
+        let again = *slot == (rule, window.0, window.1);
+        *slot = (rule, window.0, window.1);
+        again
+    }
+
+    /// Whether `group`'s prefilter already found nothing in a range
+    /// holding `union`.
+    fn is_clean(&self, group: u32, union: (usize, usize)) -> bool {
+        let (g, s, e) = self.clean[group as usize % SLOTS];
+        g == group && s <= union.0 && union.1 <= e
+    }
+
+    fn set_clean(&mut self, group: u32, union: (usize, usize)) {
+        self.clean[group as usize % SLOTS] = (group, union.0, union.1);
     }
 }
 
@@ -297,15 +324,16 @@ impl Matcher {
         let covered_clean = match union {
             Some(union) if covered > 1 && unanchored > 0 => {
                 let abs = (base + union.start, base + union.end);
-                match seen.clean[group as usize] {
-                    Some((cs, ce)) if cs <= abs.0 && abs.1 <= ce => true,
-                    _ => match self.prefilter(g) {
+                if seen.is_clean(group, abs) {
+                    true
+                } else {
+                    match self.prefilter(g) {
                         Some(p) if !p.is_match(Input::new(hay).range(union.start..union.end)) => {
-                            seen.clean[group as usize] = Some(abs);
+                            seen.set_clean(group, abs);
                             true
                         }
                         _ => false,
-                    },
+                    }
                 }
             }
             _ => false,
@@ -320,11 +348,9 @@ impl Matcher {
             if !self.may_match(r, hay, w) {
                 continue;
             }
-            let key = Some((base + w.start, base + w.end));
-            if seen.rule[r as usize] == key {
+            if seen.ran(r, (base + w.start, base + w.end)) {
                 continue;
             }
-            seen.rule[r as usize] = key;
             let from = out.len();
             self.run(r, hay, w, out);
             for s in &mut out[from..] {

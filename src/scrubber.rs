@@ -267,12 +267,10 @@ impl Scrubber {
         let m = &self.inner.matcher;
         let mut spans = Vec::new();
         // `seen` keeps each window from running twice (hits on the same
-        // short line give a rule the same window: the line). Made at the
-        // first hit, so clean input allocates nothing.
-        let mut seen: Option<crate::compile::Seen> = None;
+        // short line give a rule the same window: the line).
+        let mut seen = crate::compile::Seen::new();
         m.hits(hay, 0, |group, start, end| {
-            let seen = seen.get_or_insert_with(|| crate::compile::Seen::new(m));
-            m.eval(group, hay, 0, start, end, true, seen, &mut spans);
+            m.eval(group, hay, 0, start, end, true, &mut seen, &mut spans);
         });
         let known = self.inner.known.snapshot();
         if !known.is_empty() {

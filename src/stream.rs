@@ -99,7 +99,6 @@ impl Core {
         let max_len = m.max_len;
         let history = max_len.max(m.max_keyword_len) + CONTEXT;
         let slots = scrubber.slots();
-        let seen = Seen::new(m);
         let handle = scrubber.known_secrets();
         let known_generation = handle.generation();
         let known = handle.snapshot();
@@ -116,7 +115,7 @@ impl Core {
             history,
             max_len,
             counts: vec![0; slots],
-            seen,
+            seen: Seen::new(),
             known,
             known_generation,
         }

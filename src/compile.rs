@@ -93,6 +93,33 @@ impl CompiledRule {
     }
 }
 
+/// The line breaks around a keyword hit, found once for all the rules of
+/// its group.
+pub(crate) struct Around {
+    /// Just after the last line break before the hit, or where the search
+    /// for one began (`hit_end - look`).
+    line_start: usize,
+    /// The first line break at or after the hit's end, within `look` of its
+    /// start, if one is in the buffer.
+    line_end: Option<usize>,
+}
+
+impl Around {
+    fn new(hay: &[u8], hit_start: usize, hit_end: usize, look: usize) -> Around {
+        let lo = hit_end.saturating_sub(look).min(hit_start);
+        let line_start = match memchr::memrchr2(b'\n', b'\r', &hay[lo..hit_start]) {
+            Some(i) => lo + i + 1,
+            None => lo,
+        };
+        let hi = (hit_start + look).min(hay.len()).max(hit_end);
+        let line_end = memchr::memchr2(b'\n', b'\r', &hay[hit_end..hi]).map(|i| hit_end + i);
+        Around {
+            line_start,
+            line_end,
+        }
+    }
+}
+
 /// Where a window lies, once it can be computed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Window {
@@ -104,6 +131,9 @@ pub(crate) struct Window {
 /// group.
 struct Group {
     rules: Vec<u32>,
+    /// The longest match of any of the rules: how far around a hit they
+    /// look.
+    max_len: usize,
     /// The single-line rules' regexes in one, compiled on first use: when it
     /// finds nothing in the union of those rules' windows, none of them can
     /// match in its own window (a match inside a window is a match inside
@@ -224,8 +254,14 @@ impl Matcher {
             let g = match groups.iter().position(|g| g.rules == rules) {
                 Some(g) => g,
                 None => {
+                    let max_len = rules
+                        .iter()
+                        .map(|&r| compiled[r as usize].rule.max_len)
+                        .max()
+                        .unwrap_or(0);
                     groups.push(Group {
                         rules,
+                        max_len,
                         prefilter: OnceLock::new(),
                     });
                     groups.len() - 1
@@ -267,10 +303,11 @@ impl Matcher {
         hit_start: usize,
         hit_end: usize,
     ) -> usize {
-        self.groups[group as usize]
-            .rules
+        let g = &self.groups[group as usize];
+        let around = Around::new(hay, hit_start, hit_end, g.max_len);
+        g.rules
             .iter()
-            .map(|&r| self.window_start(r, hay, hit_start, hit_end))
+            .map(|&r| self.window_start(r, hay, hit_start, hit_end, &around))
             .min()
             .unwrap_or(hit_start)
     }
@@ -294,18 +331,25 @@ impl Matcher {
         out: &mut Vec<Span>,
     ) -> bool {
         let g = &self.groups[group as usize];
+        let around = Around::new(hay, hit_start, hit_end, g.max_len);
         // Every window must be known before any rule runs. The first pass
-        // also finds which rules can match at all (their required bytes
-        // occur in their window), and the union of the windows of those
-        // that the group's prefilter stands for.
+        // also finds which rules can match at all (their `follows` and
+        // required bytes), and the union of the windows of those that the
+        // group's prefilter stands for.
+        const KEEP: usize = 16;
+        let mut windows = [None; KEEP];
         let mut union: Option<Window> = None;
         let mut covered = 0;
         let mut unanchored = 0;
-        for &r in &g.rules {
-            let Some(w) = self.window(r, hay, hit_start, hit_end, eof) else {
+        for (i, &r) in g.rules.iter().enumerate() {
+            let Some(w) = self.window(r, hay, hit_start, hit_end, eof, &around) else {
                 return false;
             };
-            if !self.may_match(r, hay, w) || !self.in_prefilter(r) {
+            let can = self.may_match(r, hay, w, hit_end);
+            if i < KEEP {
+                windows[i] = Some((w, can));
+            }
+            if !can || !self.in_prefilter(r) {
                 continue;
             }
             covered += 1;
@@ -338,17 +382,20 @@ impl Matcher {
             }
             _ => false,
         };
-        for &r in &g.rules {
+        for (i, &r) in g.rules.iter().enumerate() {
             if covered_clean && self.in_prefilter(r) {
                 continue;
             }
-            let w = self
-                .window(r, hay, hit_start, hit_end, eof)
-                .expect("known in the first pass");
-            if !self.may_match(r, hay, w) {
-                continue;
-            }
-            if seen.ran(r, (base + w.start, base + w.end)) {
+            let (w, can) = match windows.get(i).copied().flatten() {
+                Some(known) => known,
+                None => {
+                    let w = self
+                        .window(r, hay, hit_start, hit_end, eof, &around)
+                        .expect("known in the first pass");
+                    (w, self.may_match(r, hay, w, hit_end))
+                }
+            };
+            if !can || seen.ran(r, (base + w.start, base + w.end)) {
                 continue;
             }
             let from = out.len();
@@ -368,11 +415,23 @@ impl Matcher {
         !self.rules[rule as usize].rule.multiline
     }
 
-    /// Whether a rule can match in a window at all: one of the bytes every
-    /// match contains occurs in it.
-    fn may_match(&self, rule: u32, hay: &[u8], w: Window) -> bool {
+    /// Whether a rule can match in a window at all: what its `follows` asks
+    /// for comes right after the keyword, and one of the bytes every match
+    /// contains occurs in the window.
+    fn may_match(&self, rule: u32, hay: &[u8], w: Window, hit_end: usize) -> bool {
+        let r = &self.rules[rule as usize].rule;
+        if let Some(follows) = &r.follows
+            && (hit_end > w.end
+                || !follows.regex.is_match(
+                    Input::new(hay)
+                        .range(hit_end..w.end)
+                        .anchored(Anchored::Yes),
+                ))
+        {
+            return false;
+        }
         let window = &hay[w.start..w.end];
-        match self.rules[rule as usize].rule.required.as_deref() {
+        match r.required.as_deref() {
             None => true,
             Some(&[a]) => memchr::memchr(a, window).is_some(),
             Some(&[a, b]) => memchr::memchr2(a, b, window).is_some(),
@@ -400,28 +459,31 @@ impl Matcher {
     }
 
     /// The window of a keyword hit, if the bytes it depends on are all in
-    /// `hay` (or `eof` says no more bytes will come).
+    /// `hay` (or `eof` says no more bytes will come); `around` holds the
+    /// line breaks around the hit, found at least as far as the rule looks.
     ///
     /// `hay` must hold at least `max_len + CONTEXT` bytes before the hit, or
     /// start at the beginning of the input.
-    pub(crate) fn window(
+    fn window(
         &self,
         rule: u32,
         hay: &[u8],
         hit_start: usize,
         hit_end: usize,
         eof: bool,
+        around: &Around,
     ) -> Option<Window> {
         let cr = &self.rules[rule as usize];
         let len = cr.rule.max_len;
-        let start = self.window_start(rule, hay, hit_start, hit_end);
+        let start = self.window_start(rule, hay, hit_start, hit_end, around);
         let limit = hit_start + len;
         let end = if !cr.rule.multiline
-            && let Some(i) = memchr::memchr2(b'\n', b'\r', &hay[hit_end..limit.min(hay.len())])
+            && let Some(b) = around.line_end
+            && b < limit.min(hay.len())
         {
             // The window ends at a line break in the buffer: what lies
             // beyond cannot change it.
-            hit_end + i
+            b
         } else if limit + CONTEXT <= hay.len() {
             floor_char(hay, limit, hit_end)
         } else if eof {
@@ -439,26 +501,22 @@ impl Matcher {
         Some(Window { start, end })
     }
 
-    /// Where the window of a keyword hit starts. It depends only on bytes
-    /// before the hit, so it is known as soon as the hit is.
-    pub(crate) fn window_start(
+    /// Where a rule's window starts. It depends only on bytes before the
+    /// hit, so it is known as soon as the hit is.
+    fn window_start(
         &self,
         rule: u32,
         hay: &[u8],
         hit_start: usize,
         hit_end: usize,
+        around: &Around,
     ) -> usize {
         let rule = &self.rules[rule as usize].rule;
         if rule.anchored {
             return hit_start;
         }
-        let len = rule.max_len;
-        let lo = hit_end.saturating_sub(len).min(hit_start);
-        let start = match memchr::memrchr2(b'\n', b'\r', &hay[lo..hit_start]) {
-            Some(i) => lo + i + 1,
-            None => lo,
-        };
-        ceil_char(hay, start, hit_start)
+        let lo = hit_end.saturating_sub(rule.max_len).min(hit_start);
+        ceil_char(hay, around.line_start.max(lo), hit_start)
     }
 
     /// Runs a rule over a window and appends its findings to `out`.

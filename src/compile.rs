@@ -120,6 +120,28 @@ impl Around {
     }
 }
 
+/// The members of a group (by index) whose `follows` matched.
+#[derive(Default)]
+struct FollowsSet(u128, Vec<usize>);
+
+impl FollowsSet {
+    fn insert(&mut self, i: usize) {
+        if i < 128 {
+            self.0 |= 1 << i;
+        } else {
+            self.1.push(i);
+        }
+    }
+
+    fn contains(&self, i: usize) -> bool {
+        if i < 128 {
+            self.0 & (1 << i) != 0
+        } else {
+            self.1.contains(&i)
+        }
+    }
+}
+
 /// Where a window lies, once it can be computed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Window {
@@ -142,6 +164,10 @@ struct Group {
     /// in Unicode mode (Unicode changes what `\b` means, so one could not
     /// stand for the other), or if it fails to compile.
     prefilter: OnceLock<Option<meta::Regex>>,
+    /// The `follows` regexes of the rules that have one, in one, so that a
+    /// hit needs one anchored search for all of them: the regex, and for
+    /// each of its patterns the index of its rule in `rules`.
+    follows: OnceLock<Option<(meta::Regex, Vec<usize>)>>,
 }
 
 /// Which windows have already been run, so that the same window is not run
@@ -263,6 +289,7 @@ impl Matcher {
                         rules,
                         max_len,
                         prefilter: OnceLock::new(),
+                        follows: OnceLock::new(),
                     });
                     groups.len() - 1
                 }
@@ -337,19 +364,38 @@ impl Matcher {
         // required bytes), and the union of the windows of those that the
         // group's prefilter stands for.
         const KEEP: usize = 16;
-        let mut windows = [None; KEEP];
-        let mut union: Option<Window> = None;
-        let mut covered = 0;
-        let mut unanchored = 0;
+        let mut windows: [Option<Window>; KEEP] = [None; KEEP];
+        let mut reach = hit_end;
         for (i, &r) in g.rules.iter().enumerate() {
             let Some(w) = self.window(r, hay, hit_start, hit_end, eof, &around) else {
                 return false;
             };
-            let can = self.may_match(r, hay, w, hit_end);
             if i < KEEP {
-                windows[i] = Some((w, can));
+                windows[i] = Some(w);
             }
-            if !can || !self.in_prefilter(r) {
+            reach = reach.max(w.end);
+        }
+        // Which rules' `follows` match after the hit, all in one search over
+        // the longest window (a filter only: a `follows` that reaches past
+        // its own rule's window lets the rule run, which is safe).
+        let follows = self.group_follows(g, hay, hit_end, reach);
+        let window_of = |i: usize, r: u32| {
+            windows.get(i).copied().flatten().unwrap_or_else(|| {
+                self.window(r, hay, hit_start, hit_end, eof, &around)
+                    .expect("known in the first pass")
+            })
+        };
+        let mut can = [false; KEEP];
+        let mut union: Option<Window> = None;
+        let mut covered = 0;
+        let mut unanchored = 0;
+        for (i, &r) in g.rules.iter().enumerate() {
+            let w = window_of(i, r);
+            let ok = self.may_match(r, hay, w, hit_end, follows.as_ref().map(|f| f.contains(i)));
+            if i < KEEP {
+                can[i] = ok;
+            }
+            if !ok || !self.in_prefilter(r) {
                 continue;
             }
             covered += 1;
@@ -386,14 +432,11 @@ impl Matcher {
             if covered_clean && self.in_prefilter(r) {
                 continue;
             }
-            let (w, can) = match windows.get(i).copied().flatten() {
-                Some(known) => known,
-                None => {
-                    let w = self
-                        .window(r, hay, hit_start, hit_end, eof, &around)
-                        .expect("known in the first pass");
-                    (w, self.may_match(r, hay, w, hit_end))
-                }
+            let w = window_of(i, r);
+            let can = if i < KEEP {
+                can[i]
+            } else {
+                self.may_match(r, hay, w, hit_end, follows.as_ref().map(|f| f.contains(i)))
             };
             if !can || seen.ran(r, (base + w.start, base + w.end)) {
                 continue;
@@ -418,17 +461,31 @@ impl Matcher {
     /// Whether a rule can match in a window at all: what its `follows` asks
     /// for comes right after the keyword, and one of the bytes every match
     /// contains occurs in the window.
-    fn may_match(&self, rule: u32, hay: &[u8], w: Window, hit_end: usize) -> bool {
+    ///
+    /// `follows` is whether the group's combined `follows` search found the
+    /// rule's, when there was one.
+    fn may_match(
+        &self,
+        rule: u32,
+        hay: &[u8],
+        w: Window,
+        hit_end: usize,
+        follows: Option<bool>,
+    ) -> bool {
         let r = &self.rules[rule as usize].rule;
-        if let Some(follows) = &r.follows
-            && (hit_end > w.end
-                || !follows.regex.is_match(
-                    Input::new(hay)
-                        .range(hit_end..w.end)
-                        .anchored(Anchored::Yes),
-                ))
-        {
-            return false;
+        if let Some(f) = &r.follows {
+            let ok = hit_end <= w.end
+                && match follows {
+                    Some(found) => found,
+                    None => f.regex.is_match(
+                        Input::new(hay)
+                            .range(hit_end..w.end)
+                            .anchored(Anchored::Yes),
+                    ),
+                };
+            if !ok {
+                return false;
+            }
         }
         let window = &hay[w.start..w.end];
         match r.required.as_deref() {
@@ -438,6 +495,51 @@ impl Matcher {
             Some(&[a, b, c]) => memchr::memchr3(a, b, c, window).is_some(),
             Some(_) => true,
         }
+    }
+
+    /// Which of a group's rules (by index in the group) have a `follows`
+    /// that matches at `hit_end`, found in one search; `None` if the group
+    /// has no combined `follows` regex (then each rule searches its own).
+    fn group_follows(
+        &self,
+        g: &Group,
+        hay: &[u8],
+        hit_end: usize,
+        end: usize,
+    ) -> Option<FollowsSet> {
+        let (regex, members) = g
+            .follows
+            .get_or_init(|| {
+                let with: Vec<(usize, &crate::rule::Follows)> = g
+                    .rules
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, &r)| {
+                        self.rules[r as usize]
+                            .rule
+                            .follows
+                            .as_deref()
+                            .map(|f| (i, f))
+                    })
+                    .collect();
+                if with.len() < 2 || with.iter().any(|(_, f)| f.unicode != with[0].1.unicode) {
+                    return None;
+                }
+                let patterns: Vec<&str> = with.iter().map(|(_, f)| f.pattern.as_str()).collect();
+                let regex = crate::rule::compile_which(&patterns, with[0].1.unicode)?;
+                Some((regex, with.iter().map(|(i, _)| *i).collect()))
+            })
+            .as_ref()?;
+        let mut found = FollowsSet::default();
+        if hit_end <= end {
+            let mut set = regex_automata::PatternSet::new(regex.pattern_len());
+            let input = Input::new(hay).range(hit_end..end).anchored(Anchored::Yes);
+            regex.which_overlapping_matches(&input, &mut set);
+            for p in set.iter() {
+                found.insert(members[p.as_usize()]);
+            }
+        }
+        Some(found)
     }
 
     fn prefilter<'a>(&self, g: &'a Group) -> Option<&'a meta::Regex> {

@@ -20,7 +20,7 @@ use aho_corasick::{Anchored, MatchKind};
 
 use crate::error::{Error, ErrorKind};
 
-/// How many walks run side by side.
+/// How many walks run side by side (the loop below is written for four).
 const LANES: usize = 4;
 
 /// Inputs shorter than this (per lane) are walked in one lane: splitting
@@ -168,16 +168,31 @@ impl KeywordScanner {
         // Occurrences per lane, reported lane by lane so that they come out
         // in order: (state, end).
         let mut found: [Vec<(aho_corasick::automaton::StateID, usize)>; LANES] = Default::default();
-        for i in 0..common {
-            for j in 0..LANES {
-                sid[j] = dfa.next_state(Anchored::No, sid[j], hay[pos[j] + i]);
-            }
-            for j in 0..LANES {
-                if dfa.is_special(sid[j]) && dfa.is_match(sid[j]) {
-                    found[j].push((sid[j], pos[j] + i + 1));
+        // The four walks in lockstep over equal-length slices (no bounds
+        // checks on the input), with one branch for "any lane in a special
+        // state".
+        let lanes = [
+            &hay[pos[0]..pos[0] + common],
+            &hay[pos[1]..pos[1] + common],
+            &hay[pos[2]..pos[2] + common],
+            &hay[pos[3]..pos[3] + common],
+        ];
+        let [mut s0, mut s1, mut s2, mut s3] = sid;
+        let bytes = lanes[0].iter().zip(lanes[1]).zip(lanes[2]).zip(lanes[3]);
+        for (i, (((&b0, &b1), &b2), &b3)) in bytes.enumerate() {
+            s0 = dfa.next_state(Anchored::No, s0, b0);
+            s1 = dfa.next_state(Anchored::No, s1, b1);
+            s2 = dfa.next_state(Anchored::No, s2, b2);
+            s3 = dfa.next_state(Anchored::No, s3, b3);
+            if dfa.is_special(s0) | dfa.is_special(s1) | dfa.is_special(s2) | dfa.is_special(s3) {
+                for (j, s) in [s0, s1, s2, s3].into_iter().enumerate() {
+                    if dfa.is_special(s) && dfa.is_match(s) {
+                        found[j].push((s, pos[j] + i + 1));
+                    }
                 }
             }
         }
+        sid = [s0, s1, s2, s3];
         for j in 0..LANES {
             let rest = pos[j] + common;
             for (k, &b) in hay[rest..bound[j + 1]].iter().enumerate() {

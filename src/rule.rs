@@ -115,6 +115,7 @@ struct RawRule {
     replacement: Option<String>,
     redaction: Option<Spanned<String>>,
     multiline: Option<bool>,
+    follows: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -164,6 +165,9 @@ pub struct Rule {
     /// without any of them cannot match, and that is cheaper to see than to
     /// run the regex.
     pub(crate) required: Option<Box<[u8]>>,
+    /// What must follow a keyword occurrence for the rule to run on it: a
+    /// regex run anchored at the occurrence's end, within the window.
+    pub(crate) follows: Option<Arc<Follows>>,
     pub(crate) group_count: usize,
     pub(crate) secret_group: Option<usize>,
     pub(crate) entropy: Option<f64>,
@@ -174,6 +178,13 @@ pub struct Rule {
     pub(crate) examples: Vec<Example>,
     pub(crate) negative_examples: Vec<(usize, String)>,
     pub(crate) origin: Origin,
+}
+
+/// A rule's `follows` regex.
+pub(crate) struct Follows {
+    pub(crate) regex: meta::Regex,
+    pub(crate) pattern: String,
+    pub(crate) unicode: bool,
 }
 
 /// Where a rule was defined.
@@ -583,6 +594,24 @@ fn meta_config() -> meta::Config {
     meta::Config::new().utf8_empty(false).auto_prefilter(false)
 }
 
+/// Compiles several patterns into one regex that reports every pattern that
+/// matches (for `which_overlapping_matches`), or `None` if that fails.
+pub(crate) fn compile_which(patterns: &[&str], unicode: bool) -> Option<meta::Regex> {
+    let hirs = patterns
+        .iter()
+        .map(|p| relaxed_hir(p, unicode))
+        .collect::<Result<Vec<_>, _>>()
+        .ok()?;
+    meta::Builder::new()
+        .configure(
+            meta_config()
+                .match_kind(regex_automata::MatchKind::All)
+                .which_captures(regex_automata::nfa::thompson::WhichCaptures::None),
+        )
+        .build_many_from_hir(&hirs)
+        .ok()
+}
+
 /// Compiles several patterns into one regex that only answers whether any
 /// of them matches (no capture groups), or `None` if that fails.
 pub(crate) fn compile_set(patterns: &[&str], unicode: bool) -> Option<meta::Regex> {
@@ -865,6 +894,28 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
             ),
             (None, None) => None,
         };
+        let follows = match &r.follows {
+            None => None,
+            Some(f) => {
+                let line = at(f.span().start);
+                let (hir, unicode) = parse(f.get_ref()).map_err(|(msg, e)| {
+                    rule_error(line, format!("follows: {msg}")).with_boxed_source(e)
+                })?;
+                if hir.properties().maximum_len().is_none() {
+                    return Err(rule_error(
+                        line,
+                        "follows: pattern has no upper bound on match length".to_string(),
+                    ));
+                }
+                let regex = compile(f.get_ref(), unicode)
+                    .map_err(|(msg, _)| rule_error(line, format!("follows: {msg}")))?;
+                Some(Arc::new(Follows {
+                    regex,
+                    pattern: f.get_ref().clone(),
+                    unicode,
+                }))
+            }
+        };
         let multiline = r.multiline.unwrap_or(gitleaks && spans_lines(&pattern));
         rules.push(Rule {
             description: r.description.clone().unwrap_or_else(|| id.clone()),
@@ -875,6 +926,7 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
             multiline,
             anchored: starts_with_keyword(&hir, &keywords),
             required: required_bytes(&hir),
+            follows,
             group_count,
             secret_group,
             entropy,

@@ -120,28 +120,6 @@ impl Around {
     }
 }
 
-/// The members of a group (by index) whose `follows` matched.
-#[derive(Default)]
-struct FollowsSet(u128, Vec<usize>);
-
-impl FollowsSet {
-    fn insert(&mut self, i: usize) {
-        if i < 128 {
-            self.0 |= 1 << i;
-        } else {
-            self.1.push(i);
-        }
-    }
-
-    fn contains(&self, i: usize) -> bool {
-        if i < 128 {
-            self.0 & (1 << i) != 0
-        } else {
-            self.1.contains(&i)
-        }
-    }
-}
-
 /// Where a window lies, once it can be computed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Window {
@@ -164,10 +142,6 @@ struct Group {
     /// in Unicode mode (Unicode changes what `\b` means, so one could not
     /// stand for the other), or if it fails to compile.
     prefilter: OnceLock<Option<meta::Regex>>,
-    /// The `follows` regexes of the rules that have one, in one, so that a
-    /// hit needs one anchored search for all of them: the regex, and for
-    /// each of its patterns the index of its rule in `rules`.
-    follows: OnceLock<Option<(meta::Regex, Vec<usize>)>>,
 }
 
 /// Which windows have already been run, so that the same window is not run
@@ -289,7 +263,6 @@ impl Matcher {
                         rules,
                         max_len,
                         prefilter: OnceLock::new(),
-                        follows: OnceLock::new(),
                     });
                     groups.len() - 1
                 }
@@ -365,7 +338,6 @@ impl Matcher {
         // group's prefilter stands for.
         const KEEP: usize = 16;
         let mut windows: [Option<Window>; KEEP] = [None; KEEP];
-        let mut reach = hit_end;
         for (i, &r) in g.rules.iter().enumerate() {
             let Some(w) = self.window(r, hay, hit_start, hit_end, eof, &around) else {
                 return false;
@@ -373,12 +345,7 @@ impl Matcher {
             if i < KEEP {
                 windows[i] = Some(w);
             }
-            reach = reach.max(w.end);
         }
-        // Which rules' `follows` match after the hit, all in one search over
-        // the longest window (a filter only: a `follows` that reaches past
-        // its own rule's window lets the rule run, which is safe).
-        let follows = self.group_follows(g, hay, hit_end, reach);
         let window_of = |i: usize, r: u32| {
             windows.get(i).copied().flatten().unwrap_or_else(|| {
                 self.window(r, hay, hit_start, hit_end, eof, &around)
@@ -391,7 +358,7 @@ impl Matcher {
         let mut unanchored = 0;
         for (i, &r) in g.rules.iter().enumerate() {
             let w = window_of(i, r);
-            let ok = self.may_match(r, hay, w, hit_end, follows.as_ref().map(|f| f.contains(i)));
+            let ok = self.may_match(r, hay, w, hit_end);
             if i < KEEP {
                 can[i] = ok;
             }
@@ -436,7 +403,7 @@ impl Matcher {
             let can = if i < KEEP {
                 can[i]
             } else {
-                self.may_match(r, hay, w, hit_end, follows.as_ref().map(|f| f.contains(i)))
+                self.may_match(r, hay, w, hit_end)
             };
             if !can || seen.ran(r, (base + w.start, base + w.end)) {
                 continue;
@@ -461,31 +428,17 @@ impl Matcher {
     /// Whether a rule can match in a window at all: what its `follows` asks
     /// for comes right after the keyword, and one of the bytes every match
     /// contains occurs in the window.
-    ///
-    /// `follows` is whether the group's combined `follows` search found the
-    /// rule's, when there was one.
-    fn may_match(
-        &self,
-        rule: u32,
-        hay: &[u8],
-        w: Window,
-        hit_end: usize,
-        follows: Option<bool>,
-    ) -> bool {
+    fn may_match(&self, rule: u32, hay: &[u8], w: Window, hit_end: usize) -> bool {
         let r = &self.rules[rule as usize].rule;
-        if let Some(f) = &r.follows {
-            let ok = hit_end <= w.end
-                && match follows {
-                    Some(found) => found,
-                    None => f.regex.is_match(
-                        Input::new(hay)
-                            .range(hit_end..w.end)
-                            .anchored(Anchored::Yes),
-                    ),
-                };
-            if !ok {
-                return false;
-            }
+        if let Some(f) = &r.follows
+            && (hit_end > w.end
+                || !f.regex.is_match(
+                    Input::new(hay)
+                        .range(hit_end..w.end)
+                        .anchored(Anchored::Yes),
+                ))
+        {
+            return false;
         }
         let window = &hay[w.start..w.end];
         match r.required.as_deref() {
@@ -495,51 +448,6 @@ impl Matcher {
             Some(&[a, b, c]) => memchr::memchr3(a, b, c, window).is_some(),
             Some(_) => true,
         }
-    }
-
-    /// Which of a group's rules (by index in the group) have a `follows`
-    /// that matches at `hit_end`, found in one search; `None` if the group
-    /// has no combined `follows` regex (then each rule searches its own).
-    fn group_follows(
-        &self,
-        g: &Group,
-        hay: &[u8],
-        hit_end: usize,
-        end: usize,
-    ) -> Option<FollowsSet> {
-        let (regex, members) = g
-            .follows
-            .get_or_init(|| {
-                let with: Vec<(usize, &crate::rule::Follows)> = g
-                    .rules
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, &r)| {
-                        self.rules[r as usize]
-                            .rule
-                            .follows
-                            .as_deref()
-                            .map(|f| (i, f))
-                    })
-                    .collect();
-                if with.len() < 2 || with.iter().any(|(_, f)| f.unicode != with[0].1.unicode) {
-                    return None;
-                }
-                let patterns: Vec<&str> = with.iter().map(|(_, f)| f.pattern.as_str()).collect();
-                let regex = crate::rule::compile_which(&patterns, with[0].1.unicode)?;
-                Some((regex, with.iter().map(|(i, _)| *i).collect()))
-            })
-            .as_ref()?;
-        let mut found = FollowsSet::default();
-        if hit_end <= end {
-            let mut set = regex_automata::PatternSet::new(regex.pattern_len());
-            let input = Input::new(hay).range(hit_end..end).anchored(Anchored::Yes);
-            regex.which_overlapping_matches(&input, &mut set);
-            for p in set.iter() {
-                found.insert(members[p.as_usize()]);
-            }
-        }
-        Some(found)
     }
 
     fn prefilter<'a>(&self, g: &'a Group) -> Option<&'a meta::Regex> {

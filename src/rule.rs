@@ -183,8 +183,6 @@ pub struct Rule {
 /// A rule's `follows` regex.
 pub(crate) struct Follows {
     pub(crate) regex: meta::Regex,
-    pub(crate) pattern: String,
-    pub(crate) unicode: bool,
 }
 
 /// Where a rule was defined.
@@ -594,24 +592,6 @@ fn meta_config() -> meta::Config {
     meta::Config::new().utf8_empty(false).auto_prefilter(false)
 }
 
-/// Compiles several patterns into one regex that reports every pattern that
-/// matches (for `which_overlapping_matches`), or `None` if that fails.
-pub(crate) fn compile_which(patterns: &[&str], unicode: bool) -> Option<meta::Regex> {
-    let hirs = patterns
-        .iter()
-        .map(|p| relaxed_hir(p, unicode))
-        .collect::<Result<Vec<_>, _>>()
-        .ok()?;
-    meta::Builder::new()
-        .configure(
-            meta_config()
-                .match_kind(regex_automata::MatchKind::All)
-                .which_captures(regex_automata::nfa::thompson::WhichCaptures::None),
-        )
-        .build_many_from_hir(&hirs)
-        .ok()
-}
-
 /// Compiles several patterns into one regex that only answers whether any
 /// of them matches (no capture groups), or `None` if that fails.
 pub(crate) fn compile_set(patterns: &[&str], unicode: bool) -> Option<meta::Regex> {
@@ -909,11 +889,7 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
                 }
                 let regex = compile(f.get_ref(), unicode)
                     .map_err(|(msg, _)| rule_error(line, format!("follows: {msg}")))?;
-                Some(Arc::new(Follows {
-                    regex,
-                    pattern: f.get_ref().clone(),
-                    unicode,
-                }))
+                Some(Arc::new(Follows { regex }))
             }
         };
         let multiline = r.multiline.unwrap_or(gitleaks && spans_lines(&pattern));

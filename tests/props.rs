@@ -117,7 +117,9 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn clean_text_passes_unchanged(ctx in context(), sep in prop_oneof![Just("\n"), Just(" "), Just("\t"), Just("\r\n")]) {
+    // Lines are recombined, never joined: `db_password:` followed on the
+    // same line by some other line's random id is a secret assignment.
+    fn clean_text_passes_unchanged(ctx in context(), sep in prop_oneof![Just("\n"), Just("\r\n")]) {
         let text = ctx.replace('\n', sep);
         prop_assert_eq!(scrubber().scrub_str(&text), text.as_str());
     }

@@ -129,9 +129,11 @@ impl KeywordScanner {
             let start = end - self.cut_lens[pid];
             for (id, whole) in &self.whole[pid] {
                 let stop = start + whole.len();
+                // The automaton matched the first `CUT` bytes already.
                 if stop > from
                     && stop <= hay.len()
-                    && (whole.len() <= CUT || hay[start..stop].eq_ignore_ascii_case(whole))
+                    && (whole.len() <= CUT
+                        || hay[start + CUT..stop].eq_ignore_ascii_case(&whole[CUT..]))
                 {
                     f(*id, start, stop);
                 }

@@ -3,19 +3,12 @@
 
 mod common;
 
-use std::path::Path;
-
 use hush::Scrubber;
 
 #[test]
 fn benign_corpus_is_unchanged() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/benign");
     let s = Scrubber::new();
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
+    let files = common::files("tests/data/benign", None);
     let mut lines = 0;
     let mut changed = Vec::new();
     for path in &files {

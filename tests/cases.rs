@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use hush::Scrubber;
 use serde::Deserialize;
 
@@ -28,14 +26,8 @@ struct Case {
 
 #[test]
 fn behaviour_cases() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
     let s = Scrubber::new();
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    files.sort();
+    let files = common::files("tests/data", Some("toml"));
     let mut failures = Vec::new();
     let mut count = 0;
     for path in &files {
@@ -91,5 +83,5 @@ fn behaviour_cases() {
         failures.len(),
         failures.join("\n")
     );
-    assert!(count > 0, "no cases in {}", dir.display());
+    assert!(count > 0, "no cases in tests/data");
 }

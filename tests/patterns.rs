@@ -8,15 +8,7 @@ use std::path::{Path, PathBuf};
 use hush::{CheckOptions, Scrubber};
 
 fn pattern_files() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("patterns");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "no rule files in {}", dir.display());
-    files
+    common::files("patterns", Some("toml"))
 }
 
 #[test]

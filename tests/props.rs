@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::path::Path;
 use std::sync::OnceLock;
 
 use hush::Scrubber;
@@ -20,13 +19,7 @@ fn scrubber() -> &'static Scrubber {
 fn benign_lines() -> &'static [String] {
     static LINES: OnceLock<Vec<String>> = OnceLock::new();
     LINES.get_or_init(|| {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/benign");
-        let mut files: Vec<_> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        files.sort();
-        files
+        common::files("tests/data/benign", None)
             .iter()
             .flat_map(|p| {
                 std::fs::read_to_string(p)

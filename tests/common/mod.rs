@@ -2,6 +2,7 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use hush::Scrubber;
 
@@ -58,4 +59,18 @@ pub fn only(text: &str) -> Scrubber {
 /// Shows bytes readably in assertion messages.
 pub fn show(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
+}
+
+/// The files of a directory of the repository (e.g. `tests/data/benign`),
+/// sorted, keeping those whose extension is `ext` if one is given.
+pub fn files(dir: &str, ext: Option<&str>) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| ext.is_none_or(|ext| p.extension().is_some_and(|e| e == ext)))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no files in {}", dir.display());
+    files
 }

@@ -238,3 +238,22 @@ proptest! {
         prop_assert_eq!(show(&got), show(&expected));
     }
 }
+
+#[test]
+fn memory_stays_bounded_on_a_long_line_with_the_default_rules() {
+    let s = hush::Scrubber::new();
+    // The bound the crate documentation gives: four times the longest
+    // match, plus the context kept before it, plus one write.
+    // A long line of ordinary words with a few keywords in every write.
+    let mut chunk = b"lorem ipsum dolor sit amet ".repeat(80);
+    chunk.extend_from_slice(b"token=abc password: x https://host/p?q=1 ghp_ AKIA ");
+    let bound = 5 * s.max_match_len() + chunk.len();
+    let mut w = s.writer(std::io::sink());
+    let mut max_held = 0;
+    for _ in 0..(2 << 20) / chunk.len() {
+        w.write_all(&chunk).unwrap();
+        max_held = max_held.max(w.held());
+    }
+    assert!(max_held <= bound, "held {max_held} > {bound}");
+    w.finish().unwrap();
+}

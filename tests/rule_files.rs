@@ -160,3 +160,53 @@ fn public_types_are_send_and_sync() {
     fn copy<T: Copy>() {}
     copy::<hush::Finding<'static>>();
 }
+
+#[test]
+fn follows_keeps_a_rule_off_keyword_occurrences_without_it() {
+    let s = build(
+        r#"
+[[rules]]
+id = "ctx"
+regex = '''(?i)\w{0,10}secret\w{0,10}\s{0,3}=\s{0,3}(\w{6,40})'''
+keywords = ["secret"]
+follows = '''\w{0,3}\s{0,3}='''
+"#,
+    )
+    .unwrap();
+    assert_eq!(
+        s.scrub_str("DB_SECRET = abcdef12"),
+        "DB_SECRET = [REDACTED:ctx]"
+    );
+    assert_eq!(
+        s.scrub_str("DB_SECRET_V2 = abcdef12"),
+        "DB_SECRET_V2 = [REDACTED:ctx]"
+    );
+    // The first occurrence is not followed by an assignment, the second is:
+    // the rule runs for the second.
+    assert_eq!(
+        s.scrub_str("secret santa x=1 mysecretword=abcdef12"),
+        "secret santa x=1 mysecretword=[REDACTED:ctx]"
+    );
+    // `follows` is a filter the rule's author answers for: the regex
+    // matches `DB_SECRET_VALUE = abcdef12`, but the keyword is followed by
+    // more name than `follows` allows, so the rule never runs there.
+    assert_eq!(
+        s.scrub_str("DB_SECRET_VALUE = abcdef12"),
+        "DB_SECRET_VALUE = abcdef12"
+    );
+    let err = build(
+        r#"
+[[rules]]
+id = "ctx"
+regex = '''secret=(\w{6,40})'''
+keywords = ["secret"]
+follows = '''\w*='''
+"#,
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("team.toml:6: rule ctx: follows: pattern has no upper bound"),
+        "{err}"
+    );
+}

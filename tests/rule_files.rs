@@ -184,8 +184,8 @@ follows = '''\w{0,3}\s{0,3}='''
     // The first occurrence is not followed by an assignment, the second is:
     // the rule runs for the second.
     assert_eq!(
-        s.scrub_str("secret santa x=1 mysecretword=abcdef12"),
-        "secret santa x=1 mysecretword=[REDACTED:ctx]"
+        s.scrub_str("secret santa x=1 mysecretkey=abcdef12"),
+        "secret santa x=1 mysecretkey=[REDACTED:ctx]"
     );
     // `follows` is a filter the rule's author answers for: the regex
     // matches `DB_SECRET_VALUE = abcdef12`, but the keyword is followed by

@@ -224,7 +224,8 @@ impl Scrubber {
             .collect()
     }
 
-    fn slot_id(&self, slot: usize) -> &str {
+    /// The id reported for a counter slot.
+    pub(crate) fn slot_id(&self, slot: usize) -> &str {
         let rules = &self.inner.matcher.rules;
         match rules.get(slot) {
             Some(r) => &r.rule.id,
@@ -251,11 +252,6 @@ impl Scrubber {
         let k = pseudo_index(pseudo).expect("a pseudo-rule");
         self.inner.counts[self.slot(pseudo)].fetch_add(1, Ordering::Relaxed);
         self.inner.pseudo_replacers[k].write(secret, &self.inner.key, out);
-    }
-
-    /// The id reported for a counter slot.
-    pub(crate) fn slot_name(&self, slot: usize) -> &str {
-        self.slot_id(slot)
     }
 
     pub(crate) fn matcher(&self) -> &Matcher {

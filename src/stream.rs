@@ -128,7 +128,7 @@ impl Core {
             .iter()
             .enumerate()
             .filter(|&(_, &n)| n > 0)
-            .map(|(slot, &n)| (self.scrubber.slot_name(slot), n))
+            .map(|(slot, &n)| (self.scrubber.slot_id(slot), n))
             .collect()
     }
 

@@ -142,6 +142,12 @@ struct Group {
     /// in Unicode mode (Unicode changes what `\b` means, so one could not
     /// stand for the other), or if it fails to compile.
     prefilter: OnceLock<Option<meta::Regex>>,
+    /// Whether every rule has a `follows`: then a hit none of them accepts
+    /// is dropped before anything else is computed.
+    all_follow: bool,
+    /// The rules' `follows` in one DFA, built on first use; `None` inside
+    /// if it could not be.
+    follows: OnceLock<Option<regex_automata::dfa::dense::DFA<Vec<u32>>>>,
 }
 
 /// Which windows have already been run, so that the same window is not run
@@ -259,10 +265,15 @@ impl Matcher {
                         .map(|&r| compiled[r as usize].rule.max_len)
                         .max()
                         .unwrap_or(0);
+                    let all_follow = rules
+                        .iter()
+                        .all(|&r| compiled[r as usize].rule.follows.is_some());
                     groups.push(Group {
                         rules,
                         max_len,
                         prefilter: OnceLock::new(),
+                        all_follow,
+                        follows: OnceLock::new(),
                     });
                     groups.len() - 1
                 }
@@ -293,6 +304,50 @@ impl Matcher {
         scanner.scan(hay, from, |pattern, start, end| {
             f(self.keyword_group[pattern], start, end);
         });
+    }
+
+    /// Whether no rule of a keyword hit's group can match there, because
+    /// every rule has a `follows` and none of them matches after the hit.
+    /// `false` when that is not decided yet (the bytes have not arrived).
+    ///
+    /// Each `follows` runs to the farthest any window reaches rather than to
+    /// its own window's end: that can only let more hits through, which
+    /// [`Matcher::eval`] then checks window by window.
+    pub(crate) fn rejects(
+        &self,
+        group: u32,
+        hay: &[u8],
+        hit_start: usize,
+        hit_end: usize,
+        eof: bool,
+    ) -> bool {
+        let g = &self.groups[group as usize];
+        if !g.all_follow {
+            return false;
+        }
+        let end = (hit_start + g.max_len).min(hay.len());
+        if end == hay.len() && !eof {
+            return false;
+        }
+        let dfa = g.follows.get_or_init(|| {
+            let hirs: Vec<_> = g
+                .rules
+                .iter()
+                .filter_map(|&r| self.rules[r as usize].rule.follows.as_ref())
+                .map(|f| f.hir().clone())
+                .collect();
+            crate::rule::anchored_dfa(&hirs)
+        });
+        match dfa {
+            Some(dfa) => !crate::rule::dfa_matches_at(dfa, hay, hit_end, end),
+            None => !g.rules.iter().any(|&r| {
+                self.rules[r as usize]
+                    .rule
+                    .follows
+                    .as_ref()
+                    .is_none_or(|f| f.matches_at(hay, hit_end, end))
+            }),
+        }
     }
 
     /// Where the earliest window of a keyword hit's rules starts.
@@ -330,6 +385,9 @@ impl Matcher {
         seen: &mut Seen,
         out: &mut Vec<Span>,
     ) -> bool {
+        if self.rejects(group, hay, hit_start, hit_end, eof) {
+            return true;
+        }
         let g = &self.groups[group as usize];
         let around = Around::new(hay, hit_start, hit_end, g.max_len);
         // Every window must be known before any rule runs. The first pass
@@ -431,12 +489,7 @@ impl Matcher {
     fn may_match(&self, rule: u32, hay: &[u8], w: Window, hit_end: usize) -> bool {
         let r = &self.rules[rule as usize].rule;
         if let Some(f) = &r.follows
-            && (hit_end > w.end
-                || !f.regex.is_match(
-                    Input::new(hay)
-                        .range(hit_end..w.end)
-                        .anchored(Anchored::Yes),
-                ))
+            && !f.matches_at(hay, hit_end, w.end)
         {
             return false;
         }

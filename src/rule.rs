@@ -8,8 +8,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-use regex_automata::meta;
 use regex_automata::util::syntax;
+use regex_automata::{Input, meta};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -180,9 +180,108 @@ pub struct Rule {
     pub(crate) origin: Origin,
 }
 
-/// A rule's `follows` regex.
+/// A rule's `follows` regex: run anchored, a few bytes at each keyword
+/// occurrence, so it is compiled to a full DFA (on first use) that needs no
+/// cache; the meta regex is the fallback should the DFA not build.
 pub(crate) struct Follows {
-    pub(crate) regex: meta::Regex,
+    hir: regex_syntax::hir::Hir,
+    regex: meta::Regex,
+    dfa: OnceLock<Option<regex_automata::dfa::dense::DFA<Vec<u32>>>>,
+}
+
+impl Follows {
+    /// Whether the pattern matches starting at `at`, within `hay[..end]`
+    /// (look-around sees the bytes beyond).
+    pub(crate) fn matches_at(&self, hay: &[u8], at: usize, end: usize) -> bool {
+        let dfa = self
+            .dfa
+            .get_or_init(|| anchored_dfa(std::slice::from_ref(&self.hir)));
+        match dfa {
+            Some(dfa) => dfa_matches_at(dfa, hay, at, end),
+            None => {
+                at <= end
+                    && self.regex.is_match(
+                        Input::new(hay)
+                            .range(at..end)
+                            .anchored(regex_automata::Anchored::Yes),
+                    )
+            }
+        }
+    }
+
+    pub(crate) fn hir(&self) -> &regex_syntax::hir::Hir {
+        &self.hir
+    }
+}
+
+/// A full DFA for anchored searches of any of `hirs`, or `None` if it
+/// would be too big.
+pub(crate) fn anchored_dfa(
+    hirs: &[regex_syntax::hir::Hir],
+) -> Option<regex_automata::dfa::dense::DFA<Vec<u32>>> {
+    use regex_automata::dfa::{StartKind, dense};
+    use regex_automata::nfa::thompson;
+    let nfa = thompson::Compiler::new()
+        .configure(
+            thompson::Config::new()
+                .utf8(false)
+                .which_captures(thompson::WhichCaptures::None),
+        )
+        .build_from_hir(&regex_syntax::hir::Hir::alternation(hirs.to_vec()))
+        .ok()?;
+    dense::Builder::new()
+        .configure(
+            dense::Config::new()
+                .start_kind(StartKind::Anchored)
+                .dfa_size_limit(Some(1 << 20))
+                .determinize_size_limit(Some(1 << 21)),
+        )
+        .build_from_nfa(&nfa)
+        .ok()
+}
+
+/// Whether `dfa` matches starting at `at`, within `hay[..end]`; look-around
+/// sees the bytes beyond. A DFA that gives up (a quit byte) counts as a
+/// match, so that the caller goes on and decides the slow way.
+pub(crate) fn dfa_matches_at(
+    dfa: &regex_automata::dfa::dense::DFA<Vec<u32>>,
+    hay: &[u8],
+    at: usize,
+    end: usize,
+) -> bool {
+    use regex_automata::dfa::Automaton;
+    if at > end {
+        return false;
+    }
+    let mut sid = match dfa.universal_start_state(regex_automata::Anchored::Yes) {
+        Some(sid) => sid,
+        None => {
+            let input = Input::new(hay)
+                .range(at..end)
+                .anchored(regex_automata::Anchored::Yes);
+            match dfa.start_state_forward(&input) {
+                Ok(sid) => sid,
+                Err(_) => return true,
+            }
+        }
+    };
+    // Match states are entered one byte after a match ends.
+    for &b in &hay[at..end] {
+        sid = dfa.next_state(sid, b);
+        if dfa.is_special_state(sid) {
+            if dfa.is_match_state(sid) || dfa.is_quit_state(sid) {
+                return true;
+            }
+            if dfa.is_dead_state(sid) {
+                return false;
+            }
+        }
+    }
+    sid = match hay.get(end) {
+        Some(&b) => dfa.next_state(sid, b),
+        None => dfa.next_eoi_state(sid),
+    };
+    dfa.is_match_state(sid) || dfa.is_quit_state(sid)
 }
 
 /// Where a rule was defined.
@@ -889,7 +988,11 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
                 }
                 let regex = compile(f.get_ref(), unicode)
                     .map_err(|(msg, _)| rule_error(line, format!("follows: {msg}")))?;
-                Some(Arc::new(Follows { regex }))
+                Some(Arc::new(Follows {
+                    hir,
+                    regex,
+                    dfa: OnceLock::new(),
+                }))
             }
         };
         let multiline = r.multiline.unwrap_or(gitleaks && spans_lines(&pattern));

@@ -210,3 +210,59 @@ follows = '''\w*='''
         "{err}"
     );
 }
+
+/// Rules that share a keyword are skipped together only when every one of
+/// them has a `follows` and none matches; a rule without one keeps the hit
+/// alive. Streamed a byte at a time, a hit whose `follows` is cut by a write
+/// waits for the rest rather than being dropped.
+#[test]
+fn follows_of_rules_sharing_a_keyword() {
+    let both = build(
+        r#"
+[[rules]]
+id = "eq"
+regex = '''(?i)[a-z_]{0,10}token=(\w{8,40})'''
+keywords = ["token"]
+follows = '''='''
+
+[[rules]]
+id = "colon"
+regex = '''(?i)[a-z_]{0,10}token:\s{0,3}(\w{8,40})'''
+keywords = ["token"]
+follows = ''':'''
+"#,
+    )
+    .unwrap();
+    let with_plain = build(
+        r#"
+[[rules]]
+id = "eq"
+regex = '''(?i)[a-z_]{0,10}token=(\w{8,40})'''
+keywords = ["token"]
+follows = '''='''
+
+[[rules]]
+id = "plain"
+regex = '''(?i)token\s(\w{8,40})'''
+keywords = ["token"]
+"#,
+    )
+    .unwrap();
+    let line = "api_token=abcdef123 ci_token: zyxwvu987 token qwertyu12 tokens";
+    assert_eq!(
+        both.scrub_str(line),
+        "api_token=[REDACTED:eq] ci_token: [REDACTED:colon] token qwertyu12 tokens"
+    );
+    assert_eq!(
+        with_plain.scrub_str(line),
+        "api_token=[REDACTED:eq] ci_token: zyxwvu987 token [REDACTED:plain] tokens"
+    );
+    for s in [&both, &with_plain] {
+        let mut w = s.writer(Vec::new());
+        for b in line.as_bytes() {
+            std::io::Write::write_all(&mut w, &[*b]).unwrap();
+        }
+        let out = w.finish().unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), s.scrub_str(line));
+    }
+}

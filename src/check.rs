@@ -176,6 +176,12 @@ pub(crate) fn check_rule(r: &Rule) -> Result<Vec<Problem>, Error> {
             message: "an allowlist regex does not compile".to_string(),
         });
     }
+    if r.follows.as_ref().is_some_and(|f| !f.compiles()) {
+        problems.push(Problem {
+            line: r.origin.line,
+            message: "follows is too big to compile to a DFA, so it filters nothing".to_string(),
+        });
+    }
     for (i, ex) in r.examples.iter().enumerate() {
         let n = i + 1;
         let mut problem = |message: String| {

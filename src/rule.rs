@@ -181,32 +181,34 @@ pub struct Rule {
 }
 
 /// A rule's `follows` regex: run anchored, a few bytes at each keyword
-/// occurrence, so it is compiled to a full DFA (on first use) that needs no
-/// cache; the meta regex is the fallback should the DFA not build.
+/// occurrence, so it is compiled (on first use) to a full DFA, which needs
+/// no cache.
 pub(crate) struct Follows {
     hir: regex_syntax::hir::Hir,
-    regex: meta::Regex,
     dfa: OnceLock<Option<regex_automata::dfa::dense::DFA<Vec<u32>>>>,
 }
 
 impl Follows {
     /// Whether the pattern matches starting at `at`, within `hay[..end]`
-    /// (look-around sees the bytes beyond).
+    /// (look-around sees the bytes beyond). A pattern whose DFA would be
+    /// too big matches everywhere: it filters nothing, and the rule runs.
     pub(crate) fn matches_at(&self, hay: &[u8], at: usize, end: usize) -> bool {
-        let dfa = self
-            .dfa
-            .get_or_init(|| anchored_dfa(std::slice::from_ref(&self.hir)));
-        match dfa {
+        match self.dfa() {
             Some(dfa) => dfa_matches_at(dfa, hay, at, end),
-            None => {
-                at <= end
-                    && self.regex.is_match(
-                        Input::new(hay)
-                            .range(at..end)
-                            .anchored(regex_automata::Anchored::Yes),
-                    )
-            }
+            None => true,
         }
+    }
+
+    /// Whether the pattern compiles to a DFA within the size limits (`hush
+    /// check` reports one that does not).
+    pub(crate) fn compiles(&self) -> bool {
+        self.dfa().is_some()
+    }
+
+    fn dfa(&self) -> Option<&regex_automata::dfa::dense::DFA<Vec<u32>>> {
+        self.dfa
+            .get_or_init(|| anchored_dfa(std::slice::from_ref(&self.hir)))
+            .as_ref()
     }
 
     pub(crate) fn hir(&self) -> &regex_syntax::hir::Hir {
@@ -977,7 +979,7 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
             None => None,
             Some(f) => {
                 let line = at(f.span().start);
-                let (hir, unicode) = parse(f.get_ref()).map_err(|(msg, e)| {
+                let (hir, _) = parse(f.get_ref()).map_err(|(msg, e)| {
                     rule_error(line, format!("follows: {msg}")).with_boxed_source(e)
                 })?;
                 if hir.properties().maximum_len().is_none() {
@@ -986,11 +988,8 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
                         "follows: pattern has no upper bound on match length".to_string(),
                     ));
                 }
-                let regex = compile(f.get_ref(), unicode)
-                    .map_err(|(msg, _)| rule_error(line, format!("follows: {msg}")))?;
                 Some(Arc::new(Follows {
                     hir,
-                    regex,
                     dfa: OnceLock::new(),
                 }))
             }

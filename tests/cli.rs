@@ -37,6 +37,22 @@ fn run_with(args: &[&str], env: &[(&str, &str)]) -> Output {
     cmd.output().unwrap()
 }
 
+/// Runs `cmd` with `input` on its stdin (written from another thread, so
+/// that a full stdout pipe cannot stall the write) and collects its output.
+fn feed(cmd: &mut Command, input: &[u8]) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input).unwrap());
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -224,16 +240,7 @@ fn filter_is_byte_exact_and_binary_safe() {
     let mut input: Vec<u8> = (0..=255u8).collect();
     input.extend_from_slice(format!("\nkey {TOKEN}\n").as_bytes());
     input.extend((0..=255u8).rev());
-    let mut child = hush_test_rules()
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let feed = input.clone();
-    let writer = std::thread::spawn(move || stdin.write_all(&feed).unwrap());
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
+    let out = feed(&mut hush_test_rules(), &input);
     assert!(out.status.success());
     let mut expected: Vec<u8> = (0..=255u8).collect();
     expected.extend_from_slice(b"\nkey [REDACTED:test-token]\n");
@@ -385,20 +392,10 @@ fn secret_env_that_is_unset_or_too_short_fails_closed() {
 fn secret_file_registers_each_line() {
     let path = std::env::temp_dir().join(format!("hush-secrets-{}", std::process::id()));
     std::fs::write(&path, "first-s3cret-value\r\nsecond-s3cret-value\n").unwrap();
-    let mut child = hush_test_rules()
-        .arg("--secret-file")
-        .arg(&path)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"a first-s3cret-value b second-s3cret-value c\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = feed(
+        hush_test_rules().arg("--secret-file").arg(&path),
+        b"a first-s3cret-value b second-s3cret-value c\n",
+    );
     std::fs::remove_file(&path).unwrap();
     assert_eq!(
         text(&out.stdout),
@@ -417,19 +414,7 @@ fn json_lines_keep_every_line_valid_json() {
         "\n",
         "plain text: export DB_PASSWORD=hunter2-prod\n",
     );
-    let mut child = hush()
-        .arg("--json-lines")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = feed(hush().arg("--json-lines"), input.as_bytes());
     assert!(out.status.success());
     let stdout = text(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();

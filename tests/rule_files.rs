@@ -1,5 +1,7 @@
 //! What a bad rule file gets: one located line, never a secret.
 
+mod common;
+
 use hush::{CheckOptions, ErrorKind, Scrubber};
 
 fn build(text: &str) -> Result<Scrubber, hush::Error> {
@@ -217,36 +219,31 @@ follows = '''\w*='''
 /// waits for the rest rather than being dropped.
 #[test]
 fn follows_of_rules_sharing_a_keyword() {
-    let both = build(
-        r#"
+    const EQ: &str = r#"
 [[rules]]
 id = "eq"
 regex = '''(?i)[a-z_]{0,10}token=(\w{8,40})'''
 keywords = ["token"]
 follows = '''='''
-
+"#;
+    let both = build(&format!(
+        r#"{EQ}
 [[rules]]
 id = "colon"
-regex = '''(?i)[a-z_]{0,10}token:\s{0,3}(\w{8,40})'''
+regex = '''(?i)[a-z_]{{0,10}}token:\s{{0,3}}(\w{{8,40}})'''
 keywords = ["token"]
 follows = ''':'''
-"#,
-    )
+"#
+    ))
     .unwrap();
-    let with_plain = build(
-        r#"
-[[rules]]
-id = "eq"
-regex = '''(?i)[a-z_]{0,10}token=(\w{8,40})'''
-keywords = ["token"]
-follows = '''='''
-
+    let with_plain = build(&format!(
+        r#"{EQ}
 [[rules]]
 id = "plain"
-regex = '''(?i)token\s(\w{8,40})'''
+regex = '''(?i)token\s(\w{{8,40}})'''
 keywords = ["token"]
-"#,
-    )
+"#
+    ))
     .unwrap();
     let line = "api_token=abcdef123 ci_token: zyxwvu987 token qwertyu12 tokens";
     assert_eq!(
@@ -258,11 +255,54 @@ keywords = ["token"]
         "api_token=[REDACTED:eq] ci_token: zyxwvu987 token [REDACTED:plain] tokens"
     );
     for s in [&both, &with_plain] {
-        let mut w = s.writer(Vec::new());
-        for b in line.as_bytes() {
-            std::io::Write::write_all(&mut w, &[*b]).unwrap();
-        }
-        let out = w.finish().unwrap();
+        let out = common::stream(s, line.as_bytes(), &[1]);
         assert_eq!(String::from_utf8(out).unwrap(), s.scrub_str(line));
     }
+}
+
+/// A `follows` whose DFA would be too big filters nothing (the rule runs at
+/// every occurrence, so nothing is missed); `check` reports it, so a file
+/// added with its examples checked is refused.
+#[test]
+fn a_follows_too_big_for_a_dfa_filters_nothing_and_check_reports_it() {
+    // Remembering where each of the last 21 `a`s was takes 2^21 states.
+    let rule = r#"
+[[rules]]
+id = "big-follows"
+regex = '''tok_([a-z]{8})'''
+keywords = ["tok_"]
+follows = '''[a-z]{0,300}a[a-z]{20}'''
+"#;
+    let s = Scrubber::builder()
+        .defaults(false)
+        .check_examples(false)
+        .add_rules_str("team.toml", rule)
+        .build()
+        .unwrap();
+    assert_eq!(
+        s.scrub_str("x tok_qwertyui"),
+        "x tok_[REDACTED:big-follows]"
+    );
+    let text =
+        format!("{rule}examples = [{{ input = \"x tok_qwertyui\", secret = \"qwertyui\" }}]\n");
+    let report = hush::check_str(
+        std::path::Path::new("team.toml"),
+        &text,
+        CheckOptions { strict: false },
+    )
+    .unwrap();
+    let problems: Vec<&str> = report.rules[0]
+        .problems
+        .iter()
+        .map(|p| p.message.as_str())
+        .collect();
+    assert_eq!(
+        problems,
+        ["follows is too big to compile to a DFA, so it filters nothing"]
+    );
+    assert!(
+        error(&text).starts_with("team.toml:3: rule big-follows: follows is too big"),
+        "{}",
+        error(&text)
+    );
 }

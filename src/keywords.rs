@@ -9,12 +9,17 @@
 //! project's benchmark input that is about twice the throughput of a single
 //! walk (see the README's benchmark table).
 //!
+//! The walk uses its own copy of the automaton's transitions ([`Table`]):
+//! rows as wide as the keywords' byte classes rather than a power of two,
+//! so about 40% less memory for the loads to come from, and match states
+//! numbered first, so that one comparison tells a match.
+//!
 //! Lane `j` starts `K - 1` bytes (`K` the longest keyword) before its part,
 //! so that an occurrence straddling two parts is seen by the lane of the part
 //! it ends in; a lane reports only occurrences ending inside its part, so
 //! none is reported twice.
 
-use aho_corasick::automaton::Automaton;
+use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::{Builder, DFA};
 use aho_corasick::{Anchored, MatchKind};
 
@@ -33,8 +38,112 @@ const MIN_LANE_LEN: usize = 256;
 /// automaton stays in cache.
 const CUT: usize = 6;
 
+/// An Aho-Corasick DFA's transitions, laid out for the scan.
+///
+/// States are numbered in breadth-first order from the start state, with
+/// every match state before every other state; a state's id is its number
+/// times the number of byte classes (the offset of its row). Two bytes
+/// share a class when no keyword holds either (in either case) or both
+/// are the same letter in another case, so the classes are exactly the
+/// automaton's.
+struct Table {
+    /// Each byte's class.
+    classes: [u8; 256],
+    /// `trans[id + class]`: the next state's id.
+    trans: Vec<u32>,
+    /// The start state's id.
+    start: u32,
+    /// Ids below this are match states.
+    match_below: u32,
+    /// The number of classes (the row width).
+    width: u32,
+    /// For each match state (by number), the automaton's own state, for
+    /// the patterns it matches.
+    states: Vec<StateID>,
+}
+
+impl Table {
+    /// `cuts` are the automaton's patterns, lowercase.
+    fn new(dfa: &DFA, cuts: &[&[u8]]) -> Table {
+        // Classes: 0 for the bytes no pattern holds, then one for each byte
+        // a pattern holds (with its other case, if a letter).
+        let mut classes = [0u8; 256];
+        let mut reps: Vec<u8> = Vec::new();
+        for &b in cuts.iter().flat_map(|c| c.iter()) {
+            let b = b.to_ascii_lowercase();
+            if classes[usize::from(b)] == 0 {
+                reps.push(b);
+                let class = u8::try_from(reps.len()).expect("at most 230 folded bytes");
+                classes[usize::from(b)] = class;
+                classes[usize::from(b.to_ascii_uppercase())] = class;
+            }
+        }
+        // (Every byte a pattern holds is possible: class 0 is then unused.)
+        let other = (0..=255u8).find(|&b| classes[usize::from(b)] == 0);
+        let reps: Vec<u8> = std::iter::once(other.unwrap_or(0)).chain(reps).collect();
+        let start = dfa
+            .start_state(Anchored::No)
+            .expect("unanchored search is supported");
+        // Every state reachable from the start, breadth first.
+        let mut order = vec![start];
+        let mut known = std::collections::HashSet::from([start]);
+        let mut i = 0;
+        while i < order.len() {
+            for &b in &reps {
+                let next = dfa.next_state(Anchored::No, order[i], b);
+                if known.insert(next) {
+                    order.push(next);
+                }
+            }
+            i += 1;
+        }
+        // Stable: breadth-first order within matches and non-matches.
+        order.sort_by_key(|&s| !dfa.is_match(s));
+        let width = reps.len();
+        let id: std::collections::HashMap<StateID, u32> = order
+            .iter()
+            .enumerate()
+            .map(|(n, &s)| (s, u32::try_from(n * width).expect("automaton fits u32")))
+            .collect();
+        let trans = order
+            .iter()
+            .flat_map(|&s| {
+                reps.iter()
+                    .map(move |&b| dfa.next_state(Anchored::No, s, b))
+            })
+            .map(|next| id[&next])
+            .collect();
+        let matches = order.iter().take_while(|&&s| dfa.is_match(s)).count();
+        Table {
+            classes,
+            trans,
+            start: id[&start],
+            match_below: u32::try_from(matches * width).expect("automaton fits u32"),
+            width: width as u32,
+            states: order[..matches].to_vec(),
+        }
+    }
+
+    #[inline(always)]
+    fn next(&self, id: u32, byte: u8) -> u32 {
+        self.trans[id as usize + usize::from(self.classes[usize::from(byte)])]
+    }
+
+    #[inline(always)]
+    fn is_match(&self, id: u32) -> bool {
+        id < self.match_below
+    }
+
+    /// The automaton's own state behind a match state's id.
+    fn state(&self, id: u32) -> StateID {
+        self.states[(id / self.width) as usize]
+    }
+}
+
 pub(crate) struct KeywordScanner {
+    /// The automaton, for the patterns of its match states.
     dfa: DFA,
+    table: Table,
     /// For each automaton pattern (a cut keyword), the keywords it stands
     /// for: `(keyword id, keyword)`.
     whole: Vec<Vec<(usize, Box<[u8]>)>>,
@@ -68,10 +177,12 @@ impl KeywordScanner {
             .map_err(|e| {
                 Error::new(ErrorKind::Config, "cannot build the keyword automaton").with_source(e)
             })?;
+        let table = Table::new(&dfa, &cuts);
         let cut_lens = cuts.iter().map(|c| c.len()).collect();
         let max_len = keywords.iter().map(String::len).max().unwrap_or(0);
         Ok(KeywordScanner {
             dfa,
+            table,
             whole,
             cut_lens,
             max_len,
@@ -101,29 +212,28 @@ impl KeywordScanner {
         report_after: usize,
         f: &mut impl FnMut(usize, usize, usize),
     ) {
-        let dfa = &self.dfa;
-        let mut sid = dfa
-            .start_state(Anchored::No)
-            .expect("unanchored search is supported");
+        let table = &self.table;
+        let mut id = table.start;
         for (i, &b) in hay[begin..end].iter().enumerate() {
-            sid = dfa.next_state(Anchored::No, sid, b);
-            if dfa.is_special(sid) && dfa.is_match(sid) {
-                self.report(hay, sid, begin + i + 1, report_after, f);
+            id = table.next(id, b);
+            if table.is_match(id) {
+                self.report(hay, id, begin + i + 1, report_after, f);
             }
         }
     }
 
-    /// Reports the whole keywords behind the cut ones matched at `sid`,
-    /// ending at `end`: those that occur there in full and end after
-    /// `from`.
+    /// Reports the whole keywords behind the cut ones matched at match
+    /// state `id`, ending at `end`: those that occur there in full and end
+    /// after `from`.
     fn report(
         &self,
         hay: &[u8],
-        sid: aho_corasick::automaton::StateID,
+        id: u32,
         end: usize,
         from: usize,
         f: &mut impl FnMut(usize, usize, usize),
     ) {
+        let sid = self.table.state(id);
         for k in 0..self.dfa.match_len(sid) {
             let pid = self.dfa.match_pattern(sid, k).as_usize();
             let start = end - self.cut_lens[pid];
@@ -148,10 +258,7 @@ impl KeywordScanner {
         from: usize,
         f: &mut impl FnMut(usize, usize, usize),
     ) {
-        let dfa = &self.dfa;
-        let start = dfa
-            .start_state(Anchored::No)
-            .expect("unanchored search is supported");
+        let table = &self.table;
         let overlap = self.max_len.saturating_sub(1);
         let part = (hay.len() - begin) / LANES;
         // Lane j owns the occurrences ending in (bound[j], bound[j + 1]]
@@ -166,10 +273,10 @@ impl KeywordScanner {
             pos[j] = if j == 0 { begin } else { bound[j] - overlap };
         }
         let common = (0..LANES).map(|j| bound[j + 1] - pos[j]).min().unwrap_or(0);
-        let mut sid = [start; LANES];
+        let mut id = [table.start; LANES];
         // Occurrences per lane, reported lane by lane so that they come out
         // in order: (state, end).
-        let mut found: [Vec<(aho_corasick::automaton::StateID, usize)>; LANES] = Default::default();
+        let mut found: [Vec<(u32, usize)>; LANES] = Default::default();
         // The four walks in lockstep over equal-length slices (no bounds
         // checks on the input), with one branch for "any lane in a special
         // state".
@@ -179,28 +286,28 @@ impl KeywordScanner {
             &hay[pos[2]..pos[2] + common],
             &hay[pos[3]..pos[3] + common],
         ];
-        let [mut s0, mut s1, mut s2, mut s3] = sid;
+        let [mut s0, mut s1, mut s2, mut s3] = id;
         let bytes = lanes[0].iter().zip(lanes[1]).zip(lanes[2]).zip(lanes[3]);
         for (i, (((&b0, &b1), &b2), &b3)) in bytes.enumerate() {
-            s0 = dfa.next_state(Anchored::No, s0, b0);
-            s1 = dfa.next_state(Anchored::No, s1, b1);
-            s2 = dfa.next_state(Anchored::No, s2, b2);
-            s3 = dfa.next_state(Anchored::No, s3, b3);
-            if dfa.is_special(s0) | dfa.is_special(s1) | dfa.is_special(s2) | dfa.is_special(s3) {
+            s0 = table.next(s0, b0);
+            s1 = table.next(s1, b1);
+            s2 = table.next(s2, b2);
+            s3 = table.next(s3, b3);
+            if table.is_match(s0) | table.is_match(s1) | table.is_match(s2) | table.is_match(s3) {
                 for (j, s) in [s0, s1, s2, s3].into_iter().enumerate() {
-                    if dfa.is_special(s) && dfa.is_match(s) {
+                    if table.is_match(s) {
                         found[j].push((s, pos[j] + i + 1));
                     }
                 }
             }
         }
-        sid = [s0, s1, s2, s3];
+        id = [s0, s1, s2, s3];
         for j in 0..LANES {
             let rest = pos[j] + common;
             for (k, &b) in hay[rest..bound[j + 1]].iter().enumerate() {
-                sid[j] = dfa.next_state(Anchored::No, sid[j], b);
-                if dfa.is_special(sid[j]) && dfa.is_match(sid[j]) {
-                    found[j].push((sid[j], rest + k + 1));
+                id[j] = table.next(id[j], b);
+                if table.is_match(id[j]) {
+                    found[j].push((id[j], rest + k + 1));
                 }
             }
         }
@@ -249,6 +356,8 @@ mod tests {
             "passwo",
             "abcabcabc",
             "http://x",
+            "\0ab",
+            "é=",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -265,6 +374,9 @@ mod tests {
             "\n",
             "tok",
             "é",
+            "\0AB",
+            "\0",
+            "É=é=",
         ];
         for i in 0..3000 {
             hay.extend_from_slice(words[(i * 7 + i / 3) % words.len()].as_bytes());

@@ -39,6 +39,7 @@ use crate::error::{Error, ErrorKind};
 use crate::keywords::KeywordScanner;
 use crate::redact::{Redaction, Replacer};
 use crate::rule::{Rule, Target};
+use crate::split::Split;
 
 /// Bytes of context a regex may look at beyond either end of its window
 /// (one UTF-8 character, for Unicode word boundaries).
@@ -78,6 +79,10 @@ pub(crate) struct CompiledRule {
     /// for eagerly compiled rules; a lazily compiled rule that fails redacts
     /// its whole window rather than let a secret through.
     regex: OnceLock<Option<meta::Regex>>,
+    /// The regex cut around its secret group, built on the first match
+    /// that needs the group; `None` inside if it cannot be (see
+    /// [`Split::new`]).
+    split: OnceLock<Option<Split>>,
     /// What a finding of this rule is replaced with.
     pub(crate) replacer: Replacer,
     /// Whether an allowlist looks at the whole line, so the window's result
@@ -89,6 +94,27 @@ impl CompiledRule {
     fn regex(&self) -> Option<&meta::Regex> {
         self.regex
             .get_or_init(|| self.rule.compile_regex().ok())
+            .as_ref()
+    }
+
+    /// The capture group holding the secret, if there is one to find: the
+    /// one named, or the only one.
+    fn secret_group(&self) -> Option<u32> {
+        match self.rule.secret_group {
+            Some(0) => None,
+            Some(g) => u32::try_from(g).ok(),
+            None if self.rule.group_count == 1 => Some(1),
+            None => None,
+        }
+    }
+
+    fn split(&self) -> Option<&Split> {
+        self.split
+            .get_or_init(|| {
+                let group = self.secret_group()?;
+                let hir = crate::rule::relaxed_hir(&self.rule.pattern, self.rule.unicode).ok()?;
+                Split::new(&hir, group)
+            })
             .as_ref()
     }
 }
@@ -244,6 +270,7 @@ impl Matcher {
             compiled.push(CompiledRule {
                 rule,
                 regex,
+                split: OnceLock::new(),
                 replacer,
                 needs_line,
             });
@@ -603,8 +630,18 @@ impl Matcher {
         // Find matches with the DFAs alone; resolve capture groups only for
         // the (rare) actual matches.
         for m in re.find_iter(input) {
-            if cr.rule.group_count == 0 {
+            if cr.rule.group_count == 0 || cr.rule.secret_group == Some(0) {
                 self.consider(cr, rule, hay, w, m.range(), m.range(), out);
+            } else if let Some(group) = cr.split().and_then(|s| s.find(hay, m.range())) {
+                // The group found with DFAs, when the match splits only
+                // one way around it. (An unnamed group that is empty gives
+                // the whole match, as below.)
+                let secret = if group.is_empty() && cr.rule.secret_group.is_none() {
+                    m.range()
+                } else {
+                    group
+                };
+                self.consider(cr, rule, hay, w, m.range(), secret, out);
             } else {
                 let caps = caps.get_or_insert_with(|| re.create_captures());
                 let span = Input::new(hay).range(m.range()).anchored(Anchored::Yes);
@@ -781,5 +818,73 @@ mod tests {
         assert_eq!(ceil_char(s, 4, 6), 6);
         assert_eq!(floor_char(s, 2, 0), 1);
         assert_eq!(floor_char(s, 5, 0), 3);
+    }
+}
+
+#[cfg(test)]
+mod split_tests {
+    use super::*;
+
+    /// The secret group as the capture engine finds it in match `m`.
+    fn captured(re: &meta::Regex, rule: &CompiledRule, hay: &[u8], m: Range) -> Range {
+        let mut caps = re.create_captures();
+        re.search_captures(
+            &Input::new(hay).range(m.clone()).anchored(Anchored::Yes),
+            &mut caps,
+        );
+        let g = rule.secret_group().expect("a group") as usize;
+        caps.get_group(g).map_or(m, |s| s.range())
+    }
+
+    type Range = std::ops::Range<usize>;
+
+    #[test]
+    fn dfa_split_agrees_with_the_capture_engine_on_every_example() {
+        let scrubber = crate::Scrubber::new();
+        let m = scrubber.matcher();
+        let corpus: Vec<Vec<u8>> = std::fs::read_dir("tests/data/benign")
+            .unwrap()
+            .flat_map(|e| {
+                let text = std::fs::read(e.unwrap().path()).unwrap();
+                text.split(|&b| b == b'\n')
+                    .map(<[u8]>::to_vec)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let (mut split, mut fallback) = (0, 0);
+        let mut split_rules = 0;
+        for cr in &m.rules {
+            if cr.secret_group().is_none() {
+                continue;
+            }
+            let re = cr.regex().unwrap();
+            split_rules += usize::from(cr.split().is_some());
+            let inputs = cr
+                .rule
+                .examples()
+                .map(|(i, _)| i.as_bytes().to_vec())
+                .chain(cr.rule.negative_examples().map(|i| i.as_bytes().to_vec()))
+                .chain(corpus.iter().cloned());
+            for hay in inputs {
+                for found in re.find_iter(&hay) {
+                    let want = captured(re, cr, &hay, found.range());
+                    match cr.split().and_then(|s| s.find(&hay, found.range())) {
+                        Some(got) => {
+                            split += 1;
+                            assert_eq!(
+                                got,
+                                want,
+                                "rule {} on {:?}",
+                                cr.rule.id,
+                                String::from_utf8_lossy(&hay)
+                            );
+                        }
+                        None => fallback += 1,
+                    }
+                }
+            }
+        }
+        eprintln!("split rules {split_rules}, split {split}, fallback {fallback}");
+        assert!(split > 10 * fallback, "split {split}, fallback {fallback}");
     }
 }

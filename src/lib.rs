@@ -139,6 +139,7 @@ mod known;
 mod redact;
 mod rule;
 mod scrubber;
+mod split;
 mod stream;
 mod structured;
 

@@ -652,7 +652,7 @@ pub const RELAX_ABOVE: u32 = 32;
 
 /// The HIR of `pattern` with large counted repetitions relaxed (see
 /// [`RELAX_ABOVE`]).
-fn relaxed_hir(
+pub(crate) fn relaxed_hir(
     pattern: &str,
     unicode: bool,
 ) -> Result<regex_syntax::hir::Hir, Box<regex_syntax::Error>> {

@@ -57,14 +57,12 @@ struct Table {
     match_below: u32,
     /// The number of classes (the row width).
     width: u32,
-    /// For each match state (by number), the automaton's own state, for
-    /// the patterns it matches.
-    states: Vec<StateID>,
 }
 
 impl Table {
-    /// `cuts` are the automaton's patterns, lowercase.
-    fn new(dfa: &DFA, cuts: &[&[u8]]) -> Table {
+    /// `cuts` are the automaton's patterns, lowercase. Also returns the
+    /// automaton's own match states, by number.
+    fn new(dfa: &DFA, cuts: &[&[u8]]) -> (Table, Vec<StateID>) {
         // Classes: 0 for the bytes no pattern holds, then one for each byte
         // a pattern holds (with its other case, if a letter).
         let mut classes = [0u8; 256];
@@ -114,14 +112,15 @@ impl Table {
             .map(|next| id[&next])
             .collect();
         let matches = order.iter().take_while(|&&s| dfa.is_match(s)).count();
-        Table {
+        let table = Table {
             classes,
             trans,
             start: id[&start],
             match_below: u32::try_from(matches * width).expect("automaton fits u32"),
             width: width as u32,
-            states: order[..matches].to_vec(),
-        }
+        };
+        order.truncate(matches);
+        (table, order)
     }
 
     #[inline(always)]
@@ -134,21 +133,30 @@ impl Table {
         id < self.match_below
     }
 
-    /// The automaton's own state behind a match state's id.
-    fn state(&self, id: u32) -> StateID {
-        self.states[(id / self.width) as usize]
+    /// A match state's number.
+    fn number(&self, id: u32) -> usize {
+        (id / self.width) as usize
     }
 }
 
+/// A keyword that may end where a match state of the automaton is entered:
+/// it begins `back` bytes before, and goes on with `tail` (an
+/// empty `tail` if the automaton matched all of it).
+struct Whole {
+    id: u32,
+    back: u32,
+    /// Where the tail is in [`KeywordScanner::tails`].
+    tail: (u32, u32),
+}
+
 pub(crate) struct KeywordScanner {
-    /// The automaton, for the patterns of its match states.
-    dfa: DFA,
     table: Table,
-    /// For each automaton pattern (a cut keyword), the keywords it stands
-    /// for: `(keyword id, keyword)`.
-    whole: Vec<Vec<(usize, Box<[u8]>)>>,
-    /// Each automaton pattern's length.
-    cut_lens: Vec<usize>,
+    /// For each match state (by number), its keywords: a range of
+    /// `wholes`.
+    at_state: Vec<(u32, u32)>,
+    wholes: Vec<Whole>,
+    /// The keywords' tails (lowercase), one after another.
+    tails: Vec<u8>,
     /// The longest keyword.
     max_len: usize,
 }
@@ -157,7 +165,8 @@ impl KeywordScanner {
     /// `keywords` are lowercase.
     pub(crate) fn new(keywords: &[String]) -> Result<KeywordScanner, Error> {
         let mut cuts: Vec<&[u8]> = Vec::new();
-        let mut whole: Vec<Vec<(usize, Box<[u8]>)>> = Vec::new();
+        // For each cut, the keywords it stands for: `(keyword id, keyword)`.
+        let mut whole: Vec<Vec<(usize, &[u8])>> = Vec::new();
         for (id, k) in keywords.iter().enumerate() {
             let cut = &k.as_bytes()[..k.len().min(CUT)];
             let p = match cuts.iter().position(|c| *c == cut) {
@@ -168,7 +177,7 @@ impl KeywordScanner {
                     cuts.len() - 1
                 }
             };
-            whole[p].push((id, k.as_bytes().into()));
+            whole[p].push((id, k.as_bytes()));
         }
         let dfa = Builder::new()
             .ascii_case_insensitive(true)
@@ -177,14 +186,36 @@ impl KeywordScanner {
             .map_err(|e| {
                 Error::new(ErrorKind::Config, "cannot build the keyword automaton").with_source(e)
             })?;
-        let table = Table::new(&dfa, &cuts);
-        let cut_lens = cuts.iter().map(|c| c.len()).collect();
+        let (table, states) = Table::new(&dfa, &cuts);
+        let too_many = || Error::new(ErrorKind::Config, "too many keywords");
+        let mut at_state = Vec::with_capacity(states.len());
+        let mut wholes = Vec::new();
+        let mut tails = Vec::new();
+        for sid in states {
+            let first = u32::try_from(wholes.len()).map_err(|_| too_many())?;
+            for k in 0..dfa.match_len(sid) {
+                let pid = dfa.match_pattern(sid, k).as_usize();
+                let back = cuts[pid].len();
+                for (id, keyword) in &whole[pid] {
+                    let from = u32::try_from(tails.len()).map_err(|_| too_many())?;
+                    tails.extend_from_slice(&keyword[back..]);
+                    let to = u32::try_from(tails.len()).map_err(|_| too_many())?;
+                    wholes.push(Whole {
+                        id: u32::try_from(*id).map_err(|_| too_many())?,
+                        back: back as u32,
+                        tail: (from, to),
+                    });
+                }
+            }
+            let last = u32::try_from(wholes.len()).map_err(|_| too_many())?;
+            at_state.push((first, last));
+        }
         let max_len = keywords.iter().map(String::len).max().unwrap_or(0);
         Ok(KeywordScanner {
-            dfa,
             table,
-            whole,
-            cut_lens,
+            at_state,
+            wholes,
+            tails,
             max_len,
         })
     }
@@ -233,20 +264,12 @@ impl KeywordScanner {
         from: usize,
         f: &mut impl FnMut(usize, usize, usize),
     ) {
-        let sid = self.table.state(id);
-        for k in 0..self.dfa.match_len(sid) {
-            let pid = self.dfa.match_pattern(sid, k).as_usize();
-            let start = end - self.cut_lens[pid];
-            for (id, whole) in &self.whole[pid] {
-                let stop = start + whole.len();
-                // The automaton matched the first `CUT` bytes already.
-                if stop > from
-                    && stop <= hay.len()
-                    && (whole.len() <= CUT
-                        || hay[start + CUT..stop].eq_ignore_ascii_case(&whole[CUT..]))
-                {
-                    f(*id, start, stop);
-                }
+        let (first, last) = self.at_state[self.table.number(id)];
+        for w in &self.wholes[first as usize..last as usize] {
+            let tail = &self.tails[w.tail.0 as usize..w.tail.1 as usize];
+            let stop = end + tail.len();
+            if stop > from && stop <= hay.len() && hay[end..stop].eq_ignore_ascii_case(tail) {
+                f(w.id as usize, end - w.back as usize, stop);
             }
         }
     }

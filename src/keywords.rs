@@ -32,6 +32,10 @@ const LANES: usize = 4;
 /// costs more than it saves.
 const MIN_LANE_LEN: usize = 256;
 
+/// Bytes walked (in four lanes) before their occurrences are reported: few
+/// enough to stay in the first levels of cache.
+const ROUND: usize = 32 << 10;
+
 /// Keywords are cut to this many bytes for the automaton; a match of a cut
 /// keyword is then checked against the whole ones it stands for. Long
 /// keywords' tails are most of a full automaton's states, and a smaller
@@ -274,6 +278,10 @@ impl KeywordScanner {
         }
     }
 
+    /// The four-lane walk, round by round: each round of [`ROUND`] bytes is
+    /// cut into four parts walked side by side, and its occurrences are
+    /// reported before the next round, while its bytes are still in cache
+    /// for the report and for the caller (which looks around each hit).
     fn walk_lanes(
         &self,
         hay: &[u8],
@@ -281,27 +289,65 @@ impl KeywordScanner {
         from: usize,
         f: &mut impl FnMut(usize, usize, usize),
     ) {
+        // Occurrences per lane, reported lane by lane so that they come out
+        // in order: (state, end).
+        let mut found: [Vec<(u32, usize)>; LANES] = Default::default();
+        let mut at = begin;
+        while at < hay.len() {
+            // The last round takes what is left, up to two rounds' worth.
+            let end = if hay.len() - at < 2 * ROUND {
+                hay.len()
+            } else {
+                at + ROUND
+            };
+            self.walk_round(hay, begin, at..end, &mut found);
+            for (j, lane) in found.iter_mut().enumerate() {
+                // A lane's lead-in (before its part) belongs to the lane
+                // (or the round) before.
+                let low = if j == 0 && at == begin {
+                    0
+                } else {
+                    at + j * ((end - at) / LANES)
+                };
+                for &(state, stop) in lane.iter() {
+                    if stop > low {
+                        self.report(hay, state, stop, from, f);
+                    }
+                }
+                lane.clear();
+            }
+            at = end;
+        }
+    }
+
+    /// Walks `round` (at least `LANES * MIN_LANE_LEN` bytes) in four lanes,
+    /// pushing to `found[j]` the match states lane `j` enters and where.
+    /// Lane `j` starts `K - 1` bytes before its part, but not before
+    /// `begin`.
+    fn walk_round(
+        &self,
+        hay: &[u8],
+        begin: usize,
+        round: std::ops::Range<usize>,
+        found: &mut [Vec<(u32, usize)>; LANES],
+    ) {
         let table = &self.table;
         let overlap = self.max_len.saturating_sub(1);
-        let part = (hay.len() - begin) / LANES;
+        let part = (round.end - round.start) / LANES;
         // Lane j owns the occurrences ending in (bound[j], bound[j + 1]]
         // and starts walking `overlap` bytes before its part.
         let mut bound = [0usize; LANES + 1];
         for (j, b) in bound.iter_mut().enumerate() {
-            *b = begin + j * part;
+            *b = round.start + j * part;
         }
-        bound[LANES] = hay.len();
+        bound[LANES] = round.end;
         let mut pos = [0usize; LANES];
         for j in 0..LANES {
-            pos[j] = if j == 0 { begin } else { bound[j] - overlap };
+            pos[j] = bound[j].saturating_sub(overlap).max(begin);
         }
         let common = (0..LANES).map(|j| bound[j + 1] - pos[j]).min().unwrap_or(0);
-        let mut id = [table.start; LANES];
-        // Occurrences per lane, reported lane by lane so that they come out
-        // in order: (state, end).
-        let mut found: [Vec<(u32, usize)>; LANES] = Default::default();
         // The four walks in lockstep over equal-length slices (no bounds
-        // checks on the input), with one branch for "any lane in a special
+        // checks on the input), with one branch for "any lane in a match
         // state".
         let lanes = [
             &hay[pos[0]..pos[0] + common],
@@ -309,7 +355,7 @@ impl KeywordScanner {
             &hay[pos[2]..pos[2] + common],
             &hay[pos[3]..pos[3] + common],
         ];
-        let [mut s0, mut s1, mut s2, mut s3] = id;
+        let [mut s0, mut s1, mut s2, mut s3] = [table.start; LANES];
         let bytes = lanes[0].iter().zip(lanes[1]).zip(lanes[2]).zip(lanes[3]);
         for (i, (((&b0, &b1), &b2), &b3)) in bytes.enumerate() {
             s0 = table.next(s0, b0);
@@ -324,22 +370,13 @@ impl KeywordScanner {
                 }
             }
         }
-        id = [s0, s1, s2, s3];
+        let mut id = [s0, s1, s2, s3];
         for j in 0..LANES {
             let rest = pos[j] + common;
             for (k, &b) in hay[rest..bound[j + 1]].iter().enumerate() {
                 id[j] = table.next(id[j], b);
                 if table.is_match(id[j]) {
                     found[j].push((id[j], rest + k + 1));
-                }
-            }
-        }
-        for (j, lane) in found.iter().enumerate() {
-            // A lane's lead-in (before its part) belongs to the lane before.
-            let low = if j == 0 { 0 } else { bound[j] };
-            for &(state, end) in lane {
-                if end > low {
-                    self.report(hay, state, end, from, f);
                 }
             }
         }
@@ -417,6 +454,17 @@ mod tests {
             scanner.scan(h, 0, |p, s, e| got.push((p, s, e)));
             got.sort_by_key(|&(p, s, e)| (e, p, s));
             assert_eq!(got, naive(&kws, h, 0), "len {len}");
+        }
+        // Several rounds, and starts around round boundaries; occurrences
+        // come out in the order they end (by their first bytes).
+        let long: Vec<u8> = hay.iter().cycle().take(5 * ROUND + 77).copied().collect();
+        for from in [0, 1, ROUND - 3, ROUND + 5, 2 * ROUND, 3 * ROUND + 100] {
+            let mut got = Vec::new();
+            scanner.scan(&long, from, |p, s, e| got.push((p, s, e)));
+            let cut_ends: Vec<usize> = got.iter().map(|&(_, s, e)| (s + CUT).min(e)).collect();
+            assert!(cut_ends.is_sorted(), "from {from}: out of order");
+            got.sort_by_key(|&(p, s, e)| (e, p, s));
+            assert_eq!(got, naive(&kws, &long, from), "from {from}");
         }
     }
 }

@@ -173,7 +173,7 @@ struct Group {
     all_follow: bool,
     /// The rules' `follows` in one DFA, built on first use; `None` inside
     /// if it could not be.
-    follows: OnceLock<Option<regex_automata::dfa::dense::DFA<Vec<u32>>>>,
+    follows: OnceLock<Option<crate::rule::AnchoredDfa>>,
 }
 
 /// Which windows have already been run, so that the same window is not run
@@ -363,10 +363,10 @@ impl Matcher {
                 .filter_map(|&r| self.rules[r as usize].rule.follows.as_ref())
                 .map(|f| f.hir().clone())
                 .collect();
-            crate::rule::anchored_dfa(&hirs)
+            crate::rule::AnchoredDfa::new(&hirs)
         });
         match dfa {
-            Some(dfa) => !crate::rule::dfa_matches_at(dfa, hay, hit_end, end),
+            Some(dfa) => !dfa.matches_at(hay, hit_end, end),
             None => !g.rules.iter().any(|&r| {
                 self.rules[r as usize]
                     .rule

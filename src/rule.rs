@@ -185,7 +185,7 @@ pub struct Rule {
 /// no cache.
 pub(crate) struct Follows {
     hir: regex_syntax::hir::Hir,
-    dfa: OnceLock<Option<regex_automata::dfa::dense::DFA<Vec<u32>>>>,
+    dfa: OnceLock<Option<AnchoredDfa>>,
 }
 
 impl Follows {
@@ -194,7 +194,7 @@ impl Follows {
     /// too big matches everywhere: it filters nothing, and the rule runs.
     pub(crate) fn matches_at(&self, hay: &[u8], at: usize, end: usize) -> bool {
         match self.dfa() {
-            Some(dfa) => dfa_matches_at(dfa, hay, at, end),
+            Some(dfa) => dfa.matches_at(hay, at, end),
             None => true,
         }
     }
@@ -205,9 +205,9 @@ impl Follows {
         self.dfa().is_some()
     }
 
-    fn dfa(&self) -> Option<&regex_automata::dfa::dense::DFA<Vec<u32>>> {
+    fn dfa(&self) -> Option<&AnchoredDfa> {
         self.dfa
-            .get_or_init(|| anchored_dfa(std::slice::from_ref(&self.hir)))
+            .get_or_init(|| AnchoredDfa::new(std::slice::from_ref(&self.hir)))
             .as_ref()
     }
 
@@ -216,74 +216,93 @@ impl Follows {
     }
 }
 
-/// A full DFA for anchored searches of any of `hirs`, or `None` if it
-/// would be too big.
-pub(crate) fn anchored_dfa(
-    hirs: &[regex_syntax::hir::Hir],
-) -> Option<regex_automata::dfa::dense::DFA<Vec<u32>>> {
-    use regex_automata::dfa::{StartKind, dense};
-    use regex_automata::nfa::thompson;
-    let nfa = thompson::Compiler::new()
-        .configure(
-            thompson::Config::new()
-                .utf8(false)
-                .which_captures(thompson::WhichCaptures::None),
-        )
-        .build_from_hir(&regex_syntax::hir::Hir::alternation(hirs.to_vec()))
-        .ok()?;
-    dense::Builder::new()
-        .configure(
-            dense::Config::new()
-                .start_kind(StartKind::Anchored)
-                .dfa_size_limit(Some(1 << 20))
-                .determinize_size_limit(Some(1 << 21)),
-        )
-        .build_from_nfa(&nfa)
-        .ok()
+/// A full DFA for anchored searches, with the bytes it can start on.
+pub(crate) struct AnchoredDfa {
+    dfa: regex_automata::dfa::dense::DFA<Vec<u32>>,
+    /// `first[b]`: whether a match can begin with byte `b`, or begin
+    /// empty before it. All `true` if the start depends on the byte
+    /// before (look-behind).
+    first: [bool; 256],
 }
 
-/// Whether `dfa` matches starting at `at`, within `hay[..end]`; look-around
-/// sees the bytes beyond. A DFA that gives up (a quit byte) counts as a
-/// match, so that the caller goes on and decides the slow way.
-pub(crate) fn dfa_matches_at(
-    dfa: &regex_automata::dfa::dense::DFA<Vec<u32>>,
-    hay: &[u8],
-    at: usize,
-    end: usize,
-) -> bool {
-    use regex_automata::dfa::Automaton;
-    if at > end {
-        return false;
-    }
-    let mut sid = match dfa.universal_start_state(regex_automata::Anchored::Yes) {
-        Some(sid) => sid,
-        None => {
-            let input = Input::new(hay)
-                .range(at..end)
-                .anchored(regex_automata::Anchored::Yes);
-            match dfa.start_state_forward(&input) {
-                Ok(sid) => sid,
-                Err(_) => return true,
+impl AnchoredDfa {
+    /// A DFA of any of `hirs`, or `None` if it would be too big.
+    pub(crate) fn new(hirs: &[regex_syntax::hir::Hir]) -> Option<AnchoredDfa> {
+        use regex_automata::dfa::{Automaton, StartKind, dense};
+        use regex_automata::nfa::thompson;
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .utf8(false)
+                    .which_captures(thompson::WhichCaptures::None),
+            )
+            .build_from_hir(&regex_syntax::hir::Hir::alternation(hirs.to_vec()))
+            .ok()?;
+        let dfa = dense::Builder::new()
+            .configure(
+                dense::Config::new()
+                    .start_kind(StartKind::Anchored)
+                    .dfa_size_limit(Some(1 << 20))
+                    .determinize_size_limit(Some(1 << 21)),
+            )
+            .build_from_nfa(&nfa)
+            .ok()?;
+        let mut first = [true; 256];
+        if let Some(start) = dfa.universal_start_state(regex_automata::Anchored::Yes) {
+            for (b, ok) in first.iter_mut().enumerate() {
+                *ok = !dfa.is_dead_state(dfa.next_state(start, b as u8));
             }
         }
-    };
-    // Match states are entered one byte after a match ends.
-    for &b in &hay[at..end] {
-        sid = dfa.next_state(sid, b);
-        if dfa.is_special_state(sid) {
-            if dfa.is_match_state(sid) || dfa.is_quit_state(sid) {
-                return true;
+        Some(AnchoredDfa { dfa, first })
+    }
+
+    /// Whether the DFA matches starting at `at`, within `hay[..end]`;
+    /// look-around sees the bytes beyond. A DFA that gives up (a quit byte)
+    /// counts as a match, so that the caller goes on and decides the slow
+    /// way.
+    pub(crate) fn matches_at(&self, hay: &[u8], at: usize, end: usize) -> bool {
+        use regex_automata::dfa::Automaton;
+        if at > end {
+            return false;
+        }
+        // Most keyword occurrences are followed by a byte no match begins
+        // with: one load from a small table rather than from the DFA's.
+        if let Some(&b) = hay.get(at)
+            && !self.first[usize::from(b)]
+        {
+            return false;
+        }
+        let dfa = &self.dfa;
+        let mut sid = match dfa.universal_start_state(regex_automata::Anchored::Yes) {
+            Some(sid) => sid,
+            None => {
+                let input = Input::new(hay)
+                    .range(at..end)
+                    .anchored(regex_automata::Anchored::Yes);
+                match dfa.start_state_forward(&input) {
+                    Ok(sid) => sid,
+                    Err(_) => return true,
+                }
             }
-            if dfa.is_dead_state(sid) {
-                return false;
+        };
+        // Match states are entered one byte after a match ends.
+        for &b in &hay[at..end] {
+            sid = dfa.next_state(sid, b);
+            if dfa.is_special_state(sid) {
+                if dfa.is_match_state(sid) || dfa.is_quit_state(sid) {
+                    return true;
+                }
+                if dfa.is_dead_state(sid) {
+                    return false;
+                }
             }
         }
+        sid = match hay.get(end) {
+            Some(&b) => dfa.next_state(sid, b),
+            None => dfa.next_eoi_state(sid),
+        };
+        dfa.is_match_state(sid) || dfa.is_quit_state(sid)
     }
-    sid = match hay.get(end) {
-        Some(&b) => dfa.next_state(sid, b),
-        None => dfa.next_eoi_state(sid),
-    };
-    dfa.is_match_state(sid) || dfa.is_quit_state(sid)
 }
 
 /// Where a rule was defined.

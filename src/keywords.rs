@@ -39,8 +39,10 @@ const ROUND: usize = 32 << 10;
 /// Keywords are cut to this many bytes for the automaton; a match of a cut
 /// keyword is then checked against the whole ones it stands for. Long
 /// keywords' tails are most of a full automaton's states, and a smaller
-/// automaton stays in cache.
-const CUT: usize = 6;
+/// automaton stays in cache; but too short a cut matches common words
+/// ("config", "servic", "regist") that the check then throws away. On the
+/// benchmark input 8 walks faster than 6 and as fast as 10.
+const CUT: usize = 8;
 
 /// An Aho-Corasick DFA's transitions, laid out for the scan.
 ///

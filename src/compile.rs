@@ -787,17 +787,20 @@ pub(crate) fn shannon_entropy(bytes: &[u8]) -> f64 {
     }
     let mut counts = [0u32; 256];
     for &b in bytes {
-        counts[b as usize] += 1;
+        counts[usize::from(b)] += 1;
     }
     let n = bytes.len() as f64;
-    counts
-        .iter()
-        .filter(|&&c| c > 0)
-        .map(|&c| {
+    // Each distinct byte once, taking its count as it is first seen: a
+    // pass over the (short) string rather than over all 256 counts.
+    let mut entropy = 0.0;
+    for &b in bytes {
+        let c = std::mem::take(&mut counts[usize::from(b)]);
+        if c > 0 {
             let p = f64::from(c) / n;
-            -p * p.log2()
-        })
-        .sum()
+            entropy -= p * p.log2();
+        }
+    }
+    entropy
 }
 
 #[cfg(test)]

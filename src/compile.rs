@@ -31,6 +31,7 @@
 //! hold back only a bounded tail.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use regex_automata::util::captures::Captures;
 use regex_automata::{Anchored, Input, meta};
@@ -44,6 +45,10 @@ use crate::split::Split;
 /// Bytes of context a regex may look at beyond either end of its window
 /// (one UTF-8 character, for Unicode word boundaries).
 pub(crate) const CONTEXT: usize = 4;
+
+/// How many of a rule's matches resolve its secret group with the capture
+/// engine before its [`Split`] is built.
+const SPLIT_AFTER: u32 = 16;
 
 /// A finding before it is reported: the rule and the span to redact.
 ///
@@ -79,10 +84,13 @@ pub(crate) struct CompiledRule {
     /// for eagerly compiled rules; a lazily compiled rule that fails redacts
     /// its whole window rather than let a secret through.
     regex: OnceLock<Option<meta::Regex>>,
-    /// The regex cut around its secret group, built on the first match
-    /// that needs the group; `None` inside if it cannot be (see
-    /// [`Split::new`]).
+    /// The regex cut around its secret group, built once
+    /// [`SPLIT_AFTER`] matches have needed the group; `None` inside if it
+    /// cannot be (see [`Split::new`]).
     split: OnceLock<Option<Split>>,
+    /// How many matches have needed the group so far (up to
+    /// [`SPLIT_AFTER`]).
+    group_matches: AtomicU32,
     /// What a finding of this rule is replaced with.
     pub(crate) replacer: Replacer,
     /// Whether an allowlist looks at the whole line, so the window's result
@@ -108,7 +116,22 @@ impl CompiledRule {
         }
     }
 
+    /// The split, once enough matches have needed the group to be worth
+    /// building it (its DFAs take milliseconds, a capture search a
+    /// microsecond or two): the first findings of a rule come as fast as
+    /// they did without it.
     fn split(&self) -> Option<&Split> {
+        if let Some(split) = self.split.get() {
+            return split.as_ref();
+        }
+        if self.group_matches.fetch_add(1, Ordering::Relaxed) < SPLIT_AFTER {
+            return None;
+        }
+        self.built_split()
+    }
+
+    /// The split, built now if it is not yet.
+    fn built_split(&self) -> Option<&Split> {
         self.split
             .get_or_init(|| {
                 let group = self.secret_group()?;
@@ -271,6 +294,7 @@ impl Matcher {
                 rule,
                 regex,
                 split: OnceLock::new(),
+                group_matches: AtomicU32::new(0),
                 replacer,
                 needs_line,
             });
@@ -861,7 +885,7 @@ mod split_tests {
                 continue;
             }
             let re = cr.regex().unwrap();
-            split_rules += usize::from(cr.split().is_some());
+            split_rules += usize::from(cr.built_split().is_some());
             let inputs = cr
                 .rule
                 .examples()
@@ -871,7 +895,7 @@ mod split_tests {
             for hay in inputs {
                 for found in re.find_iter(&hay) {
                     let want = captured(re, cr, &hay, found.range());
-                    match cr.split().and_then(|s| s.find(&hay, found.range())) {
+                    match cr.built_split().and_then(|s| s.find(&hay, found.range())) {
                         Some(got) => {
                             split += 1;
                             assert_eq!(

@@ -88,45 +88,55 @@ impl Table {
         let start = dfa
             .start_state(Anchored::No)
             .expect("unanchored search is supported");
-        // Every state reachable from the start, breadth first.
+        // Every state reachable from the start, breadth first, with its
+        // transitions as the automaton's states; `bfs[sid]` is a state's
+        // breadth-first number plus one (0: not seen yet).
         let mut order = vec![start];
-        let mut known = std::collections::HashSet::from([start]);
+        let mut bfs = vec![0u32; start.as_usize() + 1];
+        bfs[start.as_usize()] = 1;
+        let mut raw = Vec::new();
         let mut i = 0;
         while i < order.len() {
             for &b in &reps {
                 let next = dfa.next_state(Anchored::No, order[i], b);
-                if known.insert(next) {
+                raw.push(next);
+                if next.as_usize() >= bfs.len() {
+                    bfs.resize(next.as_usize() + 1, 0);
+                }
+                if bfs[next.as_usize()] == 0 {
                     order.push(next);
+                    bfs[next.as_usize()] = u32::try_from(order.len()).expect("automaton fits u32");
                 }
             }
             i += 1;
         }
-        // Stable: breadth-first order within matches and non-matches.
-        order.sort_by_key(|&s| !dfa.is_match(s));
+        // Renumbered with the match states first, breadth-first order kept
+        // within each kind; a state's id is its number times the width.
         let width = reps.len();
-        let id: std::collections::HashMap<StateID, u32> = order
-            .iter()
-            .enumerate()
-            .map(|(n, &s)| (s, u32::try_from(n * width).expect("automaton fits u32")))
-            .collect();
-        let trans = order
-            .iter()
-            .flat_map(|&s| {
-                reps.iter()
-                    .map(move |&b| dfa.next_state(Anchored::No, s, b))
-            })
-            .map(|next| id[&next])
-            .collect();
-        let matches = order.iter().take_while(|&&s| dfa.is_match(s)).count();
+        let mut ranked: Vec<usize> = (0..order.len()).collect();
+        ranked.sort_by_key(|&n| !dfa.is_match(order[n]));
+        let mut id = vec![0u32; order.len()];
+        for (rank, &n) in ranked.iter().enumerate() {
+            id[n] = u32::try_from(rank * width).expect("automaton fits u32");
+        }
+        let id_of = |sid: StateID| id[bfs[sid.as_usize()] as usize - 1];
+        let mut trans = vec![0u32; raw.len()];
+        for (n, row) in raw.chunks(width).enumerate() {
+            let at = id[n] as usize;
+            for (c, &next) in row.iter().enumerate() {
+                trans[at + c] = id_of(next);
+            }
+        }
+        let matches = order.iter().filter(|&&s| dfa.is_match(s)).count();
         let table = Table {
             classes,
             trans,
-            start: id[&start],
+            start: id_of(start),
             match_below: u32::try_from(matches * width).expect("automaton fits u32"),
             width: width as u32,
         };
-        order.truncate(matches);
-        (table, order)
+        let match_states = ranked[..matches].iter().map(|&n| order[n]).collect();
+        (table, match_states)
     }
 
     #[inline(always)]

@@ -346,6 +346,15 @@ impl Matcher {
         self.keywords.is_some()
     }
 
+    /// Whether a keyword group has a multi-line rule, whose window can span
+    /// lines.
+    pub(crate) fn group_is_multiline(&self, group: u32) -> bool {
+        self.groups[group as usize]
+            .rules
+            .iter()
+            .any(|&r| self.rules[r as usize].rule.multiline)
+    }
+
     /// Calls `f(group, hit_start, hit_end)` for every keyword occurrence in
     /// `hay` that ends after `from`, with the group of rules it belongs to.
     pub(crate) fn hits(&self, hay: &[u8], from: usize, mut f: impl FnMut(u32, usize, usize)) {

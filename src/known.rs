@@ -111,6 +111,27 @@ impl KnownSet {
     }
 }
 
+impl KnownSet {
+    /// The length of the longest suffix of `hay` that is a proper prefix of
+    /// a known value or one of its encodings: how many trailing bytes could
+    /// be the start of a known secret still arriving.
+    pub(crate) fn partial_at_end(&self, hay: &[u8]) -> usize {
+        let mut longest = 0;
+        for v in &self.values {
+            for p in variants(v) {
+                let most = (p.len() - 1).min(hay.len());
+                for k in (longest + 1..=most).rev() {
+                    if hay[hay.len() - k..] == p[..k] {
+                        longest = k;
+                        break;
+                    }
+                }
+            }
+        }
+        longest
+    }
+}
+
 impl KnownSecrets {
     pub(crate) fn new(values: &[Vec<u8>]) -> Result<KnownSecrets, Error> {
         for v in values {

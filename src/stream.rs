@@ -151,25 +151,25 @@ impl Core {
             self.last_break = Some(at + i);
         }
         self.buf.extend_from_slice(data);
-        self.advance(false, false, out);
+        self.advance(Mode::Push, out);
     }
 
-    /// Passes on everything held, redacting every complete match; windows
-    /// that would reach past what has arrived are cut short at the end of
-    /// the buffer.
-    pub(crate) fn flush(&mut self, out: &mut Vec<u8>) {
-        self.advance(true, false, out);
+    /// Passes on what may leave during a pause in the input (see
+    /// [`Writer::flush`]): every byte up to the point where nothing that
+    /// could be a secret still in progress begins.
+    pub(crate) fn release_idle(&mut self, out: &mut Vec<u8>) {
+        self.advance(Mode::Idle, out);
     }
 
     /// Ends the stream: passes on everything held.
     pub(crate) fn finish(&mut self, out: &mut Vec<u8>) {
-        self.advance(true, true, out);
+        self.advance(Mode::Finish, out);
     }
 
-    /// Collects hits, runs ready windows and passes on what is final. With
-    /// `all`, passes on everything (a flush); with `finish`, no more input
-    /// will come.
-    fn advance(&mut self, all: bool, finish: bool, out: &mut Vec<u8>) {
+    /// Collects hits, runs ready windows and passes on what is final (see
+    /// [`Mode`]).
+    fn advance(&mut self, mode: Mode, out: &mut Vec<u8>) {
+        let finish = mode == Mode::Finish;
         let matcher = self.scrubber.matcher();
         let base = self.base;
         let hay = &self.buf[self.dead..];
@@ -213,10 +213,12 @@ impl Core {
             self.scanned = end;
         }
 
-        // Run every window whose bytes have all arrived. On a flush, also
-        // run the others over what has arrived, but keep them pending: once
-        // their bytes are in, they run again and redact whatever of a
-        // secret split by the flush is still to be written.
+        // Run every window whose bytes have all arrived. On an idle
+        // release, also run the others over what has arrived, but keep
+        // them pending and their findings apart: only those that begin in
+        // what is released now are used; once the rest of their bytes are
+        // in, they run again in full.
+        let mut tentative = Vec::new();
         let mut i = 0;
         while i < self.pending.len() {
             let p = self.pending[i];
@@ -224,8 +226,18 @@ impl Core {
             let seen = &mut self.seen;
             let spans = &mut self.spans;
             let done = matcher.eval(p.group, hay, base, hs, he, finish, seen, spans);
-            if !done && all {
-                matcher.eval(p.group, hay, base, hs, he, true, seen, spans);
+            if !done && mode == Mode::Idle {
+                let mut scratch = Seen::new();
+                matcher.eval(
+                    p.group,
+                    hay,
+                    base,
+                    hs,
+                    he,
+                    true,
+                    &mut scratch,
+                    &mut tentative,
+                );
             }
             if done {
                 self.pending.swap_remove(i);
@@ -233,32 +245,67 @@ impl Core {
                 i += 1;
             }
         }
-        self.spans.sort_unstable();
-        self.spans.dedup();
 
         // Where to stop.
-        let mut release = end;
-        if !all {
-            let line_start = self.last_break.map_or(0, |b| b + 1);
-            if matcher.has_keywords() {
-                release = release.min(line_start.max((end + 1).saturating_sub(self.max_len)));
+        let line_start = self.last_break.map_or(0, |b| b + 1);
+        let release = match mode {
+            Mode::Finish => end,
+            Mode::Push => {
+                let mut release = end;
+                if matcher.has_keywords() {
+                    release = release.min(line_start.max((end + 1).saturating_sub(self.max_len)));
+                }
+                if !self.known.is_empty() {
+                    // A known value may be arriving; one with a line break
+                    // in it may have begun on an earlier line.
+                    let tail = (end + 1).saturating_sub(self.known.max_len);
+                    release = release.min(if self.known.has_breaks {
+                        tail
+                    } else {
+                        line_start.max(tail)
+                    });
+                }
+                for p in &self.pending {
+                    release = release.min(p.window_start);
+                }
+                release.max(self.emitted)
             }
-            if !self.known.is_empty() {
-                // A known value may be arriving; one with a line break in it
-                // may have begun on an earlier line.
-                let tail = (end + 1).saturating_sub(self.known.max_len);
-                release = release.min(if self.known.has_breaks {
-                    tail
-                } else {
-                    line_start.max(tail)
-                });
+            Mode::Idle => {
+                let mut release = end;
+                // An open multi-line window (a PEM block past its first
+                // line): from its start. On its first line, the checks
+                // below apply as to any other line.
+                for p in &self.pending {
+                    if self.last_break.is_some_and(|b| b >= p.end)
+                        && matcher.group_is_multiline(p.group)
+                    {
+                        release = release.min(p.window_start);
+                    }
+                }
+                // The start of a known value or encoding.
+                if !self.known.is_empty() {
+                    let live = &hay[self.emitted - base..];
+                    release = release.min(end - self.known.partial_at_end(live));
+                }
+                // A token, or an open value after a secret-like name, at
+                // the end of the unfinished line.
+                let from = line_start.max(base);
+                release = release.min(from + idle_hold_from(&hay[from - base..]));
+                // Nothing in progress is longer than the longest match.
+                let longest = self.max_len.max(self.known.max_len);
+                release = release.max((end + 1).saturating_sub(longest));
+                let release = release.max(self.emitted);
+                self.spans
+                    .extend(tentative.into_iter().filter(|s| s.start < release));
+                release
             }
-            for p in &self.pending {
-                release = release.min(p.window_start);
-            }
-            release = release.max(self.emitted);
-            // Do not cut a redaction that a later finding may still extend,
-            // unless it has grown past the cap.
+        };
+        self.spans.sort_unstable();
+        self.spans.dedup();
+        // Do not cut a redaction that a later finding may still extend,
+        // unless it has grown past the cap.
+        let mut release = release;
+        if mode == Mode::Push {
             let cap = 4 * self.max_len.max(self.known.max_len) + CONTEXT;
             if let Some((us, _)) = union_across(&self.spans, release)
                 && end - us <= cap
@@ -291,6 +338,126 @@ impl Core {
             self.dead = 0;
         }
     }
+}
+
+/// What a call to [`Core::advance`] may pass on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Mode {
+    /// After new bytes: what no later byte can change.
+    Push,
+    /// After a pause in the input: also the unfinished line, up to where a
+    /// secret could still be in progress.
+    Idle,
+    /// At the end of the input: everything.
+    Finish,
+}
+
+/// Where an idle release must stop on the unfinished `line`: the offset of
+/// the first byte that could belong to a secret still arriving, or
+/// `line.len()`.
+///
+/// Held back are a trailing run of bytes that can occur in a token (so
+/// `ghp_SCTw` waits for the rest of its token), and an open value after a
+/// secret-like name: `password="correct horse` (an open quote), or
+/// `DB_PASSWORD=hunter` (an unquoted value that reaches the end). What ends
+/// in a space or other separator, as prompts do (`Password: `,
+/// `Continue? [y/N] `, `>>> `, `$ `), is released whole.
+fn idle_hold_from(line: &[u8]) -> usize {
+    let mut from = line.len();
+    while from > 0 && is_token_byte(line[from - 1]) {
+        from -= 1;
+    }
+    for (sep, _) in line
+        .iter()
+        .enumerate()
+        .filter(|&(_, &b)| b == b'=' || b == b':')
+    {
+        if sep >= from {
+            break;
+        }
+        if !secret_like_name(name_before(line, sep)) {
+            continue;
+        }
+        // The value: after `=>`, `:=`, `::`, spaces and an opening quote.
+        let mut v = sep + 1;
+        while v < line.len() && matches!(line[v], b'>' | b'=' | b':') && v < sep + 2 {
+            v += 1;
+        }
+        while v < line.len() && matches!(line[v], b' ' | b'\t') {
+            v += 1;
+        }
+        let open = match line.get(v) {
+            Some(&q @ (b'"' | b'\'' | b'`')) => {
+                v += 1;
+                !line[v..].contains(&q)
+            }
+            _ => !line[v..]
+                .iter()
+                .any(|&b| b.is_ascii_whitespace() || b == b';' || b == b','),
+        };
+        if open {
+            from = from.min(v);
+            break;
+        }
+    }
+    from
+}
+
+/// Bytes that occur inside tokens, keys and passwords as printed unquoted:
+/// ASCII letters and digits and the punctuation of base64, URLs, JWTs and
+/// `user:password` pairs. Not whitespace, quotes, brackets or the
+/// separators that end a prompt or a list.
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'-' | b'_'
+                | b'.'
+                | b'+'
+                | b'/'
+                | b'='
+                | b'~'
+                | b'%'
+                | b'!'
+                | b'@'
+                | b'#'
+                | b'$'
+                | b'^'
+                | b'&'
+                | b'*'
+                | b':'
+                | b'?'
+                | b'\\'
+        )
+}
+
+/// The name that ends just before a separator at `sep`, past a closing
+/// quote and spaces: `"api_key" :` gives `api_key`.
+fn name_before(line: &[u8], sep: usize) -> &[u8] {
+    let mut e = sep;
+    while e > 0 && matches!(line[e - 1], b' ' | b'\t' | b'"' | b'\'' | b']') {
+        e -= 1;
+    }
+    let mut s = e;
+    while s > 0
+        && (line[s - 1].is_ascii_alphanumeric() || matches!(line[s - 1], b'_' | b'-' | b'.'))
+    {
+        s -= 1;
+    }
+    &line[s..e]
+}
+
+/// Whether a name may hold a secret. Deliberately broad: it only decides
+/// what an idle release holds back until the line is complete.
+fn secret_like_name(name: &[u8]) -> bool {
+    const WORDS: &[&[u8]] = &[
+        b"pass", b"pwd", b"secret", b"token", b"key", b"auth", b"cred", b"private", b"session",
+        b"cookie", b"sig", b"bearer",
+    ];
+    name.len() >= 3
+        && WORDS
+            .iter()
+            .any(|w| name.windows(w.len()).any(|win| win.eq_ignore_ascii_case(w)))
 }
 
 /// The union of overlapping spans that starts before `at` and ends after it,
@@ -402,17 +569,44 @@ impl<W: Write> Write for Writer<W> {
         Ok(data.len())
     }
 
-    /// Passes on everything held, then flushes the inner writer.
+    /// Releases what may leave during a pause in the input (an *idle
+    /// release*), then flushes the inner writer. Call it when no input has
+    /// arrived for a while, so that a prompt without a line break shows.
     ///
-    /// Every complete match in the held bytes is still redacted, and a
-    /// keyword window that reaches past the held bytes is run on what has
-    /// arrived. What an early flush cannot protect: a secret that is split
-    /// by the flush, when its first part alone does not match a rule (its
-    /// first part is written as is; its rest is still redacted if the whole
-    /// secret matches once it arrives). Output after an early flush may
-    /// therefore differ from the one-shot result.
+    /// It never writes a byte that could belong to a secret still
+    /// arriving. It writes the held bytes up to the first of:
+    ///
+    /// * a trailing run of bytes that can occur in a token (ASCII letters,
+    ///   digits and `-_.+/=~%!@#$^&*:?\`), so `ghp_SCTw` waits for the rest
+    ///   of its token;
+    /// * an open value after a secret-like name (one containing `pass`,
+    ///   `pwd`, `secret`, `token`, `key`, `auth`, `cred`, `private`,
+    ///   `session`, `cookie`, `sig` or `bearer`): after `=` or `:` and an
+    ///   opening quote not yet closed, or an unquoted value that reaches
+    ///   the end (`DB_PASSWORD=hunter`);
+    /// * the start of a multi-line match in progress (a PEM block whose end
+    ///   has not arrived);
+    /// * a suffix that is the beginning of a known secret or one of its
+    ///   encodings;
+    ///
+    /// but it holds at most the longest match length of any rule or known
+    /// secret: bytes further back cannot be part of a secret in progress.
+    /// What ends in a space or another separator, as prompts do
+    /// (`Password: `, `Continue? [y/N] `, `>>> `, `$ `), is written whole.
+    /// Complete matches in what is written are redacted as always.
+    ///
+    /// The held bytes leave when their line completes, when more input
+    /// pushes them past the longest match, or at [`Writer::finish`]. If the
+    /// pause did not split a secret, the output is the one-shot result; if
+    /// it did, what was written before the secret began is unchanged and
+    /// the secret is still redacted whole.
+    ///
+    /// What it cannot protect: a secret whose first part ends in a
+    /// separator byte (a space, a quote) and does not follow a secret-like
+    /// name, and that no rule or known value finds in its first part; such
+    /// a first part is written as ordinary text.
     fn flush(&mut self) -> io::Result<()> {
-        self.core.flush(&mut self.out);
+        self.core.release_idle(&mut self.out);
         self.pass_on()?;
         self.inner
             .as_mut()

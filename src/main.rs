@@ -25,6 +25,14 @@ const EXIT_ERROR: u8 = 2;
 const EXIT_CANNOT_EXECUTE: u8 = 126;
 const EXIT_NOT_FOUND: u8 = 127;
 
+/// The variable that holds the fingerprint key, and its shortest length.
+const FINGERPRINT_KEY_VAR: &str = "HUSH_FINGERPRINT_KEY";
+const MIN_FINGERPRINT_KEY_LEN: usize = 16;
+
+/// How long `hush run` keeps reading output after the command has exited,
+/// when a process it left behind holds the pipes open.
+const EXIT_GRACE: Duration = Duration::from_millis(500);
+
 #[derive(Parser)]
 #[command(
     name = "hush",
@@ -145,7 +153,7 @@ fn run(cli: Cli) -> Result<u8> {
             if cli.json_lines {
                 json_lines(&scrubber, io::stdin().lock(), raw_stdout()?)?;
             } else {
-                pump(&scrubber, io::stdin(), raw_stdout()?, idle)?;
+                pump(&scrubber, io::stdin(), raw_stdout()?, idle, None)?;
             }
             Ok(EXIT_OK)
         }
@@ -215,8 +223,18 @@ fn build(cli: &Cli) -> Result<hush::Scrubber> {
         other => bail!("--redaction must be label, mask or fingerprint, not {other:?}"),
     };
     builder.redaction(style);
-    if let Some(key) = std::env::var_os("HUSH_FINGERPRINT_KEY") {
-        builder.fingerprint_key(key.as_encoded_bytes());
+    if let Some(key) = std::env::var_os(FINGERPRINT_KEY_VAR) {
+        let key = key.as_encoded_bytes();
+        if key.len() < MIN_FINGERPRINT_KEY_LEN {
+            bail!(
+                "{FINGERPRINT_KEY_VAR} is shorter than {MIN_FINGERPRINT_KEY_LEN} bytes; \
+                 use at least {MIN_FINGERPRINT_KEY_LEN} random bytes"
+            );
+        }
+        builder.fingerprint_key(key);
+        // With the key, a fingerprint confirms a guessed value: the key is
+        // as secret as what it fingerprints.
+        builder.known_secret(key);
     }
     if cli.mask_env {
         for (name, value) in std::env::vars_os() {
@@ -235,19 +253,31 @@ fn build(cli: &Cli) -> Result<hush::Scrubber> {
             }
         }
     }
+    let min = hush::MIN_KNOWN_SECRET_LEN;
     for name in &cli.secret_env {
         let value = std::env::var_os(name)
             .with_context(|| format!("--secret-env {name}: the variable is not set"))?;
+        if value.len() < min {
+            bail!("--secret-env {name}: the value is shorter than {min} bytes; too short to mask");
+        }
         builder.known_secret(value.as_encoded_bytes());
     }
     for path in &cli.secret_file {
         let text = std::fs::read(path)
             .with_context(|| format!("--secret-file {}: cannot read it", path.display()))?;
-        for line in text.split(|&b| b == b'\n') {
+        for (n, line) in text.split(|&b| b == b'\n').enumerate() {
             let line = line.strip_suffix(b"\r").unwrap_or(line);
-            if !line.is_empty() {
-                builder.known_secret(line);
+            if line.is_empty() {
+                continue;
             }
+            if line.len() < min {
+                bail!(
+                    "--secret-file {}:{}: the value is shorter than {min} bytes; too short to mask",
+                    path.display(),
+                    n + 1
+                );
+            }
+            builder.known_secret(line);
         }
     }
     let scrubber = builder.build().context("cannot load rules")?;
@@ -308,13 +338,17 @@ fn raw_stderr() -> Result<File> {
 ///
 /// A thread reads `input` and hands over chunks as they arrive. When
 /// nothing arrives for `idle` while bytes are held (a prompt waiting for an
-/// answer), they are flushed: every complete match in them is still
-/// redacted.
+/// answer), they get an idle release ([`hush::Writer`]'s `flush`): the
+/// unfinished line leaves up to where a secret could be in progress. When
+/// `stop` is set, the stream ends there as if the input had: what was read
+/// is written, scrubbed, and the reader thread is left to end with the
+/// process.
 fn pump<R, W>(
     scrubber: &hush::Scrubber,
     input: R,
     output: W,
     idle: Duration,
+    stop: Option<&AtomicBool>,
 ) -> Result<BTreeMap<String, u64>>
 where
     R: Read + Send + 'static,
@@ -340,20 +374,36 @@ where
             }
         }
     });
+    // Wake up often enough to see `stop`, whatever the idle time.
+    let tick = idle
+        .min(Duration::from_millis(50))
+        .max(Duration::from_millis(1));
+    let mut last_input = Instant::now();
+    let mut released = true;
     let mut w = scrubber.writer(output);
+    let mut stopped = false;
     let result = loop {
-        match rx.recv_timeout(idle) {
+        match rx.recv_timeout(tick) {
             Ok(Ok(chunk)) => {
+                last_input = Instant::now();
+                released = false;
                 if let Err(e) = w.write_all(&chunk) {
                     break Err(e);
                 }
             }
             Ok(Err(e)) => break Err(e),
             Err(RecvTimeoutError::Timeout) => {
-                if w.held() > 0
-                    && let Err(e) = w.flush()
-                {
-                    break Err(e);
+                if stop.is_some_and(|s| s.load(Ordering::SeqCst)) {
+                    stopped = true;
+                    break Ok(());
+                }
+                if !released && last_input.elapsed() >= idle {
+                    released = true;
+                    if w.held() > 0
+                        && let Err(e) = w.flush()
+                    {
+                        break Err(e);
+                    }
                 }
             }
             Err(RecvTimeoutError::Disconnected) => break Ok(()),
@@ -376,7 +426,9 @@ where
             return Err(e.into());
         }
     }
-    let _ = reader.join();
+    if !stopped {
+        let _ = reader.join();
+    }
     Ok(counts)
 }
 
@@ -397,8 +449,20 @@ fn run_command(
         .context("cannot install signal handlers")?;
     let handle = signals.handle();
 
+    // A report that cannot be written is found out before the command
+    // runs, not after.
+    let mut report_file = match report {
+        Some(path) => Some(
+            File::create(path)
+                .with_context(|| format!("--report {}: cannot write it", path.display()))?,
+        ),
+        None => None,
+    };
+
     let mut child = match Process::new(&command[0])
         .args(&command[1..])
+        // The command has no use for hush's own key.
+        .env_remove(FINGERPRINT_KEY_VAR)
         .stdin(Stdio::inherit())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -416,23 +480,19 @@ fn run_command(
         }
     };
     let pid = Pid::from_raw(i32::try_from(child.id()).context("child pid")?);
-    let forwarded = Arc::new(AtomicBool::new(false));
-    let forwarder = {
-        let forwarded = Arc::clone(&forwarded);
-        thread::spawn(move || {
-            for sig in signals.forever() {
-                if let Ok(sig) = Signal::try_from(sig) {
-                    forwarded.store(true, Ordering::SeqCst);
-                    let _ = kill(pid, sig);
-                }
+    let forwarder = thread::spawn(move || {
+        for sig in signals.forever() {
+            if let Ok(sig) = Signal::try_from(sig) {
+                let _ = kill(pid, sig);
             }
-        })
-    };
+        }
+    });
 
     let out_pipe = child.stdout.take().expect("stdout is piped");
     let err_pipe = child.stderr.take().expect("stderr is piped");
     let out_stream = raw_stdout()?;
     let err_stream = raw_stderr()?;
+    let stop = Arc::new(AtomicBool::new(false));
     let (done_tx, done_rx) = mpsc::channel();
     for (name, pipe, stream) in [
         (
@@ -444,8 +504,9 @@ fn run_command(
     ] {
         let scrubber = scrubber.clone();
         let done = done_tx.clone();
+        let stop = Arc::clone(&stop);
         thread::spawn(move || {
-            let _ = done.send((name, pump(&scrubber, pipe, stream, idle)));
+            let _ = done.send((name, pump(&scrubber, pipe, stream, idle, Some(&stop))));
         });
     }
     drop(done_tx);
@@ -453,20 +514,22 @@ fn run_command(
     handle.close();
     let _ = forwarder.join();
 
-    // Normally the output ends when the pipes close, as in `cmd | hush`. But
-    // when a forwarded signal ended the command, a background process it
-    // left behind may hold the pipes open: give the output a moment, then
-    // stop. Bytes still held back are dropped, never written unscrubbed.
-    let mut out_counts = Err(Unfinished.into());
-    let mut err_counts = Err(Unfinished.into());
-    let deadline = Instant::now() + Duration::from_millis(500);
+    // The output normally ends when the pipes close, as in `cmd | hush`. But
+    // a background process the command left behind (`daemon &`) may hold
+    // them open for ever: once the command has exited, give the output a
+    // short grace period, then end both streams where they are. What was
+    // read by then is written, scrubbed; nothing unscrubbed ever is.
+    let mut out_counts = Ok(BTreeMap::new());
+    let mut err_counts = Ok(BTreeMap::new());
+    let deadline = Instant::now() + EXIT_GRACE;
     for _ in 0..2 {
-        let next = if forwarded.load(Ordering::SeqCst) {
-            done_rx
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .ok()
-        } else {
-            done_rx.recv().ok()
+        let next = match done_rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+            Ok(next) => Some(next),
+            Err(RecvTimeoutError::Timeout) => {
+                stop.store(true, Ordering::SeqCst);
+                done_rx.recv().ok()
+            }
+            Err(RecvTimeoutError::Disconnected) => None,
         };
         match next {
             Some(("stdout", counts)) => out_counts = counts,
@@ -480,7 +543,7 @@ fn run_command(
         (None, Some(sig)) => u8::try_from(128 + sig).unwrap_or(EXIT_ERROR),
         (None, None) => EXIT_ERROR,
     };
-    if let Some(path) = report {
+    if let (Some(path), Some(file)) = (report, report_file.as_mut()) {
         let streams = serde_json::json!({
             "stdout": out_counts.as_ref().ok(),
             "stderr": err_counts.as_ref().ok(),
@@ -504,13 +567,12 @@ fn run_command(
             },
         });
         let text = serde_json::to_string_pretty(&summary)? + "\n";
-        std::fs::write(path, text)
-            .with_context(|| format!("cannot write report {}", path.display()))?;
+        file.write_all(text.as_bytes())
+            .with_context(|| format!("--report {}: cannot write it", path.display()))?;
     }
     // An output error (our stdout closed) does not change the child's code.
     for counts in [out_counts, err_counts] {
         if let Err(e) = counts
-            && !e.is::<Unfinished>()
             && e.downcast_ref::<io::Error>()
                 .is_none_or(|e| e.kind() != io::ErrorKind::BrokenPipe)
         {
@@ -519,19 +581,6 @@ fn run_command(
     }
     Ok(code)
 }
-
-/// A stream whose pump was abandoned after a forwarded signal ended the
-/// command.
-#[derive(Debug)]
-struct Unfinished;
-
-impl std::fmt::Display for Unfinished {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("output abandoned after the command was signalled")
-    }
-}
-
-impl std::error::Error for Unfinished {}
 
 fn check(files: &[PathBuf], strict: bool, quiet: bool) -> Result<u8> {
     let options = hush::CheckOptions { strict };

@@ -20,12 +20,19 @@ pub enum Redaction {
     /// that the secret starts with, and never more than half the secret;
     /// without one, `[REDACTED]`.
     Mask,
-    /// `[REDACTED:<rule-id>:<8 hex digits>]`: the first four bytes of an
+    /// `[REDACTED:<rule-id>:<16 hex digits>]`: the first 64 bits of an
     /// HMAC-SHA256 of the secret, under the key given to
     /// [`Builder::fingerprint_key`](crate::Builder::fingerprint_key) or a
     /// random key made once per process. The same secret gets the same
     /// fingerprint under the same key, so events can be correlated without
     /// revealing it.
+    ///
+    /// What a fingerprint reveals: whether two redacted values are equal
+    /// (under one key). To whoever holds the key, it also confirms a guess
+    /// of the value, so the key must be kept as secret as the values (at
+    /// least 16 random bytes); without the key it tells nothing about the
+    /// value. 64 bits make two different secrets with the same fingerprint
+    /// unlikely, and leave no short tag to match guesses against.
     Fingerprint,
     /// Fixed text.
     Text(String),
@@ -92,14 +99,20 @@ impl Replacer {
     }
 }
 
-/// Eight hex digits of HMAC-SHA256(key, secret).
+/// The first 64 bits of HMAC-SHA256(key, secret), as 16 hex digits.
 pub(crate) fn fingerprint(key: &[u8; 32], secret: &[u8]) -> String {
     let mut mac =
         <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
     mac.update(secret);
     let digest = mac.finalize().into_bytes();
-    digest[..4].iter().map(|b| format!("{b:02x}")).collect()
+    digest[..FINGERPRINT_BYTES]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
+
+/// How many bytes of the HMAC a fingerprint shows.
+const FINGERPRINT_BYTES: usize = 8;
 
 /// The per-process fingerprint key, made once from the OS's random source.
 pub(crate) fn process_key() -> [u8; 32] {
@@ -171,7 +184,7 @@ mod tests {
             fingerprint(&k1, b"s3cr3t-value"),
             fingerprint(&k1, b"s3cr3t-valuf")
         );
-        assert_eq!(fingerprint(&k1, b"x").len(), 8);
+        assert_eq!(fingerprint(&k1, b"x").len(), 16);
     }
 
     #[test]

@@ -263,7 +263,7 @@ keywords = ["tk_"]
     let fields: Vec<&str> = a.split(' ').collect();
     assert!(
         fields[1].starts_with("[REDACTED:tok:")
-            && fields[1].len() == "[REDACTED:tok:12345678]".len(),
+            && fields[1].len() == "[REDACTED:tok:0123456789abcdef]".len(),
         "{a}"
     );
     // Same secret, same key: same fingerprint, in this scrubber and another.

@@ -60,6 +60,7 @@ fn idle_release_leaked_a_token_written_ten_characters_at_a_time() {
 #[test]
 fn idle_release_never_writes_part_of_a_token_at_any_pause() {
     let s = Scrubber::new();
+    let labels = regex::Regex::new(r"\[REDACTED:[^\]]*\]").unwrap();
     for line in [
         format!("token {TOKEN} done\n"),
         "aws_secret_access_key = 9dK3mZq7Lr2VtX8bWc4Ny6Hf1Js5Pg0AeRuT7oQi\n".to_string(),
@@ -78,7 +79,6 @@ fn idle_release_never_writes_part_of_a_token_at_any_pause() {
                 let secret = &line[f.range()];
                 // No piece of the secret longer than 3 bytes is written
                 // before the line is complete.
-                let labels = regex::Regex::new(r"\[REDACTED:[^\]]*\]").unwrap();
                 let early = labels.replace_all(&show(&seen[0]), "").into_owned();
                 for k in 4..=secret.len() {
                     for piece in secret.as_bytes().windows(k) {

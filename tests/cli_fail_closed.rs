@@ -105,6 +105,7 @@ fn output_within(cmd: &mut Command, limit: Duration) -> Option<Output> {
         std::thread::sleep(Duration::from_millis(20));
     }
     let _ = child.kill();
+    let _ = child.wait();
     None
 }
 

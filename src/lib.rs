@@ -11,8 +11,9 @@
 //!   [`Scrubber::builder`] returns a [`Builder`] to add rule files, drop the
 //!   defaults, enable or disable rules and categories, register known
 //!   secrets and choose a [`Redaction`] style.
-//! * [`Writer`] and [`Reader`] scrub streams (`io::Write` and `io::Read`)
-//!   whose output never depends on how the input was split.
+//! * [`Stream`] scrubs a stream pushed in pieces, returning what may leave
+//!   after each; [`Writer`] and [`Reader`] adapt it to `io::Write` and
+//!   `io::Read`. The output never depends on how the input was split.
 //! * [`KnownSecrets`] redacts values the runtime knows (its API keys, the
 //!   session tokens it mints) in their common encodings, added at any time.
 //! * [`Scrubber::scrub_args`], [`Scrubber::scrub_command_line`],
@@ -106,8 +107,9 @@
 //! multi-line secret is in progress. Memory is bounded by a few times the
 //! longest rule match (see [`Scrubber::max_match_len`]), however long the
 //! input or its lines. `src/stream.rs` explains why the output equals the
-//! one-shot result; [`Writer::flush`] says what an early flush can and
-//! cannot protect.
+//! one-shot result. [`Stream::release_idle`] and `Writer::flush` (the same
+//! call through `io::Write`) say what an idle release, during a pause in
+//! the input, writes and what it holds back.
 //!
 //! # Crate features
 //!
@@ -128,7 +130,7 @@ pub use crate::rule::{
     CATEGORIES, GITLEAKS_MAX_LEN, GITLEAKS_MULTILINE_MAX_LEN, MAX_RULE_LEN, RELAX_ABOVE, Rule,
 };
 pub use crate::scrubber::{Builder, Finding, KNOWN_SECRET_ID, Scrubber};
-pub use crate::stream::{Reader, Writer};
+pub use crate::stream::{Reader, Stream, Writer};
 pub use crate::structured::env_secret;
 
 mod check;

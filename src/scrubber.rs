@@ -13,7 +13,7 @@ use crate::error::{Error, ErrorKind};
 use crate::known::KnownSecrets;
 use crate::redact::{Redaction, Replacer, derive_key, process_key};
 use crate::rule::{self, Rule};
-use crate::stream::{Reader, Writer};
+use crate::stream::{Reader, Stream, Writer};
 
 /// Removes secrets from bytes and strings.
 ///
@@ -148,6 +148,12 @@ impl Scrubber {
     /// written would be, however the writes are split.
     pub fn writer<W: std::io::Write>(&self, inner: W) -> Writer<W> {
         Writer::new(self.clone(), inner)
+    }
+
+    /// A push-style stream: push bytes in, get back what may leave, with
+    /// no sink (see [`Stream`]).
+    pub fn stream(&self) -> Stream {
+        Stream::new(self.clone())
     }
 
     /// Wraps a reader: what is read from the returned [`Reader`] is what

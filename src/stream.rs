@@ -1,5 +1,5 @@
-//! Streaming redaction: the [`Writer`] and [`Reader`] adapters and the
-//! hold-back buffer they share.
+//! Streaming redaction: the push-style [`Stream`], the [`Writer`] and
+//! [`Reader`] adapters over it, and the hold-back buffer behind them.
 //!
 //! # The invariant
 //!
@@ -65,7 +65,7 @@ struct Pending {
 /// The state shared by [`Writer`] and [`Reader`]. Offsets are absolute:
 /// bytes since the start of the stream.
 pub(crate) struct Core {
-    scrubber: Scrubber,
+    pub(crate) scrubber: Scrubber,
     /// Live bytes are `buf[dead..]`; they start at offset `base`.
     buf: Vec<u8>,
     dead: usize,
@@ -475,6 +475,102 @@ fn union_across(spans: &[Span], at: usize) -> Option<(usize, usize)> {
     union.filter(|&(us, ue)| us < at && at < ue)
 }
 
+/// A push-style scrubbing stream: push bytes in, get back the bytes that
+/// may now leave. No `io::Write` sink and no thread: the primitive under
+/// [`Writer`], [`Reader`], the async adapters and the language bindings.
+///
+/// Created by [`Scrubber::stream`]. The bytes a stream returns, over all
+/// calls, are [`Scrubber::scrub`] of everything pushed, however the input
+/// was split, unless an idle release ([`Stream::release_idle`]) split a
+/// secret (see there). Each call returns a slice of an internal buffer
+/// that the next call reuses.
+///
+/// # Example
+///
+/// ```
+/// let scrubber = hush::Scrubber::new();
+/// let mut s = scrubber.stream();
+/// let mut out = Vec::new();
+/// out.extend_from_slice(s.push(b"$ echo ghp_SCTwl3kYySJufB8w"));
+/// // A pause: the token so far stays held, the text before it leaves.
+/// out.extend_from_slice(s.release_idle());
+/// assert_eq!(out, b"$ echo ");
+/// out.extend_from_slice(s.push(b"NRj4N6OKt2ek7WvBOipU\n"));
+/// out.extend_from_slice(s.finish());
+/// assert_eq!(out, b"$ echo [REDACTED:github-pat-classic]\n");
+/// ```
+pub struct Stream {
+    core: Core,
+    out: Vec<u8>,
+    finished: bool,
+}
+
+impl Stream {
+    pub(crate) fn new(scrubber: Scrubber) -> Stream {
+        Stream {
+            core: Core::new(scrubber),
+            out: Vec::new(),
+            finished: false,
+        }
+    }
+
+    /// Takes in `chunk` and returns what may now leave: every complete line
+    /// (unless a multi-line secret is in progress), scrubbed.
+    ///
+    /// After [`Stream::finish`], the first push starts a new input.
+    pub fn push(&mut self, chunk: &[u8]) -> &[u8] {
+        self.out.clear();
+        if self.finished {
+            self.core = Core::new(self.core.scrubber.clone());
+            self.finished = false;
+        }
+        self.core.push(chunk, &mut self.out);
+        &self.out
+    }
+
+    /// Returns what may leave during a pause in the input: the unfinished
+    /// line up to where a secret could still be in progress. Call it when
+    /// no input has arrived for a while, so that a prompt shows.
+    ///
+    /// It never returns a byte that could belong to a secret still
+    /// arriving; `Writer::flush` (the same release) lists exactly what it
+    /// holds back. The
+    /// held bytes leave with a later push or at [`Stream::finish`].
+    pub fn release_idle(&mut self) -> &[u8] {
+        self.out.clear();
+        self.core.release_idle(&mut self.out);
+        &self.out
+    }
+
+    /// Ends the input: returns everything still held, scrubbed.
+    pub fn finish(&mut self) -> &[u8] {
+        self.out.clear();
+        self.core.finish(&mut self.out);
+        self.finished = true;
+        &self.out
+    }
+
+    /// How many bytes have been pushed but not yet returned.
+    pub fn held(&self) -> usize {
+        self.core.held()
+    }
+
+    /// How many findings of each rule have been redacted in what was
+    /// returned so far: `(rule id, count)` in rule order, rules with none
+    /// left out. Never the values.
+    pub fn redactions(&self) -> Vec<(&str, u64)> {
+        self.core.redactions()
+    }
+}
+
+impl std::fmt::Debug for Stream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stream")
+            .field("held", &self.core.held())
+            .finish_non_exhaustive()
+    }
+}
+
 /// A writer that scrubs what is written to it before passing it on.
 ///
 /// Created by [`Scrubber::writer`]. Bytes that may belong to a secret still
@@ -498,16 +594,14 @@ fn union_across(spans: &[Span], at: usize) -> Option<(usize, usize)> {
 /// ```
 pub struct Writer<W: Write> {
     inner: Option<W>,
-    core: Core,
-    out: Vec<u8>,
+    stream: Stream,
 }
 
 impl<W: Write> Writer<W> {
     pub(crate) fn new(scrubber: Scrubber, inner: W) -> Writer<W> {
         Writer {
             inner: Some(inner),
-            core: Core::new(scrubber),
-            out: Vec::new(),
+            stream: Stream::new(scrubber),
         }
     }
 
@@ -517,13 +611,11 @@ impl<W: Write> Writer<W> {
     ///
     /// Returns the inner writer's error.
     pub fn finish(mut self) -> io::Result<W> {
-        self.core.finish(&mut self.out);
         let mut inner = self
             .inner
             .take()
             .expect("inner writer present until finish");
-        inner.write_all(&self.out)?;
-        self.out.clear();
+        inner.write_all(self.stream.finish())?;
         inner.flush()?;
         Ok(inner)
     }
@@ -531,14 +623,14 @@ impl<W: Write> Writer<W> {
     /// How many bytes have been written to this writer but not yet passed
     /// on.
     pub fn held(&self) -> usize {
-        self.core.held()
+        self.stream.held()
     }
 
     /// How many findings of each rule have been redacted in what was passed
     /// on so far: `(rule id, count)` in rule order, rules with none left out.
     /// Never the values.
     pub fn redactions(&self) -> Vec<(&str, u64)> {
-        self.core.redactions()
+        self.stream.redactions()
     }
 
     /// The inner writer.
@@ -547,25 +639,17 @@ impl<W: Write> Writer<W> {
             .as_ref()
             .expect("inner writer present until finish")
     }
-
-    fn pass_on(&mut self) -> io::Result<()> {
-        if !self.out.is_empty() {
-            let inner = self
-                .inner
-                .as_mut()
-                .expect("inner writer present until finish");
-            let result = inner.write_all(&self.out);
-            self.out.clear();
-            result?;
-        }
-        Ok(())
-    }
 }
 
 impl<W: Write> Write for Writer<W> {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        self.core.push(data, &mut self.out);
-        self.pass_on()?;
+        let out = self.stream.push(data);
+        if !out.is_empty() {
+            self.inner
+                .as_mut()
+                .expect("inner writer present until finish")
+                .write_all(out)?;
+        }
         Ok(data.len())
     }
 
@@ -606,20 +690,20 @@ impl<W: Write> Write for Writer<W> {
     /// name, and that no rule or known value finds in its first part; such
     /// a first part is written as ordinary text.
     fn flush(&mut self) -> io::Result<()> {
-        self.core.release_idle(&mut self.out);
-        self.pass_on()?;
-        self.inner
+        let out = self.stream.release_idle();
+        let inner = self
+            .inner
             .as_mut()
-            .expect("inner writer present until finish")
-            .flush()
+            .expect("inner writer present until finish");
+        inner.write_all(out)?;
+        inner.flush()
     }
 }
 
 impl<W: Write> Drop for Writer<W> {
     fn drop(&mut self) {
         if let Some(mut inner) = self.inner.take() {
-            self.core.finish(&mut self.out);
-            let _ = inner.write_all(&self.out);
+            let _ = inner.write_all(self.stream.finish());
             let _ = inner.flush();
         }
     }
@@ -628,7 +712,7 @@ impl<W: Write> Drop for Writer<W> {
 impl<W: Write> std::fmt::Debug for Writer<W> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Writer")
-            .field("held", &self.core.held())
+            .field("held", &self.stream.held())
             .finish_non_exhaustive()
     }
 }
@@ -639,9 +723,9 @@ impl<W: Write> std::fmt::Debug for Writer<W> {
 /// would write, whatever sizes the inner reader returns.
 pub struct Reader<R: Read> {
     inner: R,
-    core: Core,
+    stream: Stream,
     chunk: Box<[u8]>,
-    out: Vec<u8>,
+    /// How much of the stream's last output has been read.
     pos: usize,
     done: bool,
 }
@@ -650,9 +734,8 @@ impl<R: Read> Reader<R> {
     pub(crate) fn new(scrubber: Scrubber, inner: R) -> Reader<R> {
         Reader {
             inner,
-            core: Core::new(scrubber),
+            stream: Stream::new(scrubber),
             chunk: vec![0; 64 * 1024].into_boxed_slice(),
-            out: Vec::new(),
             pos: 0,
             done: false,
         }
@@ -667,16 +750,16 @@ impl<R: Read> Reader<R> {
 impl<R: Read> Read for Reader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         loop {
-            if self.pos < self.out.len() {
-                let n = buf.len().min(self.out.len() - self.pos);
-                buf[..n].copy_from_slice(&self.out[self.pos..self.pos + n]);
+            let out = &self.stream.out;
+            if self.pos < out.len() {
+                let n = buf.len().min(out.len() - self.pos);
+                buf[..n].copy_from_slice(&out[self.pos..self.pos + n]);
                 self.pos += n;
                 return Ok(n);
             }
             if self.done || buf.is_empty() {
                 return Ok(0);
             }
-            self.out.clear();
             self.pos = 0;
             let n = match self.inner.read(&mut self.chunk) {
                 Ok(n) => n,
@@ -684,10 +767,10 @@ impl<R: Read> Read for Reader<R> {
                 Err(e) => return Err(e),
             };
             if n == 0 {
-                self.core.finish(&mut self.out);
+                self.stream.finish();
                 self.done = true;
             } else {
-                self.core.push(&self.chunk[..n], &mut self.out);
+                self.stream.push(&self.chunk[..n]);
             }
         }
     }
@@ -696,7 +779,7 @@ impl<R: Read> Read for Reader<R> {
 impl<R: Read> std::fmt::Debug for Reader<R> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Reader")
-            .field("held", &self.core.held())
+            .field("held", &self.stream.held())
             .finish_non_exhaustive()
     }
 }

@@ -260,3 +260,74 @@ fn memory_stays_bounded_on_a_long_line_with_the_default_rules() {
     assert!(max_held <= bound, "held {max_held} > {bound}");
     w.finish().unwrap();
 }
+
+/// Pushes `input` into a [`hush::Stream`] split at `cuts`, collecting what
+/// each call returns.
+fn pushed(s: &hush::Scrubber, input: &[u8], cuts: &[usize]) -> Vec<u8> {
+    let mut st = s.stream();
+    let mut out = Vec::new();
+    let mut at = 0;
+    for &c in cuts {
+        let c = c.clamp(at, input.len());
+        out.extend_from_slice(st.push(&input[at..c]));
+        at = c;
+    }
+    out.extend_from_slice(st.push(&input[at..]));
+    out.extend_from_slice(st.finish());
+    assert_eq!(st.held(), 0);
+    out
+}
+
+proptest! {
+    #[test]
+    fn push_stream_gives_the_one_shot_output(input in noisy_input(), mut cuts in proptest::collection::vec(0usize..2000, 0..12)) {
+        cuts.sort_unstable();
+        let s = only(RULES);
+        let expected = s.scrub(&input).into_owned();
+        prop_assert_eq!(show(&pushed(&s, &input, &cuts)), show(&expected));
+    }
+}
+
+#[test]
+fn push_stream_returns_complete_lines_at_once_and_counts() {
+    let s = only(RULES);
+    let mut st = s.stream();
+    assert_eq!(
+        show(st.push(b"a tk_aB3dE5gH7jK9 b\nc ")),
+        "a [REDACTED:tok] b\n"
+    );
+    assert_eq!(st.held(), 2);
+    assert_eq!(st.redactions(), vec![("tok", 1)]);
+    assert_eq!(show(st.finish()), "c ");
+    // After finish, a push starts a new input: nothing of the old one is
+    // held or repeated.
+    assert_eq!(
+        show(st.push(b"x password=hunter2-prod\n")),
+        "x password=[REDACTED:pw]\n"
+    );
+}
+
+#[test]
+fn writer_reader_and_push_stream_agree_on_every_split_of_a_sample() {
+    let s = only(RULES);
+    let input = sample();
+    let expected = s.scrub(input.as_bytes()).into_owned();
+    for cut in (0..input.len()).step_by(7) {
+        assert_eq!(
+            show(&pushed(&s, input.as_bytes(), &[cut])),
+            show(&expected),
+            "cut {cut}"
+        );
+        assert_eq!(
+            show(&stream_split(&s, input.as_bytes(), &[cut])),
+            show(&expected),
+            "cut {cut}"
+        );
+    }
+}
+
+#[test]
+fn push_stream_is_send_and_sync() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<hush::Stream>();
+}

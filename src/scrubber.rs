@@ -42,6 +42,9 @@ pub(crate) struct Inner {
     pseudo_replacers: Vec<Replacer>,
     /// Redactions so far, per rule, then per pseudo-rule.
     counts: Box<[AtomicU64]>,
+    /// Findings merged into another's redaction (same or overlapping
+    /// bytes), not counted in `counts`.
+    merged: AtomicU64,
     key: [u8; 32],
 }
 
@@ -203,6 +206,7 @@ impl Scrubber {
                     .map(|id| Replacer::new(known_style, id, &[]))
                     .collect(),
                 counts,
+                merged: AtomicU64::new(0),
                 key,
             }),
         }
@@ -216,10 +220,15 @@ impl Scrubber {
         self.inner.known.clone()
     }
 
-    /// How many findings of each rule this scrubber and its clones have
-    /// redacted so far, in one-shot calls and streams alike: `(rule id,
-    /// count)` in rule order, rules with none left out, known secrets last
-    /// as `known-secret`. Never the values.
+    /// How many secrets this scrubber and its clones have redacted so far,
+    /// per rule, in one-shot calls and streams alike: `(rule id, count)` in
+    /// rule order, rules with none left out, known secrets last as
+    /// `known-secret`. Never the values.
+    ///
+    /// Each redaction counts once, under the rule its label names, even
+    /// when several rules found the same bytes (`GITHUB_TOKEN=ghp_...` is
+    /// found by the GitHub rule and the generic assignment rule): the
+    /// others are counted by [`Scrubber::merged`].
     pub fn summary(&self) -> Vec<(&str, u64)> {
         self.inner
             .counts
@@ -228,6 +237,12 @@ impl Scrubber {
             .map(|(i, n)| (self.slot_id(i), n.load(Ordering::Relaxed)))
             .filter(|&(_, n)| n > 0)
             .collect()
+    }
+
+    /// How many findings were merged into another finding's redaction
+    /// because they covered the same or overlapping bytes, so far.
+    pub fn merged(&self) -> u64 {
+        self.inner.merged.load(Ordering::Relaxed)
     }
 
     /// The id reported for a counter slot.
@@ -306,7 +321,7 @@ impl Scrubber {
         from: usize,
         limit: usize,
         out: &mut Vec<u8>,
-        mut counts: Option<&mut [u64]>,
+        mut counts: Option<(&mut [u64], &mut u64)>,
     ) -> usize {
         let rules = &self.inner.matcher.rules;
         let mut at = from;
@@ -328,12 +343,15 @@ impl Scrubber {
             if end <= at {
                 continue;
             }
-            for s in &spans[union_start..i] {
-                let slot = self.slot(s.rule);
-                self.inner.counts[slot].fetch_add(1, Ordering::Relaxed);
-                if let Some(counts) = counts.as_deref_mut() {
-                    counts[slot] += 1;
-                }
+            // One redaction, one count, under the rule that names it; the
+            // other findings over the same bytes are counted as merged.
+            let slot = self.slot(first.rule);
+            let merged = (i - union_start - 1) as u64;
+            self.inner.counts[slot].fetch_add(1, Ordering::Relaxed);
+            self.inner.merged.fetch_add(merged, Ordering::Relaxed);
+            if let Some((counts, total_merged)) = counts.as_mut() {
+                counts[slot] += 1;
+                **total_merged += merged;
             }
             let start = first.start.max(at);
             out.extend_from_slice(&hay[at - base..start - base]);

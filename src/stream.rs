@@ -86,6 +86,8 @@ pub(crate) struct Core {
     /// Findings written out so far, per counter slot (rules, then known
     /// secrets).
     counts: Vec<u64>,
+    /// Findings merged into another's redaction so far.
+    merged: u64,
     /// Windows already run.
     seen: Seen,
     /// The known secrets as of the last write, and their generation.
@@ -115,6 +117,7 @@ impl Core {
             history,
             max_len,
             counts: vec![0; slots],
+            merged: 0,
             seen: Seen::new(),
             known,
             known_generation,
@@ -321,7 +324,7 @@ impl Core {
             self.emitted,
             release,
             out,
-            Some(&mut self.counts),
+            Some((&mut self.counts, &mut self.merged)),
         );
         self.emitted = stopped;
         let emitted = self.emitted;
@@ -555,11 +558,18 @@ impl Stream {
         self.core.held()
     }
 
-    /// How many findings of each rule have been redacted in what was
+    /// How many secrets have been redacted, per rule, in what was
     /// returned so far: `(rule id, count)` in rule order, rules with none
     /// left out. Never the values.
     pub fn redactions(&self) -> Vec<(&str, u64)> {
         self.core.redactions()
+    }
+
+    /// How many findings were merged into another's redaction (the same
+    /// bytes found by several rules) in what was returned so far; they are
+    /// not in [`Stream::redactions`].
+    pub fn merged(&self) -> u64 {
+        self.core.merged
     }
 }
 
@@ -626,11 +636,17 @@ impl<W: Write> Writer<W> {
         self.stream.held()
     }
 
-    /// How many findings of each rule have been redacted in what was passed
+    /// How many secrets have been redacted, per rule, in what was passed
     /// on so far: `(rule id, count)` in rule order, rules with none left out.
     /// Never the values.
     pub fn redactions(&self) -> Vec<(&str, u64)> {
         self.stream.redactions()
+    }
+
+    /// How many findings were merged into another's redaction in what was
+    /// passed on so far (see [`Stream::merged`]).
+    pub fn merged(&self) -> u64 {
+        self.stream.merged()
     }
 
     /// The inner writer.

@@ -123,6 +123,7 @@
 pub use crate::check::{
     CheckOptions, FileReport, Problem, RuleReport, check_file, check_str, check_together,
 };
+pub use crate::config::{CONFIG_FILE_NAME, Config};
 pub use crate::error::{Error, ErrorKind};
 pub use crate::known::{KnownSecrets, MIN_KNOWN_SECRET_LEN};
 pub use crate::redact::Redaction;
@@ -135,6 +136,7 @@ pub use crate::structured::env_secret;
 
 mod check;
 mod compile;
+mod config;
 mod error;
 mod keywords;
 mod known;

@@ -72,6 +72,10 @@ struct RawFile {
     extend: Option<Spanned<RawExtend>>,
     #[serde(default)]
     rules: Vec<Spanned<RawRule>>,
+    /// A config file's options (see `config.rs`), read by
+    /// [`crate::Config`]; the rules of the file ignore them.
+    #[allow(dead_code)]
+    hush: Option<toml::Value>,
 }
 
 /// gitleaks' `[extend]`: build on another configuration.

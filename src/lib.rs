@@ -129,7 +129,7 @@ pub use crate::rule::{
 };
 pub use crate::scrubber::{Builder, Finding, KNOWN_SECRET_ID, Scrubber};
 pub use crate::stream::{Reader, Writer};
-pub use crate::structured::env_secret;
+pub use crate::structured::{JSON_LINE_LIMIT, JsonLinesWriter, env_secret};
 
 mod check;
 mod compile;

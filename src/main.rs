@@ -16,7 +16,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// Exit codes, as documented in `hush --help`.
 const EXIT_OK: u8 = 0;
@@ -121,7 +121,12 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if let Err(err) = refuse_ignored_flags(&matches) {
+        eprintln!("hush: {err:#}");
+        return ExitCode::from(EXIT_ERROR);
+    }
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
@@ -143,7 +148,7 @@ fn run(cli: Cli) -> Result<u8> {
         None | Some(Command::Filter) => {
             let scrubber = build(&cli)?;
             if cli.json_lines {
-                json_lines(&scrubber, io::stdin().lock(), raw_stdout()?)?;
+                json_lines(&scrubber, io::stdin(), raw_stdout()?, idle)?;
             } else {
                 pump(&scrubber, io::stdin(), raw_stdout()?, idle)?;
             }
@@ -156,7 +161,7 @@ fn run(cli: Cli) -> Result<u8> {
             // Fail closed: no rules (or a secret that cannot be
             // registered), no command.
             let scrubber = build(&cli)?;
-            run_command(&scrubber, command, idle, report.as_deref())
+            run_command(&scrubber, command, idle, report.as_deref(), cli.json_lines)
         }
         Some(Command::Check {
             strict,
@@ -257,40 +262,113 @@ fn build(cli: &Cli) -> Result<hush::Scrubber> {
     Ok(scrubber)
 }
 
-/// Scrubs a JSON Lines stream event by event. A line that parses as JSON is
-/// scrubbed structurally and written back as JSON (unchanged lines byte for
-/// byte); any other line is scrubbed as text.
-fn json_lines(
+/// Copies `input` to `output` scrubbed as JSON Lines (events
+/// structurally, other lines as text: see `hush::JsonLinesWriter`), and
+/// returns the redaction counts. Reads and releases held text after `idle`
+/// as [`pump`] does.
+fn json_lines<R, W>(
     scrubber: &hush::Scrubber,
-    mut input: impl io::BufRead,
-    mut output: File,
-) -> Result<()> {
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        if input
-            .read_until(b'\n', &mut line)
-            .context("reading standard input")?
-            == 0
-        {
-            return Ok(());
-        }
-        let body_len =
-            line.len() - line.ends_with(b"\n") as usize - line.ends_with(b"\r\n") as usize;
-        let (body, ending) = line.split_at(body_len);
-        let mut out: Vec<u8> = match serde_json::from_slice::<serde_json::Value>(body) {
-            Ok(mut event) => {
-                if scrubber.scrub_json(&mut event) {
-                    serde_json::to_vec(&event)?
-                } else {
-                    body.to_vec()
+    input: R,
+    output: W,
+    idle: Duration,
+) -> Result<BTreeMap<String, u64>>
+where
+    R: Read + Send + 'static,
+    W: Write,
+{
+    let (tx, rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(4);
+    let reader = thread::spawn(move || {
+        let mut input = input;
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            match input.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    if tx.send(Ok(buf[..n].to_vec())).is_err() {
+                        break;
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    break;
                 }
             }
-            Err(_) => scrubber.scrub(body).into_owned(),
-        };
-        out.extend_from_slice(ending);
-        output.write_all(&out)?;
+        }
+    });
+    let mut w = scrubber.json_lines_writer(output);
+    let result = loop {
+        match rx.recv_timeout(idle) {
+            Ok(Ok(chunk)) => {
+                if let Err(e) = w.write_all(&chunk) {
+                    break Err(e);
+                }
+            }
+            Ok(Err(e)) => break Err(e),
+            Err(RecvTimeoutError::Timeout) => {
+                if w.held() > 0
+                    && let Err(e) = w.flush()
+                {
+                    break Err(e);
+                }
+            }
+            Err(RecvTimeoutError::Disconnected) => break Ok(()),
+        }
+    };
+    let counts = w
+        .redactions()
+        .into_iter()
+        .map(|(id, n)| (id.to_string(), n))
+        .collect();
+    drop(rx);
+    match result {
+        Ok(()) => {
+            w.finish()?;
+        }
+        Err(e) => {
+            drop(w);
+            return Err(e.into());
+        }
     }
+    let _ = reader.join();
+    Ok(counts)
+}
+
+/// Refuses a global flag that the chosen subcommand would ignore.
+fn refuse_ignored_flags(matches: &clap::ArgMatches) -> Result<()> {
+    let Some((name, sub)) = matches.subcommand() else {
+        return Ok(());
+    };
+    let ignored: &[&str] = match name {
+        "check" => &[
+            "rules",
+            "no_defaults",
+            "idle_ms",
+            "mask_env",
+            "secret_env",
+            "secret_file",
+            "redaction",
+            "json_lines",
+        ],
+        "rules" => &[
+            "idle_ms",
+            "mask_env",
+            "secret_env",
+            "secret_file",
+            "redaction",
+            "json_lines",
+        ],
+        _ => &[],
+    };
+    for id in ignored {
+        if sub.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
+            bail!(
+                "--{} has no effect on `hush {name}`; leave it out",
+                id.replace('_', "-")
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Standard output as an unbuffered file, so that what the scrubber passes
@@ -385,6 +463,7 @@ fn run_command(
     command: &[std::ffi::OsString],
     idle: Duration,
     report: Option<&Path>,
+    json: bool,
 ) -> Result<u8> {
     use nix::sys::signal::{Signal, kill};
     use nix::unistd::Pid;
@@ -445,7 +524,12 @@ fn run_command(
         let scrubber = scrubber.clone();
         let done = done_tx.clone();
         thread::spawn(move || {
-            let _ = done.send((name, pump(&scrubber, pipe, stream, idle)));
+            let counts = if json {
+                json_lines(&scrubber, pipe, stream, idle)
+            } else {
+                pump(&scrubber, pipe, stream, idle)
+            };
+            let _ = done.send((name, counts));
         });
     }
     drop(done_tx);

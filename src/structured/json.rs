@@ -10,7 +10,7 @@ use crate::scrubber::KEY;
 /// Whether a key holds a command: `Some(true)` for keys whose string value
 /// is a shell command line too (`command`, `cmd`), `Some(false)` for argv
 /// keys only (`argv`, `args`).
-fn command_key(key: &str) -> Option<bool> {
+pub(super) fn command_key(key: &str) -> Option<bool> {
     let k: String = key
         .chars()
         .filter(|c| !matches!(c, '-' | '_'))

@@ -13,6 +13,10 @@
 //!   secrets and choose a [`Redaction`] style.
 //! * [`Writer`] and [`Reader`] scrub streams (`io::Write` and `io::Read`)
 //!   whose output never depends on how the input was split.
+//! * [`JsonLinesWriter`] scrubs JSON Lines: each event structurally (keys,
+//!   duplicate keys and values under sensitive keys included) and still
+//!   valid JSON, the lines between events as a text stream;
+//!   [`Scrubber::scrub_json_line`] does one line.
 //! * [`KnownSecrets`] redacts values the runtime knows (its API keys, the
 //!   session tokens it mints) in their common encodings, added at any time.
 //! * [`Scrubber::scrub_args`], [`Scrubber::scrub_command_line`],

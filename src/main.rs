@@ -73,9 +73,11 @@ struct Cli {
     /// keyed by $HUSH_FINGERPRINT_KEY or a random per-process key).
     #[arg(long, value_name = "STYLE", default_value = "label", global = true)]
     redaction: String,
-    /// Filter: read JSON Lines and scrub each event structurally (values
-    /// under sensitive keys, argv, command lines); every line stays valid
-    /// JSON. A line that is not JSON is scrubbed as text.
+    /// Treat the input (with `run`: the command's stdout and stderr, each)
+    /// as JSON Lines: scrub each event structurally (keys, values under
+    /// sensitive keys, argv, command lines, and whatever text mode finds on
+    /// the line); every event stays valid JSON. Other lines, and lines over
+    /// 8 MiB, are scrubbed as text.
     #[arg(long, global = true)]
     json_lines: bool,
     #[command(subcommand)]

@@ -94,6 +94,12 @@ fn assert_valid_json_lines(out: &str, lines: usize) {
 }
 
 #[test]
+fn the_writer_is_send_and_sync() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<hush::JsonLinesWriter<Vec<u8>>>();
+}
+
+#[test]
 fn duplicate_keys_do_not_hide_the_first_value() {
     let line = format!(r#"{{"msg":"{GHP_A}","msg":"hello"}}"#);
     let out = scrubber().scrub_json_line(line.as_bytes());

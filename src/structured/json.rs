@@ -39,7 +39,10 @@ impl Scrubber {
     /// * Every other string is scrubbed with the rules. Strings are scrubbed
     ///   unescaped, so a PEM key written with `\n` escapes is seen as the
     ///   multi-line key it is.
-    /// * Keys, other values and the structure are unchanged.
+    /// * Keys, other values and the structure are unchanged. A parsed
+    ///   `Value` keeps only the last of two equal keys, and keys may hold
+    ///   secrets too: to scrub an event as it was written, use
+    ///   [`Scrubber::scrub_json_line`] on its text.
     ///
     /// # Example
     ///

@@ -871,7 +871,7 @@ impl<W: Write> JsonLinesWriter<W> {
                     self.line.extend_from_slice(&data[..blanks]);
                     data = &data[blanks..];
                     if self.line.len() > self.limit {
-                        self.to_text();
+                        self.demote();
                         continue;
                     }
                     let Some(&b) = data.first() else {
@@ -881,7 +881,7 @@ impl<W: Write> JsonLinesWriter<W> {
                         self.state = State::Event;
                     } else {
                         // A plain line (or a blank one).
-                        self.to_text();
+                        self.demote();
                     }
                 }
                 State::Event => {
@@ -890,7 +890,7 @@ impl<W: Write> JsonLinesWriter<W> {
                         None => (data, None),
                     };
                     if self.line.len() + body.len() > self.limit {
-                        self.to_text();
+                        self.demote();
                         continue;
                     }
                     self.line.extend_from_slice(body);
@@ -919,7 +919,7 @@ impl<W: Write> JsonLinesWriter<W> {
 
     /// The line collected so far is not an event: it, and the rest of its
     /// line, go to the text stream.
-    fn to_text(&mut self) {
+    fn demote(&mut self) {
         self.core.push(&self.line, &mut self.out);
         self.line.clear();
         self.state = State::Text;
@@ -984,7 +984,7 @@ impl<W: Write> Write for JsonLinesWriter<W> {
     /// and flushed with it.
     fn flush(&mut self) -> io::Result<()> {
         if self.state == State::Event && !may_be_event(&self.line) {
-            self.to_text();
+            self.demote();
         }
         self.core.flush(&mut self.out);
         self.pass_on()?;

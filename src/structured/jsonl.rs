@@ -1059,10 +1059,11 @@ mod tests {
     fn unescaping_and_ranges() {
         let raw = r#"a\nb\u00e9\ud83d\ude00\ud800c"#;
         assert_eq!(decode(raw), "a\nb\u{e9}\u{1F600}\u{FFFD}c");
-        // `\n` (raw 1..3) is decoded byte 1; the emoji (raw 9..21) is
-        // decoded 4..8.
+        // `\n` (raw 1..3) is decoded byte 1; `é` (raw 4..10) is decoded
+        // 3..5, the emoji (raw 10..22) 5..9, the lone surrogate 9..12.
         assert_eq!(decoded_range(raw, 2, 3), (1, 2));
-        assert_eq!(decoded_range(raw, 10, 11), (4, 8));
-        assert_eq!(decoded_range(raw, 0, raw.len()), (0, 12));
+        assert_eq!(decoded_range(raw, 9, 11), (3, 9));
+        assert_eq!(decoded_range(raw, 10, 11), (5, 9));
+        assert_eq!(decoded_range(raw, 0, raw.len()), (0, 13));
     }
 }

@@ -523,6 +523,34 @@ fn cli_json_lines_redacts_what_text_mode_finds_by_the_key() {
 }
 
 #[test]
+fn cli_json_lines_applies_known_secrets_and_the_redaction_style() {
+    // A session id the rules do not know, as a value and (JSON-escaped)
+    // inside a key.
+    let secret = "sess/7f3a9c1e2b-Qm8";
+    let input = "{\"id\":\"sess/7f3a9c1e2b-Qm8\",\"by\":{\"x sess\\/7f3a9c1e2b-Qm8\":1}}\n\
+                 plain sess/7f3a9c1e2b-Qm8\n";
+    let out = feed(
+        hush()
+            .args([
+                "--json-lines",
+                "--secret-env",
+                "HUSH_TEST_SESSION",
+                "--redaction",
+                "mask",
+            ])
+            .env("HUSH_TEST_SESSION", secret),
+        input.as_bytes(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(!stdout.contains("7f3a9c1e2b"), "{stdout}");
+    assert_eq!(
+        stdout,
+        "{\"id\":\"[REDACTED]\",\"by\":{\"x [REDACTED]\":1}}\nplain [REDACTED]\n"
+    );
+}
+
+#[test]
 fn cli_run_json_lines_scrubs_each_stream_as_json_lines() {
     let out = hush()
         .args(["run", "--json-lines", "--", "sh", "-c"])

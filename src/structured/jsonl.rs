@@ -59,6 +59,10 @@ use crate::stream::Core;
 /// event, by default: 8 MiB. A longer line is scrubbed as text, streamed.
 pub const JSON_LINE_LIMIT: usize = 8 << 20;
 
+/// The line buffer's capacity kept between lines; a longer line's buffer
+/// is freed once the line is done.
+const KEEP_CAPACITY: usize = 1 << 20;
+
 /// How deep an event may nest; a deeper line is scrubbed as text.
 const MAX_DEPTH: usize = 128;
 
@@ -921,8 +925,17 @@ impl<W: Write> JsonLinesWriter<W> {
     /// line, go to the text stream.
     fn demote(&mut self) {
         self.core.push(&self.line, &mut self.out);
-        self.line.clear();
+        self.reset_line();
         self.state = State::Text;
+    }
+
+    /// Empties the line buffer, and gives its memory back after a long
+    /// line.
+    fn reset_line(&mut self) {
+        self.line.clear();
+        if self.line.capacity() > KEEP_CAPACITY {
+            self.line = Vec::new();
+        }
     }
 
     /// The collected line is complete: written as an event if it is one,
@@ -942,7 +955,7 @@ impl<W: Write> JsonLinesWriter<W> {
             }
         }
         self.line = line;
-        self.line.clear();
+        self.reset_line();
         self.state = State::Start;
     }
 

@@ -14,6 +14,10 @@
 //! * [`Stream`] scrubs a stream pushed in pieces, returning what may leave
 //!   after each; [`Writer`] and [`Reader`] adapt it to `io::Write` and
 //!   `io::Read`. The output never depends on how the input was split.
+//! * [`JsonLinesWriter`] scrubs JSON Lines: each event structurally (keys,
+//!   duplicate keys and values under sensitive keys included) and still
+//!   valid JSON, the lines between events as a text stream;
+//!   [`Scrubber::scrub_json_line`] does one line.
 //! * [`KnownSecrets`] redacts values the runtime knows (its API keys, the
 //!   session tokens it mints) in their common encodings, added at any time.
 //! * [`Scrubber::scrub_args`], [`Scrubber::scrub_command_line`],
@@ -132,7 +136,7 @@ pub use crate::rule::{
 };
 pub use crate::scrubber::{Builder, Finding, KNOWN_SECRET_ID, Scrubber};
 pub use crate::stream::{Reader, Stream, Writer};
-pub use crate::structured::env_secret;
+pub use crate::structured::{JSON_LINE_LIMIT, JsonLinesWriter, env_secret};
 
 mod check;
 mod compile;

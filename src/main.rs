@@ -16,7 +16,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// Exit codes, as documented in `hush --help`.
 const EXIT_OK: u8 = 0;
@@ -81,9 +81,11 @@ struct Cli {
     /// keyed by $HUSH_FINGERPRINT_KEY or a random per-process key).
     #[arg(long, value_name = "STYLE", default_value = "label", global = true)]
     redaction: String,
-    /// Filter: read JSON Lines and scrub each event structurally (values
-    /// under sensitive keys, argv, command lines); every line stays valid
-    /// JSON. A line that is not JSON is scrubbed as text.
+    /// Treat the input (with `run`: the command's stdout and stderr, each)
+    /// as JSON Lines: scrub each event structurally (keys, values under
+    /// sensitive keys, argv, command lines, and whatever text mode finds on
+    /// the line); every event stays valid JSON. Other lines, and lines over
+    /// 8 MiB, are scrubbed as text.
     #[arg(long, global = true)]
     json_lines: bool,
     #[command(subcommand)]
@@ -129,7 +131,12 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if let Err(err) = refuse_ignored_flags(&matches) {
+        eprintln!("hush: {err:#}");
+        return ExitCode::from(EXIT_ERROR);
+    }
     match run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
@@ -151,9 +158,11 @@ fn run(cli: Cli) -> Result<u8> {
         None | Some(Command::Filter) => {
             let scrubber = build(&cli)?;
             if cli.json_lines {
-                json_lines(&scrubber, io::stdin().lock(), raw_stdout()?)?;
+                let sink = Sink::new(&scrubber, raw_stdout()?, true);
+                pump(io::stdin(), sink, idle, None)?;
             } else {
-                pump(&scrubber, io::stdin(), raw_stdout()?, idle, None)?;
+                let sink = Sink::new(&scrubber, raw_stdout()?, false);
+                pump(io::stdin(), sink, idle, None)?;
             }
             Ok(EXIT_OK)
         }
@@ -164,7 +173,7 @@ fn run(cli: Cli) -> Result<u8> {
             // Fail closed: no rules (or a secret that cannot be
             // registered), no command.
             let scrubber = build(&cli)?;
-            run_command(&scrubber, command, idle, report.as_deref())
+            run_command(&scrubber, command, idle, report.as_deref(), cli.json_lines)
         }
         Some(Command::Check {
             strict,
@@ -287,40 +296,41 @@ fn build(cli: &Cli) -> Result<hush::Scrubber> {
     Ok(scrubber)
 }
 
-/// Scrubs a JSON Lines stream event by event. A line that parses as JSON is
-/// scrubbed structurally and written back as JSON (unchanged lines byte for
-/// byte); any other line is scrubbed as text.
-fn json_lines(
-    scrubber: &hush::Scrubber,
-    mut input: impl io::BufRead,
-    mut output: File,
-) -> Result<()> {
-    let mut line = Vec::new();
-    loop {
-        line.clear();
-        if input
-            .read_until(b'\n', &mut line)
-            .context("reading standard input")?
-            == 0
-        {
-            return Ok(());
+/// Refuses a global flag that the chosen subcommand would ignore.
+fn refuse_ignored_flags(matches: &clap::ArgMatches) -> Result<()> {
+    let Some((name, sub)) = matches.subcommand() else {
+        return Ok(());
+    };
+    let ignored: &[&str] = match name {
+        "check" => &[
+            "rules",
+            "no_defaults",
+            "idle_ms",
+            "mask_env",
+            "secret_env",
+            "secret_file",
+            "redaction",
+            "json_lines",
+        ],
+        "rules" => &[
+            "idle_ms",
+            "mask_env",
+            "secret_env",
+            "secret_file",
+            "redaction",
+            "json_lines",
+        ],
+        _ => &[],
+    };
+    for id in ignored {
+        if sub.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
+            bail!(
+                "--{} has no effect on `hush {name}`; leave it out",
+                id.replace('_', "-")
+            );
         }
-        let body_len =
-            line.len() - line.ends_with(b"\n") as usize - line.ends_with(b"\r\n") as usize;
-        let (body, ending) = line.split_at(body_len);
-        let mut out: Vec<u8> = match serde_json::from_slice::<serde_json::Value>(body) {
-            Ok(mut event) => {
-                if scrubber.scrub_json(&mut event) {
-                    serde_json::to_vec(&event)?
-                } else {
-                    body.to_vec()
-                }
-            }
-            Err(_) => scrubber.scrub(body).into_owned(),
-        };
-        out.extend_from_slice(ending);
-        output.write_all(&out)?;
     }
+    Ok(())
 }
 
 /// Standard output as an unbuffered file, so that what the scrubber passes
@@ -333,8 +343,63 @@ fn raw_stderr() -> Result<File> {
     Ok(File::from(io::stderr().as_fd().try_clone_to_owned()?))
 }
 
-/// Copies `input` to `output` through a scrubbing writer, and returns the
-/// redaction counts.
+/// Where a stream's output goes: through the text scrubber, or the JSON
+/// Lines one (`--json-lines`).
+enum Sink<W: Write> {
+    Text(hush::Writer<W>),
+    JsonLines(hush::JsonLinesWriter<W>),
+}
+
+impl<W: Write> Sink<W> {
+    fn new(scrubber: &hush::Scrubber, output: W, json_lines: bool) -> Sink<W> {
+        if json_lines {
+            Sink::JsonLines(scrubber.json_lines_writer(output))
+        } else {
+            Sink::Text(scrubber.writer(output))
+        }
+    }
+
+    fn held(&self) -> usize {
+        match self {
+            Sink::Text(w) => w.held(),
+            Sink::JsonLines(w) => w.held(),
+        }
+    }
+
+    fn redactions(&self) -> Vec<(&str, u64)> {
+        match self {
+            Sink::Text(w) => w.redactions(),
+            Sink::JsonLines(w) => w.redactions(),
+        }
+    }
+
+    fn finish(self) -> io::Result<()> {
+        match self {
+            Sink::Text(w) => w.finish().map(drop),
+            Sink::JsonLines(w) => w.finish().map(drop),
+        }
+    }
+}
+
+impl<W: Write> Write for Sink<W> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Text(w) => w.write(data),
+            Sink::JsonLines(w) => w.write(data),
+        }
+    }
+
+    /// The idle release.
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Text(w) => w.flush(),
+            Sink::JsonLines(w) => w.flush(),
+        }
+    }
+}
+
+/// Copies `input` through a scrubbing sink, and returns the redaction
+/// counts.
 ///
 /// A thread reads `input` and hands over chunks as they arrive. When
 /// nothing arrives for `idle` while bytes are held (a prompt waiting for an
@@ -344,9 +409,8 @@ fn raw_stderr() -> Result<File> {
 /// is written, scrubbed, and the reader thread is left to end with the
 /// process.
 fn pump<R, W>(
-    scrubber: &hush::Scrubber,
     input: R,
-    output: W,
+    mut w: Sink<W>,
     idle: Duration,
     stop: Option<&AtomicBool>,
 ) -> Result<BTreeMap<String, u64>>
@@ -380,7 +444,6 @@ where
         .max(Duration::from_millis(1));
     let mut last_input = Instant::now();
     let mut released = true;
-    let mut w = scrubber.writer(output);
     let mut stopped = false;
     let result = loop {
         match rx.recv_timeout(tick) {
@@ -437,6 +500,7 @@ fn run_command(
     command: &[std::ffi::OsString],
     idle: Duration,
     report: Option<&Path>,
+    json: bool,
 ) -> Result<u8> {
     use nix::sys::signal::{Signal, kill};
     use nix::unistd::Pid;
@@ -506,7 +570,8 @@ fn run_command(
         let done = done_tx.clone();
         let stop = Arc::clone(&stop);
         thread::spawn(move || {
-            let _ = done.send((name, pump(&scrubber, pipe, stream, idle, Some(&stop))));
+            let sink = Sink::new(&scrubber, stream, json);
+            let _ = done.send((name, pump(pipe, sink, idle, Some(&stop))));
         });
     }
     drop(done_tx);

@@ -280,7 +280,7 @@ impl Scrubber {
     }
 
     /// All findings over a complete input, sorted and deduplicated.
-    fn spans(&self, hay: &[u8]) -> Vec<Span> {
+    pub(crate) fn spans(&self, hay: &[u8]) -> Vec<Span> {
         let m = &self.inner.matcher;
         let mut spans = Vec::new();
         // `seen` keeps each window from running twice (hits on the same

@@ -247,3 +247,23 @@ fn json_events() {
     let mut clean = json!({"a": "b", "n": 1});
     assert!(!s.scrub_json(&mut clean));
 }
+
+#[test]
+fn json_event_with_a_token_as_a_key_loses_it() {
+    let s = Scrubber::new();
+    let mut event = json!({
+        "sessions": {"ghp_PMjRRKHZMfdRkH7vRC9ZPEXsSS5SY5xx4TdR": {"user": "agent"}},
+        "after": 1,
+    });
+    assert!(s.scrub_json(&mut event));
+    assert_eq!(
+        event,
+        json!({
+            "sessions": {"[REDACTED:github-pat-classic]": {"user": "agent"}},
+            "after": 1,
+        })
+    );
+    // Order is kept when a key changes.
+    let keys: Vec<&String> = event.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["sessions", "after"]);
+}

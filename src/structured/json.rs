@@ -10,7 +10,7 @@ use crate::scrubber::KEY;
 /// Whether a key holds a command: `Some(true)` for keys whose string value
 /// is a shell command line too (`command`, `cmd`), `Some(false)` for argv
 /// keys only (`argv`, `args`).
-fn command_key(key: &str) -> Option<bool> {
+pub(super) fn command_key(key: &str) -> Option<bool> {
     let k: String = key
         .chars()
         .filter(|c| !matches!(c, '-' | '_'))
@@ -39,7 +39,11 @@ impl Scrubber {
     /// * Every other string is scrubbed with the rules. Strings are scrubbed
     ///   unescaped, so a PEM key written with `\n` escapes is seen as the
     ///   multi-line key it is.
-    /// * Keys, other values and the structure are unchanged.
+    /// * Keys are scrubbed with the rules (two keys that become equal keep
+    ///   the last value). Other values and the structure are unchanged.
+    /// * A parsed `Value` has already lost all but the last of two equal
+    ///   keys: to scrub an event as it was written, use
+    ///   [`Scrubber::scrub_json_line`] on its text.
     ///
     /// # Example
     ///
@@ -105,6 +109,21 @@ impl Scrubber {
                         }
                         _ => self.scrub_json_value(v, sensitive),
                     };
+                }
+                // Keys may hold secrets too (a map of sessions by token).
+                let keys: Vec<Option<String>> = map
+                    .keys()
+                    .map(|k| match self.scrub_str(k) {
+                        std::borrow::Cow::Borrowed(_) => None,
+                        std::borrow::Cow::Owned(new) => Some(new),
+                    })
+                    .collect();
+                if keys.iter().any(Option::is_some) {
+                    let old = std::mem::take(map);
+                    for ((k, v), new) in old.into_iter().zip(keys) {
+                        map.insert(new.unwrap_or(k), v);
+                    }
+                    changed = true;
                 }
                 changed
             }

@@ -8,9 +8,11 @@
 mod args;
 mod env;
 mod json;
+mod jsonl;
 mod shell;
 
 pub use env::env_secret;
+pub use jsonl::{JSON_LINE_LIMIT, JsonLinesWriter};
 
 /// Words that make a name (flag, variable, key, header) sensitive, matched
 /// in the name lowercased with `-`, `_`, `.` and spaces removed.

@@ -53,6 +53,14 @@ Exit codes:
   N    `hush run`: the command's own exit code; 128+N when it was killed by signal N"
 )]
 struct Cli {
+    /// Use this config file (a rule file with a [hush] options table).
+    /// Without it: $HUSH_CONFIG, else the nearest .hush.toml from the
+    /// current folder up to the repository root.
+    #[arg(long, value_name = "FILE", global = true)]
+    config: Option<PathBuf>,
+    /// Do not look for a config file.
+    #[arg(long, global = true, conflicts_with = "config")]
+    no_config: bool,
     /// Add the rules of a rule file (repeatable).
     #[arg(long = "rules", value_name = "FILE", global = true)]
     rules: Vec<PathBuf>,
@@ -61,8 +69,9 @@ struct Cli {
     no_defaults: bool,
     /// Release an unfinished line (a prompt) after this many milliseconds
     /// without new input.
-    #[arg(long, value_name = "MS", default_value_t = 100, global = true)]
-    idle_ms: u64,
+    /// [default: 100, or the config's idle_ms]
+    #[arg(long, value_name = "MS", global = true)]
+    idle_ms: Option<u64>,
     /// Also redact the values of this process's environment variables whose
     /// names mark them as secret (*TOKEN*, *SECRET*, *PASSWORD*, *PASSWD*,
     /// *API_KEY*, *PRIVATE_KEY*, *ACCESS_KEY*, *CREDENTIAL*,
@@ -79,8 +88,8 @@ struct Cli {
     /// How secrets are replaced: label ([REDACTED:rule-id]), mask (keep a
     /// provider prefix: ghp_[REDACTED]) or fingerprint ([REDACTED:rule-id:1a2b3c4d],
     /// keyed by $HUSH_FINGERPRINT_KEY or a random per-process key).
-    #[arg(long, value_name = "STYLE", default_value = "label", global = true)]
-    redaction: String,
+    #[arg(long, value_name = "STYLE", global = true)]
+    redaction: Option<String>,
     /// Treat the input (with `run`: the command's stdout and stderr, each)
     /// as JSON Lines: scrub each event structurally (keys, values under
     /// sensitive keys, argv, command lines, and whatever text mode finds on
@@ -152,11 +161,38 @@ fn main() -> ExitCode {
     }
 }
 
+/// The config file in force: `--config`, else `$HUSH_CONFIG`, else the
+/// nearest `.hush.toml`; none with `--no-config`.
+fn config(cli: &Cli) -> Result<Option<hush::Config>> {
+    if cli.no_config {
+        return Ok(None);
+    }
+    let path = match (&cli.config, std::env::var_os("HUSH_CONFIG")) {
+        (Some(path), _) => Some(path.clone()),
+        (None, Some(env)) if !env.is_empty() => Some(PathBuf::from(env)),
+        _ => hush::Config::discover(&std::env::current_dir()?),
+    };
+    match path {
+        Some(path) => Ok(Some(hush::Config::load(&path)?)),
+        None => Ok(None),
+    }
+}
+
 fn run(cli: Cli) -> Result<u8> {
-    let idle = Duration::from_millis(cli.idle_ms);
+    // `hush check` checks the files it is given, nothing else.
+    let config = match cli.command {
+        Some(Command::Check { .. }) => None,
+        _ => config(&cli)?,
+    };
+    let config = config.as_ref();
+    let idle = Duration::from_millis(
+        cli.idle_ms
+            .or_else(|| config.and_then(hush::Config::idle_ms))
+            .unwrap_or(100),
+    );
     match cli.command {
         None | Some(Command::Filter) => {
-            let scrubber = build(&cli)?;
+            let scrubber = build(&cli, config)?;
             if cli.json_lines {
                 let sink = Sink::new(&scrubber, raw_stdout()?, true);
                 pump(io::stdin(), sink, idle, None)?;
@@ -172,7 +208,7 @@ fn run(cli: Cli) -> Result<u8> {
         }) => {
             // Fail closed: no rules (or a secret that cannot be
             // registered), no command.
-            let scrubber = build(&cli)?;
+            let scrubber = build(&cli, config)?;
             run_command(&scrubber, command, idle, report.as_deref(), cli.json_lines)
         }
         Some(Command::Check {
@@ -181,7 +217,11 @@ fn run(cli: Cli) -> Result<u8> {
             ref files,
         }) => check(files, strict, quiet),
         Some(Command::Rules { stats }) => {
-            let scrubber = build(&cli)?;
+            let scrubber = build(&cli, config)?;
+            match config {
+                Some(config) => eprintln!("hush: config {}", config.path().display()),
+                None => eprintln!("hush: no config file"),
+            }
             let mut out = io::stdout().lock();
             if stats {
                 let mut per_category: BTreeMap<&str, usize> = BTreeMap::new();
@@ -219,19 +259,26 @@ fn run(cli: Cli) -> Result<u8> {
     }
 }
 
-fn build(cli: &Cli) -> Result<hush::Scrubber> {
+fn build(cli: &Cli, config: Option<&hush::Config>) -> Result<hush::Scrubber> {
     let mut builder = hush::Scrubber::builder();
-    builder.defaults(!cli.no_defaults);
+    if let Some(config) = config {
+        config.apply(&mut builder);
+    }
+    if cli.no_defaults {
+        builder.defaults(false);
+    }
     for path in &cli.rules {
         builder.add_rules_file(path);
     }
-    let style = match cli.redaction.as_str() {
-        "label" => hush::Redaction::Label,
-        "mask" => hush::Redaction::Mask,
-        "fingerprint" => hush::Redaction::Fingerprint,
-        other => bail!("--redaction must be label, mask or fingerprint, not {other:?}"),
-    };
-    builder.redaction(style);
+    if let Some(name) = &cli.redaction {
+        let style = match name.as_str() {
+            "label" => hush::Redaction::Label,
+            "mask" => hush::Redaction::Mask,
+            "fingerprint" => hush::Redaction::Fingerprint,
+            other => bail!("--redaction must be label, mask or fingerprint, not {other:?}"),
+        };
+        builder.redaction(style);
+    }
     if let Some(key) = std::env::var_os(FINGERPRINT_KEY_VAR) {
         let key = key.as_encoded_bytes();
         if key.len() < MIN_FINGERPRINT_KEY_LEN {
@@ -245,7 +292,7 @@ fn build(cli: &Cli) -> Result<hush::Scrubber> {
         // as secret as what it fingerprints.
         builder.known_secret(key);
     }
-    if cli.mask_env {
+    if cli.mask_env || config.and_then(hush::Config::mask_env) == Some(true) {
         for (name, value) in std::env::vars_os() {
             let (Some(name), Some(value)) = (name.to_str(), value.to_str()) else {
                 continue;
@@ -303,6 +350,8 @@ fn refuse_ignored_flags(matches: &clap::ArgMatches) -> Result<()> {
     };
     let ignored: &[&str] = match name {
         "check" => &[
+            "config",
+            "no_config",
             "rules",
             "no_defaults",
             "idle_ms",

@@ -131,6 +131,15 @@ enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish,
+    /// powershell) to standard output.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) to standard output:
+    /// `hush man > hush.1; man ./hush.1`.
+    Man,
     /// List the loaded rules: id, category, description (tab-separated).
     Rules {
         /// Print counts per category and per file instead.
@@ -181,7 +190,7 @@ fn config(cli: &Cli) -> Result<Option<hush::Config>> {
 fn run(cli: Cli) -> Result<u8> {
     // `hush check` checks the files it is given, nothing else.
     let config = match cli.command {
-        Some(Command::Check { .. }) => None,
+        Some(Command::Check { .. } | Command::Completions { .. } | Command::Man) => None,
         _ => config(&cli)?,
     };
     let config = config.as_ref();
@@ -216,6 +225,18 @@ fn run(cli: Cli) -> Result<u8> {
             quiet,
             ref files,
         }) => check(files, strict, quiet),
+        Some(Command::Completions { shell }) => {
+            let mut out = io::stdout().lock();
+            clap_complete::generate(shell, &mut Cli::command(), "hush", &mut out);
+            out.flush()?;
+            Ok(EXIT_OK)
+        }
+        Some(Command::Man) => {
+            let mut out = io::stdout().lock();
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            out.flush()?;
+            Ok(EXIT_OK)
+        }
         Some(Command::Rules { stats }) => {
             let scrubber = build(&cli, config)?;
             match config {

@@ -115,3 +115,30 @@ fn a_broken_config_fails_closed_with_a_one_line_error() {
     assert!(err.contains(".hush.toml") && !err.contains("soon"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn completions_and_man_page_come_from_the_argument_definitions() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_hush"))
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{shell}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        // Every flag the parser knows is completed.
+        for flag in ["json-lines", "mask-env", "no-config", "secret-env"] {
+            assert!(text.contains(flag), "{shell}: {flag}");
+        }
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_hush"))
+        .arg("man")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let man = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        man.starts_with(".ie") && man.contains(".TH hush 1"),
+        "{man}"
+    );
+    assert!(man.contains("json\\-lines"), "{man}");
+}

@@ -16,7 +16,12 @@ fn example_secrets(text: &str) -> Vec<String> {
     };
     let mut secrets = Vec::new();
     let mut elsewhere = String::new();
-    walk(&toml::Value::Table(doc), false, &mut secrets, &mut elsewhere);
+    walk(
+        &toml::Value::Table(doc),
+        false,
+        &mut secrets,
+        &mut elsewhere,
+    );
     secrets.retain(|s| {
         s.chars().count() >= 8
             && s.bytes().any(|b| b.is_ascii_digit())
@@ -55,7 +60,10 @@ fn walk(v: &toml::Value, in_example: bool, secrets: &mut Vec<String>, elsewhere:
 }
 
 fn check_message(what: &str, message: &str, secrets: &[String]) {
-    assert!(!message.contains('\n'), "{what}: a message of several lines");
+    assert!(
+        !message.contains('\n'),
+        "{what}: a message of several lines"
+    );
     // The index only, never the secret: this message is a crash report.
     if let Some(i) = secrets.iter().position(|s| message.contains(s.as_str())) {
         panic!("{what}: a message quotes example secret #{i}");

@@ -295,3 +295,23 @@ fn json_dash_then_non_ascii_character_does_not_panic() {
     assert!(s.scrub_json(&mut event));
     assert_eq!(event["argv"], json!(["mysql", "-é", format!("-p{FLAG}")]));
 }
+
+// Found by `fuzz/fuzz_targets/json_lines.rs`; the input is
+// `fuzz/regressions/json_lines/cross-field-mysql-flag`, cut down. Text mode
+// sees `mysql` in one string and `-pX` in the next on the same line;
+// `scrub_json` scrubs each string alone and keeps the password. Left for the
+// `--json-lines` library type, which should redact at least what text mode
+// redacts in the raw line.
+#[test]
+#[ignore = "known gap: text-mode context across JSON fields (issue 11, fuzzing)"]
+fn json_redacts_what_text_mode_finds_across_fields() {
+    let s = Scrubber::new();
+    let line = r#"{"command":"mysql -uroot -h db","note":"then -pN9v-Q3x-K7m -h db"}"#;
+    assert!(
+        !s.scrub_str(line).contains("N9v-Q3x-K7m"),
+        "text mode no longer finds it: the test needs a new input"
+    );
+    let mut event: serde_json::Value = serde_json::from_str(line).unwrap();
+    s.scrub_json(&mut event);
+    assert!(!event.to_string().contains("N9v-Q3x-K7m"), "{event}");
+}

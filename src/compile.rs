@@ -719,6 +719,13 @@ impl Matcher {
         {
             return;
         }
+        // Nor does a label stand as the name of a new secret: in
+        // `[REDACTED:github-token]:'x'` the name `github-token]` that
+        // makes `x` a secret is this scrubber's own output, which was a
+        // secret's bytes when the input was scrubbed.
+        if label_in_context(hay, w, &whole, &secret) {
+            return;
+        }
         if let Some(min) = cr.rule.entropy
             && shannon_entropy(bytes) < min
         {
@@ -763,6 +770,22 @@ fn inside_label(hay: &[u8], w: Window, at: usize) -> bool {
         Some(i) => !hay[lo + i..at].contains(&b']'),
         None => false,
     }
+}
+
+/// Whether the part of a match around its secret holds a `[REDACTED...`
+/// label, or starts inside one.
+fn label_in_context(
+    hay: &[u8],
+    w: Window,
+    whole: &std::ops::Range<usize>,
+    secret: &std::ops::Range<usize>,
+) -> bool {
+    const OPEN: &[u8] = b"[REDACTED";
+    let before = &hay[whole.start..secret.start.max(whole.start)];
+    let after = &hay[secret.end.min(whole.end)..whole.end];
+    memchr::memmem::find(before, OPEN).is_some()
+        || memchr::memmem::find(after, OPEN).is_some()
+        || (whole.start < secret.start && inside_label(hay, w, whole.start))
 }
 
 fn is_continuation(b: u8) -> bool {

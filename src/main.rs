@@ -47,7 +47,7 @@ Exit codes:
   0    success
   1    `hush check` found problems
   2    bad usage, unreadable or invalid rules (`hush run` then never starts the command),
-       or an I/O error
+       an I/O error, or an internal error (a bug: output stops at once)
   126  `hush run`: the command cannot be executed
   127  `hush run`: the command was not found
   N    `hush run`: the command's own exit code; 128+N when it was killed by signal N"
@@ -149,6 +149,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    install_panic_hook();
     let matches = Cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     if let Err(err) = refuse_ignored_flags(&matches) {
@@ -185,6 +186,23 @@ fn config(cli: &Cli) -> Result<Option<hush::Config>> {
         Some(path) => Ok(Some(hush::Config::load(&path)?)),
         None => Ok(None),
     }
+}
+
+/// What a panic prints: one line, the same for every panic. A panic's
+/// payload and location may quote the input it failed on, a secret.
+fn panic_line(_info: &std::panic::PanicHookInfo<'_>) -> &'static str {
+    "hush: internal error (a bug); output stopped"
+}
+
+/// Makes a panic on any thread end the process at once, failing closed:
+/// [`panic_line`] on standard error and exit code 2, with no unwinding, so
+/// that nothing more is written (a dropped writer would write its held
+/// tail) and no thread goes on as if nothing had happened.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let _ = writeln!(io::stderr(), "{}", panic_line(info));
+        std::process::exit(i32::from(EXIT_ERROR));
+    }));
 }
 
 fn run(cli: Cli) -> Result<u8> {
@@ -781,5 +799,35 @@ fn check(files: &[PathBuf], strict: bool, quiet: bool) -> Result<u8> {
     } else {
         writeln!(out, "{failed} problems in {total} rules")?;
         Ok(EXIT_PROBLEMS)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::panic_line;
+
+    #[test]
+    fn a_panic_prints_one_line_without_its_payload_or_location() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = Arc::clone(&seen);
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            sink.lock().unwrap().push(panic_line(info).to_string());
+        }));
+        let secret = "-é--password=hunter2-prod-pw";
+        let caught = std::panic::catch_unwind(|| panic!("{secret}"));
+        let caught_str = std::panic::catch_unwind(|| {
+            let _ = &secret[..2];
+        });
+        std::panic::set_hook(previous);
+        assert!(caught.is_err() && caught_str.is_err());
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 2);
+        for line in seen.iter() {
+            assert_eq!(line, "hush: internal error (a bug); output stopped");
+            assert!(!line.contains("hunter2") && !line.contains("main.rs"));
+        }
     }
 }

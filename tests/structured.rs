@@ -267,3 +267,71 @@ fn json_event_with_a_token_as_a_key_loses_it() {
     let keys: Vec<&String> = event.as_object().unwrap().keys().collect();
     assert_eq!(keys, ["sessions", "after"]);
 }
+
+// Issue 11, item 7: `-` followed by a multi-byte character was cut at byte
+// 2, inside the character, and the panic message quoted the argument.
+
+#[test]
+fn argv_dash_then_non_ascii_character_does_not_panic() {
+    // No flag this scrubber knows: the rules alone scrub it, as text.
+    let arg = "-é--password=hunter2-prod-pw";
+    let out = argv(&["ls", arg]);
+    assert_eq!(out, ["ls", &Scrubber::new().scrub_str(arg)]);
+    // A known short flag right after the non-ASCII one still counts.
+    let out = argv(&["mysql", "-é", "-phunter2-prod-pw", "-ü"]);
+    assert_eq!(out, ["mysql", "-é", &format!("-p{FLAG}"), "-ü"]);
+    // Two-, three- and four-byte characters after the dash, for every
+    // program with short secret flags.
+    for prog in ["mysql", "sshpass", "docker", "curl", "redis-cli", "openssl"] {
+        for c in ['é', '€', '😀'] {
+            for arg in [format!("-{c}"), format!("-{c}x"), format!("-{c}:pw")] {
+                let out = argv(&[prog, &arg, "hunter2-prod-pw"]);
+                assert_eq!(out[..2], [prog, arg.as_str()]);
+            }
+        }
+    }
+}
+
+#[test]
+fn command_line_dash_then_non_ascii_character_does_not_panic() {
+    let s = Scrubber::new();
+    let line = "ls -é--password=hunter2-prod-pw";
+    assert_eq!(s.scrub_command_line(line), s.scrub_str(line));
+    assert_eq!(
+        s.scrub_command_line("mysql -é -p'hunter2-prod-pw' -ü"),
+        format!("mysql -é -p'{FLAG}' -ü")
+    );
+}
+
+#[test]
+fn json_dash_then_non_ascii_character_does_not_panic() {
+    let s = Scrubber::new();
+    let mut event: serde_json::Value =
+        serde_json::from_str(r#"{"command":"ls -é--password=hunter2-prod-pw"}"#).unwrap();
+    s.scrub_json(&mut event);
+    let line = "ls -é--password=hunter2-prod-pw";
+    assert_eq!(event["command"], *s.scrub_str(line));
+    let mut event = json!({"argv": ["mysql", "-é", "-phunter2-prod-pw"]});
+    assert!(s.scrub_json(&mut event));
+    assert_eq!(event["argv"], json!(["mysql", "-é", format!("-p{FLAG}")]));
+}
+
+// Found by `fuzz/fuzz_targets/json_lines.rs`; the input is
+// `fuzz/regressions/json_lines/cross-field-mysql-flag`, cut down. Text mode
+// sees `mysql` in one string and `-pX` in the next on the same line;
+// `scrub_json` on a parsed value scrubs each string alone and keeps the
+// password, so JSON Lines events are scrubbed on their raw line
+// (`scrub_json_line`), which redacts at least what text mode does.
+#[test]
+fn json_line_lost_what_text_mode_finds_across_fields() {
+    let s = Scrubber::new();
+    let line = r#"{"command":"mysql -uroot -h db","note":"then -pN9v-Q3x-K7m -h db"}"#;
+    assert!(
+        !s.scrub_str(line).contains("N9v-Q3x-K7m"),
+        "text mode no longer finds it: the test needs a new input"
+    );
+    let out = s.scrub_json_line(line.as_bytes());
+    let out = std::str::from_utf8(&out).unwrap();
+    assert!(!out.contains("N9v-Q3x-K7m"), "{out}");
+    serde_json::from_str::<serde_json::Value>(out).unwrap();
+}

@@ -199,8 +199,12 @@ pub(crate) fn plan(args: &[&str]) -> Vec<Action> {
             i += 1;
             continue;
         }
-        if arg.len() >= 2 && arg.starts_with('-') && !arg.starts_with("--") {
-            let flag = &arg[..2];
+        // A short flag is `-` and one ASCII character; `-é...` is no flag
+        // this table knows, and cutting it at byte 2 would split the `é`.
+        if let Some(flag) = arg.get(..2)
+            && flag.starts_with('-')
+            && flag != "--"
+        {
             let attached = &arg[2..];
             if is_header_flag(flag) {
                 if attached.is_empty() {
@@ -324,8 +328,13 @@ impl Scrubber {
         match action {
             Action::Keep => self.scrub_str(arg).into_owned(),
             Action::From(at, kind) => {
-                let mut out = self.scrub_str(&arg[..at]).into_owned().into_bytes();
-                self.replace_named(kind.pseudo(), &arg.as_bytes()[at..], &mut out);
+                // A plan that does not fit the argument is a bug; the rules
+                // still see the whole argument rather than none of it.
+                let (Some(name), Some(value)) = (arg.get(..at), arg.get(at..)) else {
+                    return self.scrub_str(arg).into_owned();
+                };
+                let mut out = self.scrub_str(name).into_owned().into_bytes();
+                self.replace_named(kind.pseudo(), value.as_bytes(), &mut out);
                 String::from_utf8(out)
                     .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
             }

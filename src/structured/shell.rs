@@ -139,7 +139,7 @@ impl Scrubber {
                     && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
                 {
                     if sensitive_name(name) && !is_reference(value) {
-                        cuts.push(cut(&command[start], name.len() + 1, Kind::Env));
+                        cuts.extend(cut(&command[start], name.len() + 1, Kind::Env));
                     }
                     start += 1;
                 } else if WRAPPERS.contains(&program_name(v))
@@ -156,7 +156,7 @@ impl Scrubber {
             for (k, action) in plan(&words).into_iter().enumerate() {
                 if let Action::From(at, kind) = action {
                     let w = start + k;
-                    cuts.push(cut(&command[w], at, kind));
+                    cuts.extend(cut(&command[w], at, kind));
                 }
             }
         }
@@ -182,11 +182,13 @@ impl Scrubber {
 }
 
 /// The span of the line to replace: from the value's byte `at` to its
-/// last byte, so that quotes around the value stay.
-fn cut(word: &Word, at: usize, kind: Kind) -> (usize, usize, Kind) {
-    let start = word.raw[at.min(word.raw.len() - 1)];
-    let end = word.raw[word.raw.len() - 1] + 1;
-    (start, end.max(start), kind)
+/// last byte, so that quotes around the value stay. `None` when `at` is not
+/// a byte of the word: the rules, which run over the whole line, are then
+/// all that scrubs it.
+fn cut(word: &Word, at: usize, kind: Kind) -> Option<(usize, usize, Kind)> {
+    let start = *word.raw.get(at)?;
+    let end = word.raw.last()? + 1;
+    Some((start, end.max(start), kind))
 }
 
 #[cfg(test)]

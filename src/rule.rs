@@ -5,6 +5,7 @@
 //! (regex parsed, length bounded, groups and allowlists resolved), and the
 //! rules are compiled into a matcher by `compile.rs`.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -927,6 +928,7 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
         };
 
         let mut keywords: Vec<String> = Vec::new();
+        let mut distinct: HashSet<String> = HashSet::new();
         for kw in &r.keywords {
             let k = kw.get_ref();
             if k.is_empty() || k.contains(['\n', '\r']) {
@@ -936,7 +938,7 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
                 ));
             }
             let lower = k.to_ascii_lowercase();
-            if !keywords.contains(&lower) {
+            if distinct.insert(lower.clone()) {
                 keywords.push(lower);
             }
         }

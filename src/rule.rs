@@ -623,7 +623,18 @@ fn escape_braces(pattern: &str) -> String {
         let b = bytes[i];
         let start = i;
         match b {
-            b'\\' => i = (i + 2).min(bytes.len()),
+            b'\\' => {
+                // The backslash and the whole character it escapes, which
+                // may take more than one byte (`\é` is an error for the
+                // parser to report, not a cut through a character).
+                i += 1;
+                if i < bytes.len() {
+                    i += 1;
+                    while i < bytes.len() && bytes[i] & 0xC0 == 0x80 {
+                        i += 1;
+                    }
+                }
+            }
             b'[' if !in_class => {
                 in_class = true;
                 i += 1;
@@ -1423,6 +1434,14 @@ mod tests {
         // A prefix shorter than the keyword it would need.
         assert!(!anchored(r"ab(?:c|d)", &["abc"]));
         assert!(!anchored(r"(?:token)?=(\w+)", &["token"]));
+    }
+
+    #[test]
+    fn a_backslash_before_a_multi_byte_character_does_not_cut_it() {
+        // Slicing the pattern two bytes after the backslash panicked, and
+        // the panic message quoted the pattern.
+        assert_eq!(translate_go(r"c\élient{x"), r"c\élient\{x");
+        assert_eq!(translate_go(r"ab\"), r"ab\");
     }
 
     #[test]

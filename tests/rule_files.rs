@@ -127,6 +127,22 @@ fn a_bad_regex_error_is_one_line_and_does_not_echo_the_pattern() {
 }
 
 #[test]
+fn a_backslash_before_a_non_ascii_character_is_an_error_not_a_panic() {
+    // The Go-syntax translation cut the pattern inside `é` and panicked,
+    // quoting the whole pattern in the panic message.
+    let text = GOOD.replace(
+        r"\b(tk_[a-z0-9]{12})\b",
+        &format!(r"\b(tk_[a-z0-9]{{12}})\b{PLANTED}\é"),
+    );
+    let err = build(&text).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "team.toml:5: rule team-key: regex does not compile: unrecognized escape sequence at offset 61"
+    );
+    assert_one_line_without(&err, PLANTED);
+}
+
+#[test]
 fn an_oversized_pattern_is_refused_before_it_is_parsed() {
     // 10 MB of pattern once took 38 s and 1.15 GB to be refused.
     let huge = format!("tk_(?:{}z)", "ab|".repeat((10 << 20) / 3));
@@ -472,4 +488,28 @@ fn check_together_leaves_what_check_file_reports_to_it() {
         )
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_strict_check_does_not_quote_an_unknown_category() {
+    // The category was quoted; a value pasted in the wrong place came out.
+    let text = GOOD.replace("category = \"saas\"", &format!("category = \"{PLANTED}\""));
+    let report = hush::check_str(
+        std::path::Path::new("team.toml"),
+        &text,
+        CheckOptions { strict: true },
+    )
+    .unwrap();
+    let messages: Vec<&str> = report.rules[0]
+        .problems
+        .iter()
+        .map(|p| p.message.as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("category is not one of: cloud, vcs,")),
+        "{messages:?}"
+    );
+    assert!(messages.iter().all(|m| !m.contains(PLANTED)));
 }

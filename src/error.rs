@@ -169,8 +169,9 @@ impl std::error::Error for Error {
 }
 
 /// The field names of rule files (hush's and gitleaks'): a parser message
-/// may name one of these, which is not a value from the file.
-const FIELD_NAMES: &[&str] = &[
+/// may name one of these, which is not a value from the file. (A test in
+/// `rule.rs` checks that the list holds every field.)
+pub(crate) const FIELD_NAMES: &[&str] = &[
     "title",
     "minVersion",
     "description",

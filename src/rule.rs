@@ -1437,6 +1437,33 @@ mod tests {
     }
 
     #[test]
+    fn every_field_is_a_name_errors_may_quote() {
+        // serde lists a struct's fields in its unknown-field message.
+        fn fields<T: serde::de::DeserializeOwned>() -> Vec<String> {
+            let Err(e) = toml::from_str::<T>("not_a_field = 1") else {
+                panic!("an unknown field is refused");
+            };
+            // `expected one of `a`, `b`, `c``, or `expected `a` or `b``.
+            let list = e.message().split_once("expected ").unwrap().1;
+            let list = list.strip_prefix("one of ").unwrap_or(list);
+            list.split(", ")
+                .flat_map(|f| f.split(" or "))
+                .map(|f| f.trim_matches('`').to_string())
+                .collect()
+        }
+        let all = [
+            fields::<RawFile>(),
+            fields::<RawExtend>(),
+            fields::<RawRule>(),
+            fields::<RawAllowlist>(),
+            fields::<RawExample>(),
+        ];
+        for name in all.iter().flatten() {
+            assert!(crate::error::FIELD_NAMES.contains(&name.as_str()), "{name}");
+        }
+    }
+
+    #[test]
     fn a_backslash_before_a_multi_byte_character_does_not_cut_it() {
         // Slicing the pattern two bytes after the backslash panicked, and
         // the panic message quoted the pattern.

@@ -190,12 +190,46 @@ fn bench_startup(c: &mut Criterion) {
     g.finish();
 }
 
+/// `n` user rules, each with its own keyword and one shared with nine
+/// others, as a team's generated rule file might have.
+fn generated_rules(n: usize) -> String {
+    let mut text = String::new();
+    for i in 0..n {
+        let shared = i / 10;
+        text.push_str(&format!(
+            "[[rules]]\nid = \"gen-{i}\"\nregex = '''\\b(k{i}x_[a-z0-9]{{16}})\\b'''\nkeywords = [\"k{i}x_\", \"shared{shared}q\"]\n\n"
+        ));
+    }
+    text
+}
+
+fn bench_build(c: &mut Criterion) {
+    // Building must stay linear in the number of rules (a keyword or group
+    // looked up by a search through all the others made it quadratic).
+    let text = generated_rules(10_000);
+    let mut g = c.benchmark_group("build");
+    g.sample_size(10);
+    g.bench_function("10k-rules", |b| {
+        b.iter(|| {
+            let s = Scrubber::builder()
+                .defaults(false)
+                .add_rules_str("generated.toml", &text)
+                .build()
+                .unwrap();
+            assert_eq!(s.rules().len(), 10_000);
+            s
+        })
+    });
+    g.finish();
+}
+
 criterion_group!(
     benches,
     bench_clean,
     bench_dense,
     bench_events,
     bench_stream,
-    bench_startup
+    bench_startup,
+    bench_build
 );
 criterion_main!(benches);

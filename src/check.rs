@@ -1,11 +1,13 @@
 //! Checking rule files: every rule compiles, and redacts its examples and
 //! nothing of its negative examples.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::error::Error;
-use crate::rule::{self, CATEGORIES, Rule};
+use crate::rule::{self, CATEGORIES, Origin, Rule};
 use crate::scrubber::{Scrubber, check_unique};
 
 /// What checking one rule found.
@@ -104,7 +106,7 @@ fn report(file: rule::RuleFile, options: CheckOptions) -> Result<FileReport, Err
         let mut problems = match compiled {
             Ok(_) => check_rule(r)?,
             Err(e) => vec![Problem {
-                line: r.origin.line,
+                line: e.line().unwrap_or(r.origin.line),
                 message: e.message().to_string(),
             }],
         };
@@ -141,11 +143,9 @@ fn strict_problems(r: &Rule) -> Vec<Problem> {
         })
     };
     if !CATEGORIES.contains(&r.category.as_str()) {
-        problem(format!(
-            "category {:?} is not one of: {}",
-            r.category,
-            CATEGORIES.join(", ")
-        ));
+        // The category is not quoted: it is the file's text, and a report
+        // quotes nothing from the file beyond what locates the problem.
+        problem(format!("category is not one of: {}", CATEGORIES.join(", ")));
     }
     if r.description == r.id {
         problem("rule has no description".to_string());
@@ -229,15 +229,49 @@ pub(crate) fn check_rule(r: &Rule) -> Result<Vec<Problem>, Error> {
     Ok(problems)
 }
 
-/// Checks that rule files load together: no id is used twice across them.
+/// Checks that rule files load together: no id is used in two of them.
+///
+/// This is what [`check_file`] cannot see, one file at a time. What it does
+/// see is left to it, so that a caller that runs both reports each problem
+/// once: a file that does not load (its error is [`check_file`]'s) is left
+/// out here, and so is an id used twice within one file. A rule that two
+/// files both bring in from a file they `[extend]` is one definition, not
+/// two; nor is a file given twice.
 ///
 /// # Errors
 ///
-/// Fails on the first duplicate id, naming both places.
+/// Fails on the first id defined in two files, naming both places.
 pub fn check_together(paths: &[&Path]) -> Result<(), Error> {
-    let mut rules = Vec::new();
-    for p in paths {
-        rules.extend(rule::read_file(p)?.rules);
+    // Each id's first definition, and the index of the file that brought it.
+    let mut first: HashMap<String, (usize, Origin)> = HashMap::new();
+    // Every definition seen, by where it is: a file given twice, or
+    // extended by two, brings the same ones again.
+    let mut seen: HashSet<(Arc<Path>, usize)> = HashSet::new();
+    for (i, path) in paths.iter().enumerate() {
+        let Ok(file) = rule::read_file(path) else {
+            continue;
+        };
+        for r in &file.rules {
+            if !seen.insert((Arc::clone(&r.origin.file), r.origin.line)) {
+                continue;
+            }
+            match first.get(&r.id) {
+                None => {
+                    first.insert(r.id.clone(), (i, r.origin.clone()));
+                }
+                Some((j, _)) if *j == i => {}
+                Some((_, o)) => {
+                    return Err(r.error(
+                        r.origin.line,
+                        format!(
+                            "duplicate rule id (first defined at {}:{})",
+                            o.file.display(),
+                            o.line
+                        ),
+                    ));
+                }
+            }
+        }
     }
-    check_unique(&rules)
+    Ok(())
 }

@@ -30,6 +30,7 @@
 //! keyword, or within the keyword's line: that bound is what lets a stream
 //! hold back only a bounded tail.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -269,15 +270,22 @@ impl Matcher {
     ) -> Result<Matcher, Error> {
         let mut keywords: Vec<String> = Vec::new();
         let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
+        // Each distinct keyword's index in `keywords`: thousands of user
+        // rules must build in time linear in their number, not by a search
+        // through every keyword seen so far.
+        let mut keyword_index: HashMap<String, usize> = HashMap::new();
         let mut compiled = Vec::with_capacity(rules.len());
         let mut max_len = 0;
         for (i, rule) in rules.into_iter().enumerate() {
             let index =
                 u32::try_from(i).map_err(|_| Error::new(ErrorKind::Config, "too many rules"))?;
             for kw in &rule.keywords {
-                match keywords.iter().position(|k| k == kw) {
-                    Some(p) => keyword_rules[p].push(index),
+                match keyword_index.get(kw.as_str()) {
+                    // A rule lists a keyword once (they are de-duplicated
+                    // when the rule is checked), so `index` is new here.
+                    Some(&p) => keyword_rules[p].push(index),
                     None => {
+                        keyword_index.insert(kw.clone(), keywords.len());
                         keywords.push(kw.clone());
                         keyword_rules.push(vec![index]);
                     }
@@ -307,10 +315,13 @@ impl Matcher {
         };
         let mut groups: Vec<Group> = Vec::new();
         let mut keyword_group = Vec::with_capacity(keyword_rules.len());
+        // Each distinct set of rules' group, by the set (as in `keyword_group`).
+        let mut group_of: HashMap<Vec<u32>, usize> = HashMap::new();
         for rules in keyword_rules {
-            let g = match groups.iter().position(|g| g.rules == rules) {
-                Some(g) => g,
+            let g = match group_of.get(&rules) {
+                Some(&g) => g,
                 None => {
+                    group_of.insert(rules.clone(), groups.len());
                     let max_len = rules
                         .iter()
                         .map(|&r| compiled[r as usize].rule.max_len)

@@ -9,8 +9,12 @@ use std::path::{Path, PathBuf};
 /// on match length`. It never contains a secret: not an example secret from
 /// a rule file, not a value passed to
 /// [`Builder::known_secret`](crate::Builder::known_secret), not matched
-/// bytes.
-#[derive(Debug)]
+/// bytes. Nor does it quote a rule file beyond what locates the problem: a
+/// regex that does not compile is named by its rule and the offset of the
+/// error in it, an unknown key by its line. The same holds for `Debug` and
+/// for the [`source`](std::error::Error::source) chain, so that printing
+/// the chain (as `anyhow`'s `{:#}` does) is one line and safe too; a
+/// regex's own error, which quotes the pattern, is not kept.
 pub struct Error {
     kind: ErrorKind,
     file: Option<PathBuf>,
@@ -76,19 +80,14 @@ impl Error {
         self
     }
 
+    /// Keeps `source` as the cause. Only for errors whose `Display` is one
+    /// line and quotes no input (an I/O error, an automaton that is too
+    /// big); never a regex's, which quotes the pattern.
     pub(crate) fn with_source(
         mut self,
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Error {
         self.source = Some(Box::new(source));
-        self
-    }
-
-    pub(crate) fn with_boxed_source(
-        mut self,
-        source: Box<dyn std::error::Error + Send + Sync + 'static>,
-    ) -> Error {
-        self.source = Some(source);
         self
     }
 
@@ -118,10 +117,37 @@ impl Error {
     }
 }
 
+impl fmt::Debug for Error {
+    // Written by hand: the fields that locate the problem, and the source
+    // only by its `Display`, which is one line for the sources kept.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &self.kind)
+            .field("file", &self.file)
+            .field("line", &self.line)
+            .field("rule", &self.rule)
+            .field("message", &self.message);
+        if let Some(ref source) = self.source {
+            d.field("source", &one_line(&source.to_string()));
+        }
+        d.finish()
+    }
+}
+
+/// `text` with line breaks turned into spaces.
+fn one_line(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains(['\n', '\r']) {
+        std::borrow::Cow::Owned(text.replace(['\n', '\r'], " "))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(ref file) = self.file {
-            write!(f, "{}", file.display())?;
+            // A path may hold a line break; the message stays one line.
+            write!(f, "{}", one_line(&file.display().to_string()))?;
             if let Some(line) = self.line {
                 write!(f, ":{line}")?;
             }
@@ -130,7 +156,7 @@ impl fmt::Display for Error {
         if let Some(ref rule) = self.rule {
             write!(f, "rule {rule}: ")?;
         }
-        write!(f, "{}", self.message)
+        write!(f, "{}", one_line(&self.message))
     }
 }
 
@@ -142,31 +168,110 @@ impl std::error::Error for Error {
     }
 }
 
-/// Replaces every double-quoted run in a message from a third-party parser
-/// by `"..."`.
+/// The field names of rule files (hush's and gitleaks'): a parser message
+/// may name one of these, which is not a value from the file. (A test in
+/// `rule.rs` checks that the list holds every field.)
+pub(crate) const FIELD_NAMES: &[&str] = &[
+    "title",
+    "minVersion",
+    "description",
+    "allowlist",
+    "allowlists",
+    "extend",
+    "rules",
+    "useDefault",
+    "path",
+    "disabledRules",
+    "id",
+    "regex",
+    "secretGroup",
+    "entropy",
+    "keywords",
+    "tags",
+    "examples",
+    "negative_examples",
+    "max_len",
+    "category",
+    "replacement",
+    "redaction",
+    "multiline",
+    "follows",
+    "condition",
+    "regexes",
+    "regexTarget",
+    "stopwords",
+    "paths",
+    "commits",
+    "input",
+    "secret",
+];
+
+/// Rewrites a message from a third-party parser (the TOML parser, serde) so
+/// that it quotes nothing from the file.
 ///
 /// serde's messages quote the offending value (`invalid type: string
-/// "ghp_...", expected a table`), and the offending value in a rule file can
-/// be an example secret. Field names are quoted with backticks and stay.
+/// "ghp_...", expected a table`) or key (`unknown field `ghp_...``), and
+/// either can be an example secret. Every double-quoted run (escapes
+/// included) becomes `"..."`; every backquoted run becomes `` `...` ``
+/// unless it is a field name of rule files or a bit of TOML punctuation
+/// (`]`, `=`); an unknown key is reported without its name or the list of
+/// known ones. The result is one line.
 pub(crate) fn sanitize(message: &str) -> String {
+    // The key is whatever the file says, backquotes included: no reading
+    // of the rest of the message is safe.
+    if message.starts_with("unknown field") {
+        return "unknown key".to_string();
+    }
+    if message.starts_with("unknown variant") {
+        return "unknown value".to_string();
+    }
     let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    while let Some(open) = rest.find('"') {
-        out.push_str(&rest[..open]);
-        match rest[open + 1..].find('"') {
-            Some(close) => {
-                out.push_str("\"...\"");
-                rest = &rest[open + 1 + close + 1..];
+    let mut chars = message.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                // A Rust-escaped string (serde quotes with `{:?}`): `\"` does
+                // not close it.
+                let mut closed = false;
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => {
+                            closed = true;
+                            break;
+                        }
+                        _ => {}
+                    }
+                }
+                out.push_str(if closed { "\"...\"" } else { "\"..." });
             }
-            None => {
-                out.push_str("\"...");
-                rest = "";
+            '`' => {
+                let rest = chars.as_str();
+                match rest.find('`') {
+                    Some(close) => {
+                        let inner = &rest[..close];
+                        let keep = FIELD_NAMES.contains(&inner)
+                            || (!inner.is_empty()
+                                && inner.len() <= 2
+                                && inner.bytes().all(|b| b.is_ascii_punctuation()));
+                        out.push('`');
+                        out.push_str(if keep { inner } else { "..." });
+                        out.push('`');
+                        chars = rest[close + 1..].chars();
+                    }
+                    None => {
+                        out.push_str("`...");
+                        break;
+                    }
+                }
             }
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
         }
     }
-    out.push_str(rest);
-    // One line, always.
-    out.replace(['\n', '\r'], " ")
+    out
 }
 
 #[cfg(test)]
@@ -196,5 +301,45 @@ mod tests {
             "invalid type: string \"...\", expected struct Example more"
         );
         assert_eq!(sanitize("unterminated \"ghp_abc"), "unterminated \"...");
+    }
+
+    #[test]
+    fn sanitize_does_not_end_a_quoted_value_at_an_escaped_quote() {
+        // `{:?}` of `ab"cd_secret` as serde writes it.
+        let msg = r#"invalid type: string "ab\"cd_secret", expected a sequence"#;
+        assert_eq!(
+            sanitize(msg),
+            "invalid type: string \"...\", expected a sequence"
+        );
+    }
+
+    #[test]
+    fn sanitize_drops_an_unknown_key_even_with_backquotes_in_it() {
+        let msg =
+            "unknown field `ab`ghp_Zq7Rt2Lm9Xv4Kp1Wd8Ns3Yb6Hc0Jf5Ga2Ue`, expected one of `id`";
+        assert_eq!(sanitize(msg), "unknown key");
+    }
+
+    #[test]
+    fn sanitize_keeps_field_names_and_punctuation_only() {
+        assert_eq!(sanitize("missing field `id`"), "missing field `id`");
+        assert_eq!(
+            sanitize("invalid value: integer `-123456`, expected usize"),
+            "invalid value: integer `...`, expected usize"
+        );
+        assert_eq!(
+            sanitize("unclosed table, expected `]`"),
+            "unclosed table, expected `]`"
+        );
+        assert_eq!(sanitize("stray `tok_abc"), "stray `...");
+    }
+
+    #[test]
+    fn display_and_debug_of_a_path_with_a_line_break_stay_one_line() {
+        let err = Error::new(ErrorKind::Parse, "unknown key")
+            .with_file(Path::new("a\nb.toml"))
+            .with_line(3);
+        assert_eq!(err.to_string(), "a b.toml:3: unknown key");
+        assert!(!format!("{err:?}").contains('\n'));
     }
 }

@@ -19,6 +19,8 @@
 //! it ends in; a lane reports only occurrences ending inside its part, so
 //! none is reported twice.
 
+use std::collections::HashMap;
+
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::{Builder, DFA};
 use aho_corasick::{Anchored, MatchKind};
@@ -183,16 +185,16 @@ impl KeywordScanner {
         let mut cuts: Vec<&[u8]> = Vec::new();
         // For each cut, the keywords it stands for: `(keyword id, keyword)`.
         let mut whole: Vec<Vec<(usize, &[u8])>> = Vec::new();
+        // Each cut's index in `cuts`, so that many keywords are cut in
+        // linear time.
+        let mut cut_index: HashMap<&[u8], usize> = HashMap::new();
         for (id, k) in keywords.iter().enumerate() {
             let cut = &k.as_bytes()[..k.len().min(CUT)];
-            let p = match cuts.iter().position(|c| *c == cut) {
-                Some(p) => p,
-                None => {
-                    cuts.push(cut);
-                    whole.push(Vec::new());
-                    cuts.len() - 1
-                }
-            };
+            let p = *cut_index.entry(cut).or_insert_with(|| {
+                cuts.push(cut);
+                whole.push(Vec::new());
+                cuts.len() - 1
+            });
             whole[p].push((id, k.as_bytes()));
         }
         let dfa = Builder::new()

@@ -132,7 +132,8 @@ pub use crate::error::{Error, ErrorKind};
 pub use crate::known::{KnownSecrets, MIN_KNOWN_SECRET_LEN};
 pub use crate::redact::Redaction;
 pub use crate::rule::{
-    CATEGORIES, GITLEAKS_MAX_LEN, GITLEAKS_MULTILINE_MAX_LEN, MAX_RULE_LEN, RELAX_ABOVE, Rule,
+    CATEGORIES, GITLEAKS_MAX_LEN, GITLEAKS_MULTILINE_MAX_LEN, MAX_PATTERN_LEN, MAX_RULE_LEN,
+    RELAX_ABOVE, Rule,
 };
 pub use crate::scrubber::{Builder, Finding, KNOWN_SECRET_ID, Scrubber};
 pub use crate::stream::{Reader, Stream, Writer};

@@ -5,6 +5,7 @@
 //! (regex parsed, length bounded, groups and allowlists resolved), and the
 //! rules are compiled into a matcher by `compile.rs`.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -182,6 +183,8 @@ pub struct Rule {
     pub(crate) examples: Vec<Example>,
     pub(crate) negative_examples: Vec<(usize, String)>,
     pub(crate) origin: Origin,
+    /// The line of the rule's `regex`, where an error in it is reported.
+    pub(crate) regex_line: usize,
 }
 
 /// A rule's `follows` regex: run anchored, a few bytes at each keyword
@@ -238,7 +241,8 @@ impl AnchoredDfa {
             .configure(
                 thompson::Config::new()
                     .utf8(false)
-                    .which_captures(thompson::WhichCaptures::None),
+                    .which_captures(thompson::WhichCaptures::None)
+                    .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
             )
             .build_from_hir(&regex_syntax::hir::Hir::alternation(hirs.to_vec()))
             .ok()?;
@@ -360,7 +364,12 @@ impl Allowlist {
                 let build = |unicode| {
                     meta::Builder::new()
                         .syntax(syntax_config(unicode))
-                        .configure(meta::Config::new().utf8_empty(false))
+                        .configure(
+                            meta::Config::new()
+                                .utf8_empty(false)
+                                .nfa_size_limit(Some(NFA_SIZE_LIMIT))
+                                .onepass_size_limit(Some(ONEPASS_SIZE_LIMIT)),
+                        )
                         .build_many(&self.patterns)
                         .ok()
                 };
@@ -493,13 +502,7 @@ impl Rule {
 
     /// Compiles the rule's regex.
     pub(crate) fn compile_regex(&self) -> Result<meta::Regex, Error> {
-        compile(&self.pattern, self.unicode).map_err(|(msg, e)| {
-            let err = self.error(self.origin.line, msg);
-            match e {
-                Some(e) => err.with_boxed_source(e),
-                None => err,
-            }
-        })
+        compile(&self.pattern, self.unicode).map_err(|msg| self.error(self.regex_line, msg))
     }
 }
 
@@ -542,12 +545,43 @@ fn spans_lines(pattern: &str) -> bool {
     pattern.contains(r"[\s\S") || pattern.contains("(?s") || pattern.contains(r"\n")
 }
 
+/// The longest pattern text a rule's `regex`, `follows` or allowlist regex
+/// may have, in bytes. A longer one is refused before it is parsed: what
+/// parsing and compiling costs grows with the text, and no rule needs more.
+pub const MAX_PATTERN_LEN: usize = 64 * 1024;
+
+/// How deeply groups, classes and repetitions may nest in a pattern.
+const NEST_LIMIT: u32 = 64;
+
+/// The most heap a rule's compiled NFA may take, in bytes, before the rule
+/// is refused as too big. Together with [`MAX_PATTERN_LEN`] and the lazy
+/// DFA's fixed cache this bounds what compiling one rule costs. The largest
+/// default rule needs under a tenth of it.
+const NFA_SIZE_LIMIT: usize = 2 << 20;
+
+/// The most heap a rule's one-pass DFA (used to resolve capture groups) may
+/// take; a rule whose DFA would be bigger does without it.
+const ONEPASS_SIZE_LIMIT: usize = 1 << 20;
+
+/// Refuses a pattern longer than [`MAX_PATTERN_LEN`], naming its length
+/// and the limit; `what` says which pattern (`regex`, `follows`, ...).
+fn check_pattern_len(what: &str, pattern: &str) -> Result<(), String> {
+    if pattern.len() > MAX_PATTERN_LEN {
+        return Err(format!(
+            "{what} is {} bytes long, over the limit of {MAX_PATTERN_LEN} bytes",
+            pattern.len()
+        ));
+    }
+    Ok(())
+}
+
 fn syntax_config(unicode: bool) -> syntax::Config {
     syntax::Config::new()
         .unicode(unicode)
         .utf8(false)
         .multi_line(true)
         .crlf(true)
+        .nest_limit(NEST_LIMIT)
 }
 
 /// Rewrites what Go's RE2 syntax (gitleaks' regexes) accepts and Rust's
@@ -593,7 +627,18 @@ fn escape_braces(pattern: &str) -> String {
         let b = bytes[i];
         let start = i;
         match b {
-            b'\\' => i = (i + 2).min(bytes.len()),
+            b'\\' => {
+                // The backslash and the whole character it escapes, which
+                // may take more than one byte (`\é` is an error for the
+                // parser to report, not a cut through a character).
+                i += 1;
+                if i < bytes.len() {
+                    i += 1;
+                    while i < bytes.len() && bytes[i] & 0xC0 == 0x80 {
+                        i += 1;
+                    }
+                }
+            }
             b'[' if !in_class => {
                 in_class = true;
                 i += 1;
@@ -632,19 +677,21 @@ fn escape_braces(pattern: &str) -> String {
     out
 }
 
-/// Parses a pattern, with Unicode off when it parses that way.
-fn parse(
-    pattern: &str,
-) -> Result<(regex_syntax::hir::Hir, bool), (String, Box<regex_syntax::Error>)> {
+/// Parses a pattern, with Unicode off when it parses that way. The error
+/// is a one-line description that does not quote the pattern (the regex
+/// crate's own error does, over several lines, so it is not kept).
+fn parse(pattern: &str) -> Result<(regex_syntax::hir::Hir, bool), String> {
     if let Ok(hir) = syntax::parse_with(pattern, &syntax_config(false)) {
         return Ok((hir, false));
     }
     match syntax::parse_with(pattern, &syntax_config(true)) {
         Ok(hir) => Ok((hir, true)),
-        Err(e) => Err((describe_syntax_error(&e), Box::new(e))),
+        Err(e) => Err(describe_syntax_error(&e)),
     }
 }
 
+/// What is wrong with a pattern and where (a byte offset into it), without
+/// quoting it.
 fn describe_syntax_error(e: &regex_syntax::Error) -> String {
     match e {
         regex_syntax::Error::Parse(e) => format!(
@@ -713,7 +760,11 @@ fn meta_config() -> meta::Config {
     // Windows are short (a line, or a few hundred bytes): a plain forward
     // lazy-DFA scan beats the literal-prefilter strategies (reverse inner,
     // reverse suffix), whose set-up costs more than the scan they save.
-    meta::Config::new().utf8_empty(false).auto_prefilter(false)
+    meta::Config::new()
+        .utf8_empty(false)
+        .auto_prefilter(false)
+        .nfa_size_limit(Some(NFA_SIZE_LIMIT))
+        .onepass_size_limit(Some(ONEPASS_SIZE_LIMIT))
 }
 
 /// Compiles several patterns into one regex that only answers whether any
@@ -730,28 +781,17 @@ pub(crate) fn compile_set(patterns: &[&str], unicode: bool) -> Option<meta::Rege
         .ok()
 }
 
-type CompileFailure = (String, Option<Box<dyn std::error::Error + Send + Sync>>);
-
-/// Compiles a rule's pattern, with large counted repetitions relaxed.
-pub(crate) fn compile(pattern: &str, unicode: bool) -> Result<meta::Regex, CompileFailure> {
-    let hir = relaxed_hir(pattern, unicode).map_err(|e| {
-        (
-            describe_syntax_error(&e),
-            Some(Box::new(e) as Box<dyn std::error::Error + Send + Sync>),
-        )
-    })?;
+/// Compiles a rule's pattern, with large counted repetitions relaxed. The
+/// error is a one-line description that does not quote the pattern.
+pub(crate) fn compile(pattern: &str, unicode: bool) -> Result<meta::Regex, String> {
+    check_pattern_len("regex", pattern)?;
+    let hir = relaxed_hir(pattern, unicode).map_err(|e| describe_syntax_error(&e))?;
     meta::Builder::new()
         .configure(meta_config())
         .build_from_hir(&hir)
-        .map_err(|e| {
-            let msg = match e.size_limit() {
-                Some(limit) => format!("regex is too big to compile (limit {limit} bytes)"),
-                None => "regex does not compile".to_string(),
-            };
-            (
-                msg,
-                Some(Box::new(e) as Box<dyn std::error::Error + Send + Sync>),
-            )
+        .map_err(|e| match e.size_limit() {
+            Some(limit) => format!("regex is too big to compile (limit {limit} bytes)"),
+            None => "regex does not compile".to_string(),
         })
 }
 
@@ -856,9 +896,11 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
             return Err(rule_error(line, "rule has no regex".to_string()));
         };
         let regex_line = at(regex.span().start);
+        // Refused before anything else is done with it: the cost of
+        // parsing grows with the text.
+        check_pattern_len("regex", regex.get_ref()).map_err(|msg| rule_error(regex_line, msg))?;
         let pattern = translate_go(regex.get_ref()).into_owned();
-        let (hir, unicode) =
-            parse(&pattern).map_err(|(msg, e)| rule_error(regex_line, msg).with_boxed_source(e))?;
+        let (hir, unicode) = parse(&pattern).map_err(|msg| rule_error(regex_line, msg))?;
         let props = hir.properties();
         let group_count = props.explicit_captures_len();
 
@@ -931,6 +973,7 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
         };
 
         let mut keywords: Vec<String> = Vec::new();
+        let mut distinct: HashSet<String> = HashSet::new();
         for kw in &r.keywords {
             let k = kw.get_ref();
             if k.is_empty() || k.contains(['\n', '\r']) {
@@ -940,7 +983,7 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
                 ));
             }
             let lower = k.to_ascii_lowercase();
-            if !keywords.contains(&lower) {
+            if distinct.insert(lower.clone()) {
                 keywords.push(lower);
             }
         }
@@ -1002,9 +1045,9 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
             None => None,
             Some(f) => {
                 let line = at(f.span().start);
-                let (hir, _) = parse(f.get_ref()).map_err(|(msg, e)| {
-                    rule_error(line, format!("follows: {msg}")).with_boxed_source(e)
-                })?;
+                check_pattern_len("follows", f.get_ref()).map_err(|msg| rule_error(line, msg))?;
+                let (hir, _) = parse(f.get_ref())
+                    .map_err(|msg| rule_error(line, format!("follows: {msg}")))?;
                 if hir.properties().maximum_len().is_none() {
                     return Err(rule_error(
                         line,
@@ -1041,6 +1084,7 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
                 file: Arc::clone(&file),
                 line,
             },
+            regex_line,
             id,
         });
     }
@@ -1293,12 +1337,21 @@ fn check_allowlist(raw: &RawAllowlist) -> Result<Allowlist, String> {
     };
     let mut patterns = Vec::new();
     for (i, pattern) in raw.regexes.iter().enumerate() {
+        check_pattern_len(&format!("regexes[{i}]"), pattern)?;
         let pattern = translate_go(pattern).into_owned();
         // The syntax is checked now (cheaply, without translating it), the
         // regexes compiled all in one at first use.
-        regex_syntax::ast::parse::Parser::new()
+        regex_syntax::ast::parse::ParserBuilder::new()
+            .nest_limit(NEST_LIMIT)
+            .build()
             .parse(&pattern)
-            .map_err(|e| format!("regexes[{i}]: regex does not compile: {}", e.kind()))?;
+            .map_err(|e| {
+                format!(
+                    "regexes[{i}]: regex does not compile: {} at offset {}",
+                    e.kind(),
+                    e.span().start.offset
+                )
+            })?;
         patterns.push(pattern);
     }
     Ok(Allowlist {
@@ -1385,6 +1438,41 @@ mod tests {
         // A prefix shorter than the keyword it would need.
         assert!(!anchored(r"ab(?:c|d)", &["abc"]));
         assert!(!anchored(r"(?:token)?=(\w+)", &["token"]));
+    }
+
+    #[test]
+    fn every_field_is_a_name_errors_may_quote() {
+        // serde lists a struct's fields in its unknown-field message.
+        fn fields<T: serde::de::DeserializeOwned>() -> Vec<String> {
+            let Err(e) = toml::from_str::<T>("not_a_field = 1") else {
+                panic!("an unknown field is refused");
+            };
+            // `expected one of `a`, `b`, `c``, or `expected `a` or `b``.
+            let list = e.message().split_once("expected ").unwrap().1;
+            let list = list.strip_prefix("one of ").unwrap_or(list);
+            list.split(", ")
+                .flat_map(|f| f.split(" or "))
+                .map(|f| f.trim_matches('`').to_string())
+                .collect()
+        }
+        let all = [
+            fields::<RawFile>(),
+            fields::<RawExtend>(),
+            fields::<RawRule>(),
+            fields::<RawAllowlist>(),
+            fields::<RawExample>(),
+        ];
+        for name in all.iter().flatten() {
+            assert!(crate::error::FIELD_NAMES.contains(&name.as_str()), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_backslash_before_a_multi_byte_character_does_not_cut_it() {
+        // Slicing the pattern two bytes after the backslash panicked, and
+        // the panic message quoted the pattern.
+        assert_eq!(translate_go(r"c\élient{x"), r"c\élient\{x");
+        assert_eq!(translate_go(r"ab\"), r"ab\");
     }
 
     #[test]

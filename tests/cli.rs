@@ -301,6 +301,36 @@ negative_examples = [ "tok_abcd" ]
 }
 
 #[test]
+fn check_reports_a_file_that_does_not_load_once() {
+    // The problem was printed by the file's own check and again by the
+    // check that files load together.
+    let dir = std::env::temp_dir().join(format!("hush-check-once-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad_regex = dir.join("bad-regex.toml");
+    std::fs::write(
+        &bad_regex,
+        "[[rules]]\nid = \"bad\"\nregex = '''tok_([a-z]{4}'''\nkeywords = [\"tok_\"]\n",
+    )
+    .unwrap();
+    let out = hush()
+        .arg("check")
+        .arg(broken_rules())
+        .arg(&bad_regex)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report = text(&out.stdout);
+    for problem in [
+        "broken.toml:7: rule broken: pattern has no upper bound",
+        "bad-regex.toml:3: rule bad: regex does not compile: unclosed group",
+    ] {
+        assert_eq!(report.matches(problem).count(), 1, "{report}");
+    }
+    assert!(report.ends_with("2 problems in 0 rules\n"), "{report}");
+}
+
+#[test]
 fn rules_lists_one_line_per_rule() {
     let out = hush()
         .args(["--no-defaults", "--rules"])

@@ -43,9 +43,155 @@ fn a_good_file_loads() {
 #[test]
 fn unknown_fields_are_errors_with_their_line() {
     let msg = error(&GOOD.replace("keywords =", "keywrods ="));
+    assert_eq!(msg, "team.toml:6: unknown key");
+}
+
+/// A fake token for the tests below to plant where it must not come out.
+const PLANTED: &str = "ghp_Q2B9YKKuc4HKcNxZR3booPF9ZbXZoH87TtYZ";
+
+/// Every way an error is printed: `Display`, `Debug`, and the source chain
+/// joined as `anyhow`'s `{:#}` joins it.
+fn printed(err: &hush::Error) -> Vec<String> {
+    let mut chain = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        chain.push_str(": ");
+        chain.push_str(&s.to_string());
+        source = s.source();
+    }
+    vec![err.to_string(), format!("{err:?}"), chain]
+}
+
+fn assert_one_line_without(err: &hush::Error, secret: &str) {
+    for text in printed(err) {
+        assert!(!text.contains(['\n', '\r']), "not one line: {text}");
+        assert!(!text.contains(secret), "the planted secret comes out");
+    }
+}
+
+/// `GOOD` with `line` added after its keywords (line 6).
+fn with_line(line: &str) -> String {
+    GOOD.replace(
+        "keywords = [\"tk_\"]",
+        &format!("keywords = [\"tk_\"]\n{line}"),
+    )
+}
+
+#[test]
+fn an_unknown_key_named_like_a_secret_is_not_echoed() {
+    // A mistyped line: the example secret became a key.
+    let err = build(&with_line(&format!("{PLANTED} = \"tk_abcdef123456\""))).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Parse);
+    assert_eq!(err.to_string(), "team.toml:7: unknown key");
+    assert_one_line_without(&err, PLANTED);
+    // Backquotes in a quoted key do not end the redaction early.
+    let err = build(&with_line(&format!("\"x`{PLANTED}`y\" = 1"))).unwrap_err();
+    assert_eq!(err.to_string(), "team.toml:7: unknown key");
+    assert_one_line_without(&err, PLANTED);
+}
+
+#[test]
+fn a_bad_regex_error_is_one_line_and_does_not_echo_the_pattern() {
+    // An unclosed class after a pasted token: regex-syntax's own error
+    // quotes the pattern over several lines.
+    let text = GOOD.replace(
+        r"\b(tk_[a-z0-9]{12})\b",
+        &format!(r"\b(tk_[a-z0-9]{{12}})\b{PLANTED}[a-z"),
+    );
+    let err = build(&text).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Rule);
+    assert_eq!(
+        err.to_string(),
+        "team.toml:5: rule team-key: regex does not compile: unclosed character class at offset 61"
+    );
+    assert_eq!((err.line(), err.rule()), (Some(5), Some("team-key")));
+    assert_one_line_without(&err, PLANTED);
+    // The same for `follows` and an allowlist's regexes.
+    let err = build(&with_line(&format!("follows = '''{PLANTED}('''"))).unwrap_err();
     assert!(
-        msg.starts_with("team.toml:6: unknown field `keywrods`"),
-        "{msg}"
+        err.to_string().starts_with(
+            "team.toml:7: rule team-key: follows: regex does not compile: unclosed group"
+        ),
+        "{err}"
+    );
+    assert_one_line_without(&err, PLANTED);
+    let allow = format!("{GOOD}[[rules.allowlists]]\nregexes = ['''{PLANTED}[''']\n");
+    let err = build(&allow).unwrap_err();
+    assert!(
+        err.to_string().starts_with(
+            "team.toml:8: rule team-key: allowlist: regexes[0]: regex does not compile: unclosed character class"
+        ),
+        "{err}"
+    );
+    assert_one_line_without(&err, PLANTED);
+}
+
+#[test]
+fn a_backslash_before_a_non_ascii_character_is_an_error_not_a_panic() {
+    // The Go-syntax translation cut the pattern inside `é` and panicked,
+    // quoting the whole pattern in the panic message.
+    let text = GOOD.replace(
+        r"\b(tk_[a-z0-9]{12})\b",
+        &format!(r"\b(tk_[a-z0-9]{{12}})\b{PLANTED}\é"),
+    );
+    let err = build(&text).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "team.toml:5: rule team-key: regex does not compile: unrecognized escape sequence at offset 61"
+    );
+    assert_one_line_without(&err, PLANTED);
+}
+
+#[test]
+fn an_oversized_pattern_is_refused_before_it_is_parsed() {
+    // 10 MB of pattern once took 38 s and 1.15 GB to be refused.
+    let huge = format!("tk_(?:{}z)", "ab|".repeat((10 << 20) / 3));
+    let err = build(&GOOD.replace(r"\b(tk_[a-z0-9]{12})\b", &huge)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Rule);
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "team.toml:5: rule team-key: regex is {} bytes long, over the limit of 65536 bytes",
+            huge.len()
+        )
+    );
+    assert_eq!(hush::MAX_PATTERN_LEN, 65536);
+    // Just over the limit is refused; at the limit the pattern is parsed
+    // (and refused for what it is: it has no upper bound).
+    let at = |n: usize| {
+        let pattern = format!("tk_{}+", "a".repeat(n - 4));
+        assert_eq!(pattern.len(), n);
+        build(&GOOD.replace(r"\b(tk_[a-z0-9]{12})\b", &pattern))
+            .unwrap_err()
+            .to_string()
+    };
+    assert!(at(65537).ends_with("regex is 65537 bytes long, over the limit of 65536 bytes"));
+    assert!(at(65536).ends_with(
+        "pattern has no upper bound on match length; bound its repetitions or set max_len"
+    ));
+    // `follows` and allowlist regexes have the same limit.
+    let big = "a".repeat(65537);
+    assert_eq!(
+        build(&with_line(&format!("follows = '''{big}'''")))
+            .unwrap_err()
+            .to_string(),
+        "team.toml:7: rule team-key: follows is 65537 bytes long, over the limit of 65536 bytes"
+    );
+    let allow = format!("{GOOD}[[rules.allowlists]]\nregexes = ['''{big}''']\n");
+    assert_eq!(
+        build(&allow).unwrap_err().to_string(),
+        "team.toml:8: rule team-key: allowlist: regexes[0] is 65537 bytes long, over the limit of 65536 bytes"
+    );
+}
+
+#[test]
+fn a_pattern_that_compiles_too_big_is_refused_with_the_limit() {
+    // Short text, a bounded length, but 1024 copies of a Unicode class.
+    let err = build(&GOOD.replace(r"\b(tk_[a-z0-9]{12})\b", r"tk_(?:\pL{32}){32}")).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Rule);
+    assert_eq!(
+        err.to_string(),
+        "team.toml:5: rule team-key: regex is too big to compile (limit 2097152 bytes)"
     );
 }
 
@@ -305,4 +451,65 @@ follows = '''[a-z]{0,300}a[a-z]{20}'''
         "{}",
         error(&text)
     );
+}
+
+#[test]
+fn check_together_leaves_what_check_file_reports_to_it() {
+    let dir = std::env::temp_dir().join(format!("hush-together-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    let good = write("good.toml", GOOD);
+    let broken = write(
+        "broken.toml",
+        "[[rules]]\nid = \"b\"\nregex = '''secret=(\\S+)'''\nkeywords = [\"secret=\"]\ncategory = \"token\"\n",
+    );
+    let twice = write("twice.toml", &format!("{GOOD}{GOOD}"));
+    let other = write("other.toml", GOOD);
+    // A file that does not load, and an id used twice within one file, are
+    // check_file's to report.
+    assert!(hush::check_file(&broken, CheckOptions::default()).is_err());
+    assert!(hush::check_file(&twice, CheckOptions::default()).is_err());
+    hush::check_together(&[&good, &broken]).unwrap();
+    hush::check_together(&[&twice]).unwrap();
+    // The same file given twice defines nothing twice.
+    hush::check_together(&[&good, &good]).unwrap();
+    // Two files that define the same id do not load together.
+    let err = hush::check_together(&[&good, &broken, &other]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}:3: rule team-key: duplicate rule id (first defined at {}:3)",
+            other.display(),
+            good.display()
+        )
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_strict_check_does_not_quote_an_unknown_category() {
+    // The category was quoted; a value pasted in the wrong place came out.
+    let text = GOOD.replace("category = \"saas\"", &format!("category = \"{PLANTED}\""));
+    let report = hush::check_str(
+        std::path::Path::new("team.toml"),
+        &text,
+        CheckOptions { strict: true },
+    )
+    .unwrap();
+    let messages: Vec<&str> = report.rules[0]
+        .problems
+        .iter()
+        .map(|p| p.message.as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("category is not one of: cloud, vcs,")),
+        "{messages:?}"
+    );
+    assert!(messages.iter().all(|m| !m.contains(PLANTED)));
 }

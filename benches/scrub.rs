@@ -3,7 +3,8 @@
 //! wrong answer fails.
 //!
 //! Run with `cargo bench --bench scrub`; one bench with
-//! `cargo bench --bench scrub -- clean`.
+//! `cargo bench --bench scrub -- clean`; known secrets with
+//! `cargo bench --bench scrub -- known/`.
 
 use std::hint::black_box;
 use std::io::Write;
@@ -190,12 +191,79 @@ fn bench_startup(c: &mut Criterion) {
     g.finish();
 }
 
+/// `n` distinct fake API tokens (`tok_` and 32 alphanumerics), the same on
+/// every run.
+fn tokens(n: usize) -> Vec<String> {
+    const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    (0..n)
+        .map(|_| {
+            let mut t = String::from("tok_");
+            for _ in 0..32 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                t.push(ALNUM[(x % ALNUM.len() as u64) as usize] as char);
+            }
+            t
+        })
+        .collect()
+}
+
+fn bench_known(c: &mut Criterion) {
+    const N: usize = 10_000;
+    let values = tokens(N);
+    let fresh = || Scrubber::builder().defaults(false).build().unwrap();
+    let check = |s: &Scrubber| {
+        assert_eq!(s.known_secrets().len(), N);
+        let probe = format!("a {} b {} c", values[0], values[N - 1]);
+        assert_eq!(s.find(probe.as_bytes()).len(), 2, "known values not found");
+    };
+    let one_by_one = || {
+        let s = fresh();
+        let known = s.known_secrets();
+        for v in &values {
+            known.add(v).unwrap();
+        }
+        s
+    };
+    let batch = || {
+        let s = fresh();
+        s.known_secrets().add_many(&values).unwrap();
+        s
+    };
+    let (a, b) = (one_by_one(), batch());
+    check(&a);
+    check(&b);
+    let mut g = c.benchmark_group("known");
+    g.sample_size(10);
+    g.bench_function("10k-adds", |bench| {
+        bench.iter(|| one_by_one().known_secrets().len())
+    });
+    g.bench_function("add_many-10k", |bench| {
+        bench.iter(|| batch().known_secrets().len())
+    });
+    // Scanning clean output with the 10k values, as left by single adds
+    // (several automata) and by one batch (one).
+    let input = clean(1 << 20);
+    assert_eq!(a.find(&input).len(), 0, "the clean input has findings");
+    g.throughput(Throughput::Bytes(input.len() as u64));
+    g.bench_function("scan-1MiB-after-10k-adds", |bench| {
+        bench.iter(|| black_box(a.scrub(black_box(&input))).len())
+    });
+    g.bench_function("scan-1MiB-after-add_many-10k", |bench| {
+        bench.iter(|| black_box(b.scrub(black_box(&input))).len())
+    });
+    g.finish();
+}
+
 criterion_group!(
     benches,
     bench_clean,
     bench_dense,
     bench_events,
     bench_stream,
-    bench_startup
+    bench_startup,
+    bench_known
 );
 criterion_main!(benches);

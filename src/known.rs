@@ -28,8 +28,6 @@ use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-use aho_corasick::{AhoCorasick, MatchKind};
-
 use crate::error::{Error, ErrorKind};
 
 /// The shortest value [`KnownSecrets::add`] accepts, in bytes.
@@ -42,6 +40,10 @@ pub const MIN_KNOWN_SECRET_LEN: usize = 6;
 /// escaped `\n`, `\r` or `\t`) matched between two lines of a multi-line
 /// value. It bounds the length of a match.
 const MAX_GAP: usize = 32;
+
+/// A new segment is merged into the one before while that one has at most
+/// this many times its values.
+const MERGE: usize = 4;
 
 /// The secret values of a [`Scrubber`](crate::Scrubber), shared by all its
 /// clones and the streams made from them.
@@ -104,18 +106,31 @@ pub(crate) struct KnownSet {
     pub(crate) has_breaks: bool,
 }
 
-/// Some of the values, and the automaton that finds their forms.
+/// Some of the values, and the index that finds their forms.
+///
+/// Each form (pattern) is found by its first [`ANCHOR`] bytes: a hash of
+/// every [`ANCHOR`] bytes of the haystack picks a bucket of patterns, each
+/// then compared whole. Unlike an automaton, the index is built (and two
+/// merged) in time linear in the patterns, and a lookup costs the same
+/// whatever their number. The few patterns shorter than [`ANCHOR`] (a
+/// multi-line value's short first line) are tried at every offset.
 struct Segment {
-    values: Vec<Box<[u8]>>,
-    automaton: AhoCorasick,
-    /// The automaton's patterns, sorted: pattern `i` is `patterns[i]`.
-    patterns: Vec<Box<[u8]>>,
-    /// What a hit of pattern `i` means: `targets[offsets[i]..offsets[i + 1]]`.
-    offsets: Vec<u32>,
-    targets: Vec<Target>,
+    /// How many values.
+    values: usize,
+    /// The bytes of every pattern.
+    arena: Vec<u8>,
+    /// The patterns, in bucket order.
+    pats: Vec<Pat>,
+    /// The patterns of bucket `b` are `pats[buckets[b]..buckets[b + 1]]`.
+    buckets: Vec<u32>,
+    /// `32 - log2(number of buckets)`.
+    shift: u32,
+    /// The patterns shorter than [`ANCHOR`] (indices into `pats`).
+    short: Vec<u32>,
     chains: Vec<Chain>,
-    /// Which bytes some pattern starts with.
-    first: [bool; 256],
+    /// The first 1, 2 and 3 bytes of the patterns a match may still grow
+    /// from, as big-endian numbers, sorted: for [`KnownSet::partial_at_end`].
+    prefixes: [Vec<u32>; ANCHOR - 1],
     /// The longest pattern.
     max_pattern_len: usize,
     /// The longest match (a widened pattern or a chain).
@@ -123,6 +138,17 @@ struct Segment {
     has_breaks: bool,
     /// Whether some pattern is widened by a leading base64 character.
     any_lead: bool,
+}
+
+/// How many leading bytes of a pattern its bucket is chosen by.
+const ANCHOR: usize = 4;
+
+/// A pattern: `arena[start..start + len]`, and what it stands for.
+#[derive(Clone, Copy, Debug)]
+struct Pat {
+    start: u32,
+    len: u32,
+    target: Target,
 }
 
 /// What a pattern stands for.
@@ -244,67 +270,144 @@ fn is_base64(b: u8, url_safe: bool) -> bool {
 }
 
 impl Segment {
-    fn new(values: Vec<Box<[u8]>>) -> Result<Segment, Error> {
-        let mut entries: Vec<(Box<[u8]>, Target)> = Vec::new();
+    /// A segment of `values`, none of them already in another.
+    fn new(values: &[Box<[u8]>]) -> Result<Segment, Error> {
+        let mut arena = Vec::new();
+        let mut pats = Vec::new();
         let mut chains: Vec<Chain> = Vec::new();
-        for v in &values {
+        for v in values {
             for form in forms(v) {
-                match form {
-                    Form::Whole(p, w) => entries.push((p.into_boxed_slice(), Target::Whole(w))),
+                let (bytes, target) = match form {
+                    Form::Whole(p, w) => (p, Target::Whole(w)),
                     Form::Chain(chain) => {
                         let id = u32::try_from(chains.len()).map_err(|_| too_many())?;
-                        entries.push((chain.pieces[0].clone(), Target::Chain(id)));
+                        let first = chain.pieces[0].to_vec();
                         chains.push(chain);
+                        (first, Target::Chain(id))
                     }
+                };
+                pats.push(Pat {
+                    start: u32::try_from(arena.len()).map_err(|_| too_many())?,
+                    len: u32::try_from(bytes.len()).map_err(|_| too_many())?,
+                    target,
+                });
+                arena.extend_from_slice(&bytes);
+            }
+        }
+        Segment::index(values.len(), arena, pats, chains)
+    }
+
+    /// The segment of the values of both.
+    fn merge(a: &Segment, b: &Segment) -> Result<Segment, Error> {
+        let mut arena = Vec::with_capacity(a.arena.len() + b.arena.len());
+        arena.extend_from_slice(&a.arena);
+        arena.extend_from_slice(&b.arena);
+        let shift = u32::try_from(a.arena.len()).map_err(|_| too_many())?;
+        let chain_shift = u32::try_from(a.chains.len()).map_err(|_| too_many())?;
+        let mut pats = Vec::with_capacity(a.pats.len() + b.pats.len());
+        pats.extend_from_slice(&a.pats);
+        for p in &b.pats {
+            pats.push(Pat {
+                start: p.start.checked_add(shift).ok_or_else(too_many)?,
+                len: p.len,
+                target: match p.target {
+                    Target::Chain(c) => Target::Chain(c + chain_shift),
+                    t => t,
+                },
+            });
+        }
+        let mut chains = a.chains.clone();
+        chains.extend_from_slice(&b.chains);
+        Segment::index(a.values + b.values, arena, pats, chains)
+    }
+
+    /// Sorts `pats` into buckets (a counting sort) and gathers the facts
+    /// the stream needs.
+    fn index(
+        values: usize,
+        arena: Vec<u8>,
+        mut pats: Vec<Pat>,
+        chains: Vec<Chain>,
+    ) -> Result<Segment, Error> {
+        let bits = (2 * pats.len()).next_power_of_two().trailing_zeros().max(4);
+        let shift = 32 - bits;
+        let mut buckets = vec![0u32; (1 << bits) + 1];
+        let bucket_of = |p: &Pat| {
+            let b = &arena[p.start as usize..][..p.len as usize];
+            (b.len() >= ANCHOR).then(|| bucket(anchor(b), shift))
+        };
+        for p in &pats {
+            if let Some(b) = bucket_of(p) {
+                buckets[b + 1] += 1;
+            }
+        }
+        for b in 1..buckets.len() {
+            buckets[b] += buckets[b - 1];
+        }
+        let mut sorted = pats.clone();
+        let mut next = buckets.clone();
+        let mut short = Vec::new();
+        let mut n_short = 0;
+        let anchored = buckets[buckets.len() - 1] as usize;
+        for p in &pats {
+            match bucket_of(p) {
+                Some(b) => {
+                    sorted[next[b] as usize] = *p;
+                    next[b] += 1;
+                }
+                None => {
+                    sorted[anchored + n_short] = *p;
+                    short.push(u32::try_from(anchored + n_short).map_err(|_| too_many())?);
+                    n_short += 1;
                 }
             }
         }
-        entries.sort_unstable();
-        entries.dedup();
-        let mut patterns: Vec<Box<[u8]>> = Vec::new();
-        let mut offsets: Vec<u32> = Vec::new();
-        let mut targets: Vec<Target> = Vec::with_capacity(entries.len());
-        let mut first = [false; 256];
+        pats = sorted;
+
+        let mut prefixes: [Vec<u32>; ANCHOR - 1] = Default::default();
         let (mut max_pattern_len, mut max_len) = (0, 0);
         let (mut has_breaks, mut any_lead) = (false, false);
-        for (p, t) in entries {
-            if patterns.last() != Some(&p) {
-                offsets.push(u32::try_from(targets.len()).map_err(|_| too_many())?);
-                first[usize::from(p[0])] = true;
-                max_pattern_len = max_pattern_len.max(p.len());
-                has_breaks |= p.iter().any(|&b| b == b'\n' || b == b'\r');
-                patterns.push(p.clone());
+        for p in &pats {
+            let bytes = &arena[p.start as usize..][..p.len as usize];
+            max_pattern_len = max_pattern_len.max(bytes.len());
+            has_breaks |= bytes.iter().any(|&b| b == b'\n' || b == b'\r');
+            let extends = match p.target {
+                Target::Whole(None) => false,
+                Target::Whole(Some(w)) => w.trail,
+                Target::Chain(_) => true,
+            };
+            for (n, list) in prefixes.iter_mut().enumerate() {
+                let n = n + 1;
+                if bytes.len() > n || bytes.len() == n && extends {
+                    list.push(prefix(&bytes[..n]));
+                }
             }
-            let len = match t {
+            let len = match p.target {
                 Target::Whole(Some(w)) => {
                     any_lead |= w.lead;
-                    p.len() + usize::from(w.lead) + usize::from(w.trail)
+                    bytes.len() + usize::from(w.lead) + usize::from(w.trail)
                 }
-                Target::Whole(None) => p.len(),
+                Target::Whole(None) => bytes.len(),
                 Target::Chain(c) => {
                     has_breaks = true;
                     chains[c as usize].max_len()
                 }
             };
             max_len = max_len.max(len);
-            targets.push(t);
         }
-        offsets.push(u32::try_from(targets.len()).map_err(|_| too_many())?);
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
-            .map_err(|e| {
-                Error::new(ErrorKind::Secret, "cannot build the known-secret automaton")
-                    .with_source(e)
-            })?;
+        for list in &mut prefixes {
+            list.sort_unstable();
+            list.dedup();
+        }
         Ok(Segment {
             values,
-            automaton,
-            patterns,
-            offsets,
-            targets,
+            arena,
+            pats,
+            buckets,
+            shift,
+            short,
             chains,
-            first,
+            prefixes,
             max_pattern_len,
             max_len,
             has_breaks,
@@ -312,37 +415,63 @@ impl Segment {
         })
     }
 
-    fn targets(&self, pattern: usize) -> &[Target] {
-        &self.targets[self.offsets[pattern] as usize..self.offsets[pattern + 1] as usize]
+    fn bytes(&self, p: &Pat) -> &[u8] {
+        &self.arena[p.start as usize..][..p.len as usize]
+    }
+
+    /// Calls `f(offset, pattern)` for every pattern at every offset of
+    /// `hay` from `start` on.
+    fn scan(&self, hay: &[u8], start: usize, mut f: impl FnMut(usize, &Pat)) {
+        if hay.len() >= ANCHOR {
+            for (i, w) in hay[start.min(hay.len())..]
+                .windows(ANCHOR)
+                .enumerate()
+                .map(|(i, w)| (start + i, w))
+            {
+                let b = bucket(anchor(w), self.shift);
+                let (lo, hi) = (self.buckets[b] as usize, self.buckets[b + 1] as usize);
+                for p in &self.pats[lo..hi] {
+                    if hay[i..].starts_with(self.bytes(p)) {
+                        f(i, p);
+                    }
+                }
+            }
+        }
+        for &k in &self.short {
+            let p = &self.pats[k as usize];
+            let bytes = self.bytes(p);
+            for i in start..hay.len() {
+                if hay[i..].starts_with(bytes) {
+                    f(i, p);
+                }
+            }
+        }
     }
 
     fn hits(&self, hay: &[u8], from: usize, f: &mut impl FnMut(usize, usize)) {
         let start = from.saturating_sub(self.max_len.saturating_sub(1));
-        let input = aho_corasick::Input::new(hay).range(start..);
-        for m in self.automaton.find_overlapping_iter(input) {
-            for &t in self.targets(m.pattern().as_usize()) {
-                let (s, e) = match t {
-                    Target::Whole(None) => (m.start(), m.end()),
-                    Target::Whole(Some(w)) => {
-                        let (mut s, mut e) = (m.start(), m.end());
-                        if w.lead && s > 0 && is_base64(hay[s - 1], w.url_safe) {
-                            s -= 1;
-                        }
-                        if w.trail && e < hay.len() && is_base64(hay[e], w.url_safe) {
-                            e += 1;
-                        }
-                        (s, e)
+        self.scan(hay, start, |i, p| {
+            let (s, e) = match p.target {
+                Target::Whole(None) => (i, i + p.len as usize),
+                Target::Whole(Some(w)) => {
+                    let (mut s, mut e) = (i, i + p.len as usize);
+                    if w.lead && s > 0 && is_base64(hay[s - 1], w.url_safe) {
+                        s -= 1;
                     }
-                    Target::Chain(c) => match self.chains[c as usize].verify(hay, m.end()) {
-                        Step::Match(e) => (m.start(), e),
-                        Step::Partial | Step::NoMatch => continue,
-                    },
-                };
-                if e > from {
-                    f(s, e);
+                    if w.trail && e < hay.len() && is_base64(hay[e], w.url_safe) {
+                        e += 1;
+                    }
+                    (s, e)
                 }
+                Target::Chain(c) => match self.chains[c as usize].verify(hay, i + p.len as usize) {
+                    Step::Match(e) => (i, e),
+                    Step::Partial | Step::NoMatch => return,
+                },
+            };
+            if e > from {
+                f(s, e);
             }
-        }
+        });
     }
 
     /// See [`KnownSet::partial_at_end`].
@@ -352,53 +481,66 @@ impl Segment {
         // character). The longest suffix first.
         let lo = hay.len().saturating_sub(self.max_pattern_len);
         for i in lo..hay.len() {
-            if hay.len() - i <= best {
+            let suffix = &hay[i..];
+            if suffix.len() <= best {
                 break;
             }
-            if !self.first[usize::from(hay[i])] {
-                continue;
-            }
-            let suffix = &hay[i..];
-            let k = self.patterns.partition_point(|p| **p < *suffix);
-            let extends = |j: usize| {
-                self.patterns.get(j).is_some_and(|p| {
-                    p.starts_with(suffix)
-                        && (p.len() > suffix.len()
-                            || self.targets(j).iter().any(|t| match t {
+            let found = if suffix.len() < ANCHOR {
+                self.prefixes[suffix.len() - 1]
+                    .binary_search(&prefix(suffix))
+                    .is_ok()
+            } else {
+                let b = bucket(anchor(suffix), self.shift);
+                let (lo, hi) = (self.buckets[b] as usize, self.buckets[b + 1] as usize);
+                self.pats[lo..hi].iter().any(|p| {
+                    let bytes = self.bytes(p);
+                    bytes.starts_with(suffix)
+                        && (bytes.len() > suffix.len()
+                            || match p.target {
                                 Target::Whole(w) => w.is_some_and(|w| w.trail),
                                 Target::Chain(_) => true,
-                            }))
+                            })
                 })
             };
-            if extends(k) || extends(k + 1) {
+            if found {
                 // The character before a base64 core carries bits of the
                 // value too: counted whenever it could be one.
                 let lead = self.any_lead
                     && i > 0
                     && (is_base64(hay[i - 1], false) || is_base64(hay[i - 1], true));
-                best = best.max(hay.len() - i + usize::from(lead));
+                best = best.max(suffix.len() + usize::from(lead));
                 break;
             }
         }
         // A chain whose first line has arrived, and some of the rest.
         if !self.chains.is_empty() {
             let start = hay.len().saturating_sub(self.max_len);
-            let input = aho_corasick::Input::new(hay).range(start..);
-            for m in self.automaton.find_overlapping_iter(input) {
-                if hay.len() - m.start() <= best {
-                    continue;
+            self.scan(hay, start, |i, p| {
+                if let Target::Chain(c) = p.target
+                    && hay.len() - i > best
+                    && self.chains[c as usize].verify(hay, i + p.len as usize) == Step::Partial
+                {
+                    best = hay.len() - i;
                 }
-                for &t in self.targets(m.pattern().as_usize()) {
-                    if let Target::Chain(c) = t
-                        && self.chains[c as usize].verify(hay, m.end()) == Step::Partial
-                    {
-                        best = hay.len() - m.start();
-                    }
-                }
-            }
+            });
         }
         best
     }
+}
+
+/// The first [`ANCHOR`] bytes of `b`.
+fn anchor(b: &[u8]) -> u32 {
+    u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+}
+
+fn bucket(anchor: u32, shift: u32) -> usize {
+    (anchor.wrapping_mul(0x9e37_79b1) >> shift) as usize
+}
+
+/// Up to three bytes as a big-endian number, so that numbers sort as the
+/// bytes do among prefixes of one length.
+fn prefix(b: &[u8]) -> u32 {
+    b.iter().fold(0, |n, &b| (n << 8) | u32::from(b))
 }
 
 fn too_many() -> Error {
@@ -417,7 +559,7 @@ impl KnownSet {
 
     fn from_segments(segments: Vec<Arc<Segment>>) -> KnownSet {
         KnownSet {
-            len: segments.iter().map(|s| s.values.len()).sum(),
+            len: segments.iter().map(|s| s.values).sum(),
             max_len: segments.iter().map(|s| s.max_len).max().unwrap_or(0),
             has_breaks: segments.iter().any(|s| s.has_breaks),
             segments,
@@ -427,15 +569,14 @@ impl KnownSet {
     /// This set with `fresh` values (none of them already in it) added.
     fn with(&self, fresh: Vec<Box<[u8]>>) -> Result<KnownSet, Error> {
         let mut segments = self.segments.clone();
-        let mut last = Segment::new(fresh)?;
-        // Merge while the segment before is no bigger: at most about
-        // log2(n) segments, each value rebuilt about log2(n) times.
+        let mut last = Segment::new(&fresh)?;
+        // Merge while the segment before is at most MERGE times bigger:
+        // few segments (each is looked up at every offset), and each value
+        // copied into a new segment only a few times.
         while let Some(before) = segments.last()
-            && before.values.len() <= last.values.len()
+            && before.values <= MERGE * last.values
         {
-            let mut values = before.values.clone();
-            values.extend(last.values);
-            last = Segment::new(values)?;
+            last = Segment::merge(before, &last)?;
             segments.pop();
         }
         segments.push(Arc::new(last));
@@ -891,5 +1032,162 @@ mod tests {
         assert!(v.contains(&b"p%40ss%20w%2frd%22".to_vec()));
         assert!(v.contains(&b"p@ss w/rd\\\"".to_vec()));
         assert!(v.contains(&b"p@ss w\\/rd\\\"".to_vec()));
+    }
+
+    fn set(values: &[&[u8]]) -> KnownSet {
+        KnownSet::empty()
+            .with(values.iter().map(|v| Box::from(*v)).collect())
+            .unwrap()
+    }
+
+    /// The slow, obvious answer: the longest suffix of `hay` that is a
+    /// prefix of a whole form of one of `values` (`proper`: shorter than
+    /// it).
+    fn longest_prefix_suffix(values: &[&[u8]], hay: &[u8], proper: bool) -> usize {
+        let forms: Vec<Vec<u8>> = values.iter().flat_map(|v| variants(v)).collect();
+        (0..hay.len())
+            .map(|i| &hay[i..])
+            .filter(|s| {
+                forms
+                    .iter()
+                    .any(|f| f.starts_with(s) && (f.len() > s.len() || !proper))
+            })
+            .map(<[u8]>::len)
+            .max()
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn partial_at_end_reports_every_proper_prefix_of_every_form() {
+        let values: &[&[u8]] = &[b"s3cr3t-T0k3n-xyz", b"Xq9<rT&vL2\"mK'w $pZ`b\\7"];
+        let known = set(values);
+        for v in values {
+            for form in variants(v) {
+                for k in 1..form.len() {
+                    let mut hay = b"noise: ".to_vec();
+                    hay.extend_from_slice(&form[..k]);
+                    let got = known.partial_at_end(&hay);
+                    let at_least = longest_prefix_suffix(values, &hay, true);
+                    let at_most = longest_prefix_suffix(values, &hay, false) + 1;
+                    assert!(at_least >= k);
+                    assert!(
+                        (at_least..=at_most).contains(&got),
+                        "{got} not in {at_least}..={at_most}: {}",
+                        String::from_utf8_lossy(&hay)
+                    );
+                }
+            }
+        }
+        assert_eq!(known.partial_at_end(b"nothing here\n"), 0);
+        assert_eq!(known.partial_at_end(b""), 0);
+        assert_eq!(known.partial_at_end(b"s3cr3t-T0k3n-xyz\n"), 0);
+        assert_eq!(known.partial_at_end(b"x s3cr3t-T0k3"), 11);
+        // XML, backslash and PowerShell forms.
+        assert_eq!(known.partial_at_end(b"<a>Xq9&lt;rT&amp;"), 14);
+        assert_eq!(known.partial_at_end(b"x=Xq9\\<rT\\&vL2\\\"mK\\'w\\ "), 21);
+        assert_eq!(known.partial_at_end(b"'Xq9<rT&vL2\"mK''"), 15);
+    }
+
+    #[test]
+    fn partial_at_end_counts_the_base64_character_before_a_core() {
+        let secret = b"hunter2-hunter2";
+        let known = set(&[secret]);
+        for prefix_len in [1, 2, 4, 5] {
+            let mut data = b"user:"[..prefix_len].to_vec();
+            data.extend_from_slice(secret);
+            let encoded = base64(&data, STANDARD);
+            let core = base64_core(secret, prefix_len % 3, STANDARD);
+            let at = encoded.windows(core.len()).position(|w| w == core).unwrap();
+            for k in 1..core.len() {
+                let hay = &encoded[..at + k];
+                assert!(known.partial_at_end(hay) > k, "{prefix_len} {k}");
+            }
+            // The last core character may still be followed by one that
+            // carries the value's last bits.
+            let hay = &encoded[..at + core.len()];
+            assert!(known.partial_at_end(hay) >= core.len(), "{prefix_len}");
+        }
+    }
+
+    const KEY: &[u8] = b"-----BEGIN K-----\nAAAAbbbbCCCC\nddddEEEEffff\n-----END K-----";
+
+    #[test]
+    fn partial_at_end_follows_a_multi_line_value_whatever_its_whitespace() {
+        let known = set(&[KEY]);
+        for hay in [
+            &b"x: \r\n  -----BEGIN K-----\r\n  AAAAbbbbCCCC\r\n  dd"[..],
+            b"x: \r\n  -----BEGIN K-----\r\n  AAAAbbbbCCCC\r\n  ",
+            b"x: \r\n  -----BEGIN K-----\r\r\n\tAAAAbbbbCCCC\r\r\n\tddddEEEEffff\r\r\n\t-----END",
+            b"x: \r\n  -----BEGIN K-----",
+            b"\"x\": \"-----BEGIN K-----\\r\\n  AAAAbbbbCCCC\\r\\n",
+            b"\"x\": \"-----BEGIN K-----\\r\\n  AAAAbbbbCCCC\\",
+        ] {
+            let start = hay.windows(5).position(|w| w == b"-----").unwrap();
+            assert_eq!(
+                known.partial_at_end(hay),
+                hay.len() - start,
+                "{}",
+                String::from_utf8_lossy(hay)
+            );
+        }
+        // Complete, or broken off.
+        assert_eq!(
+            known.partial_at_end(
+                b"-----BEGIN K-----\nAAAAbbbbCCCC\nddddEEEEffff\n-----END K-----\n"
+            ),
+            0
+        );
+        assert_eq!(
+            known.partial_at_end(b"-----BEGIN K-----\nAAAAbbbbCCCC\nxddd"),
+            0
+        );
+        let gap = " ".repeat(MAX_GAP + 1);
+        let hay = format!("-----BEGIN K-----\n{gap}");
+        assert_eq!(known.partial_at_end(hay.as_bytes()), 0);
+    }
+
+    #[test]
+    fn max_len_bounds_a_multi_line_match_with_the_most_whitespace() {
+        let known = set(&[KEY]);
+        let gap = format!("\r\n{}", " ".repeat(MAX_GAP - 2));
+        let lines: Vec<&str> = std::str::from_utf8(KEY).unwrap().lines().collect();
+        let hay = lines.join(&gap);
+        let mut found = Vec::new();
+        known.hits(hay.as_bytes(), 0, |s, e| found.push((s, e)));
+        assert!(found.contains(&(0, hay.len())), "{found:?}");
+        assert!(found.iter().all(|&(s, e)| e - s <= known.max_len));
+        // One unit more between two lines: no longer a match.
+        let hay = hay.replacen(&gap, &format!("{gap} "), 1);
+        let mut found = Vec::new();
+        known.hits(hay.as_bytes(), 0, |s, e| found.push((s, e)));
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn segments_are_merged_and_every_value_is_found() {
+        let known = KnownSecrets::new(&[]).unwrap();
+        let values: Vec<String> = (0..300).map(|i| format!("v4lue-{i:05}-Zk")).collect();
+        for v in &values {
+            known.add(v).unwrap();
+        }
+        let set = known.snapshot();
+        assert!(set.segments.len() <= 6, "{}", set.segments.len());
+        assert_eq!(set.len, 300);
+        for v in &values {
+            let hay = format!("a {v} b");
+            let mut found = Vec::new();
+            set.hits(hay.as_bytes(), 0, |s, e| found.push((s, e)));
+            assert_eq!(found, vec![(2, 2 + v.len())]);
+        }
+    }
+
+    #[test]
+    fn a_short_first_line_of_a_multi_line_value_is_still_found() {
+        let known = set(&[b"ab\ncdefghij"]);
+        let mut found = Vec::new();
+        known.hits(b"x ab\r\n  cdefghij y", 0, |s, e| found.push((s, e)));
+        assert_eq!(found, vec![(2, 16)]);
+        assert_eq!(known.partial_at_end(b"x ab\r\n  cde"), 9);
+        assert_eq!(known.partial_at_end(b"x a"), 1);
     }
 }

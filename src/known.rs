@@ -41,10 +41,6 @@ pub const MIN_KNOWN_SECRET_LEN: usize = 6;
 /// value. It bounds the length of a match.
 const MAX_GAP: usize = 32;
 
-/// A new segment is merged into the one before while that one has at most
-/// this many times its values.
-const MERGE: usize = 4;
-
 /// The secret values of a [`Scrubber`](crate::Scrubber), shared by all its
 /// clones and the streams made from them.
 ///
@@ -98,6 +94,8 @@ struct Shared {
 /// An immutable snapshot of the known values and their automata.
 pub(crate) struct KnownSet {
     segments: Vec<Arc<Segment>>,
+    /// The anchors of the segments' patterns, and perhaps of later sets'.
+    filter: Arc<Filter>,
     len: usize,
     /// An upper bound of the length of any match, in bytes.
     pub(crate) max_len: usize,
@@ -415,28 +413,36 @@ impl Segment {
         })
     }
 
+    /// How many patterns are found by their anchor.
+    fn anchored(&self) -> usize {
+        self.buckets[self.buckets.len() - 1] as usize
+    }
+
+    fn anchors(&self) -> impl Iterator<Item = u32> + '_ {
+        self.pats[..self.anchored()]
+            .iter()
+            .map(|p| anchor(self.bytes(p)))
+    }
+
     fn bytes(&self, p: &Pat) -> &[u8] {
         &self.arena[p.start as usize..][..p.len as usize]
     }
 
-    /// Calls `f(offset, pattern)` for every pattern at every offset of
-    /// `hay` from `start` on.
-    fn scan(&self, hay: &[u8], start: usize, mut f: impl FnMut(usize, &Pat)) {
-        if hay.len() >= ANCHOR {
-            for (i, w) in hay[start.min(hay.len())..]
-                .windows(ANCHOR)
-                .enumerate()
-                .map(|(i, w)| (start + i, w))
-            {
-                let b = bucket(anchor(w), self.shift);
-                let (lo, hi) = (self.buckets[b] as usize, self.buckets[b + 1] as usize);
-                for p in &self.pats[lo..hi] {
-                    if hay[i..].starts_with(self.bytes(p)) {
-                        f(i, p);
-                    }
-                }
+    /// Calls `f(pattern)` for every pattern of the bucket of `anchor` (the
+    /// first bytes of `hay[i..]`) that `hay[i..]` starts with.
+    fn lookup(&self, hay: &[u8], i: usize, anchor: u32, mut f: impl FnMut(&Pat)) {
+        let b = bucket(anchor, self.shift);
+        let (lo, hi) = (self.buckets[b] as usize, self.buckets[b + 1] as usize);
+        for p in &self.pats[lo..hi] {
+            if hay[i..].starts_with(self.bytes(p)) {
+                f(p);
             }
         }
+    }
+
+    /// Calls `f(offset, pattern)` for every pattern shorter than
+    /// [`ANCHOR`] at every offset of `hay` from `start` on.
+    fn scan_short(&self, hay: &[u8], start: usize, mut f: impl FnMut(usize, &Pat)) {
         for &k in &self.short {
             let p = &self.pats[k as usize];
             let bytes = self.bytes(p);
@@ -448,37 +454,32 @@ impl Segment {
         }
     }
 
-    fn hits(&self, hay: &[u8], from: usize, f: &mut impl FnMut(usize, usize)) {
-        let start = from.saturating_sub(self.max_len.saturating_sub(1));
-        self.scan(hay, start, |i, p| {
-            let (s, e) = match p.target {
-                Target::Whole(None) => (i, i + p.len as usize),
-                Target::Whole(Some(w)) => {
-                    let (mut s, mut e) = (i, i + p.len as usize);
-                    if w.lead && s > 0 && is_base64(hay[s - 1], w.url_safe) {
-                        s -= 1;
-                    }
-                    if w.trail && e < hay.len() && is_base64(hay[e], w.url_safe) {
-                        e += 1;
-                    }
-                    (s, e)
+    /// The span a hit of `p` at `i` redacts, if it is a match.
+    fn span(&self, hay: &[u8], i: usize, p: &Pat) -> Option<(usize, usize)> {
+        let (mut s, mut e) = (i, i + p.len as usize);
+        match p.target {
+            Target::Whole(None) => {}
+            Target::Whole(Some(w)) => {
+                if w.lead && s > 0 && is_base64(hay[s - 1], w.url_safe) {
+                    s -= 1;
                 }
-                Target::Chain(c) => match self.chains[c as usize].verify(hay, i + p.len as usize) {
-                    Step::Match(e) => (i, e),
-                    Step::Partial | Step::NoMatch => return,
-                },
-            };
-            if e > from {
-                f(s, e);
+                if w.trail && e < hay.len() && is_base64(hay[e], w.url_safe) {
+                    e += 1;
+                }
             }
-        });
+            Target::Chain(c) => match self.chains[c as usize].verify(hay, e) {
+                Step::Match(end) => e = end,
+                Step::Partial | Step::NoMatch => return None,
+            },
+        }
+        Some((s, e))
     }
 
-    /// See [`KnownSet::partial_at_end`].
-    fn partial_at_end(&self, hay: &[u8], mut best: usize) -> usize {
-        // A proper prefix of a pattern, or a whole pattern that a match may
-        // still extend (a chain's first line, a base64 core's last partial
-        // character). The longest suffix first.
+    /// The longest suffix of `hay` (if longer than `best`) that is a proper
+    /// prefix of a pattern, or a whole pattern that a match may still
+    /// extend (a chain's first line, a base64 core's last partial
+    /// character); else `best`.
+    fn partial_pattern(&self, hay: &[u8], mut best: usize) -> usize {
         let lo = hay.len().saturating_sub(self.max_pattern_len);
         for i in lo..hay.len() {
             let suffix = &hay[i..];
@@ -512,18 +513,6 @@ impl Segment {
                 break;
             }
         }
-        // A chain whose first line has arrived, and some of the rest.
-        if !self.chains.is_empty() {
-            let start = hay.len().saturating_sub(self.max_len);
-            self.scan(hay, start, |i, p| {
-                if let Target::Chain(c) = p.target
-                    && hay.len() - i > best
-                    && self.chains[c as usize].verify(hay, i + p.len as usize) == Step::Partial
-                {
-                    best = hay.len() - i;
-                }
-            });
-        }
         best
     }
 }
@@ -551,18 +540,10 @@ impl KnownSet {
     fn empty() -> KnownSet {
         KnownSet {
             segments: Vec::new(),
+            filter: Arc::new(Filter::new(0)),
             len: 0,
             max_len: 0,
             has_breaks: false,
-        }
-    }
-
-    fn from_segments(segments: Vec<Arc<Segment>>) -> KnownSet {
-        KnownSet {
-            len: segments.iter().map(|s| s.values).sum(),
-            max_len: segments.iter().map(|s| s.max_len).max().unwrap_or(0),
-            has_breaks: segments.iter().any(|s| s.has_breaks),
-            segments,
         }
     }
 
@@ -570,17 +551,55 @@ impl KnownSet {
     fn with(&self, fresh: Vec<Box<[u8]>>) -> Result<KnownSet, Error> {
         let mut segments = self.segments.clone();
         let mut last = Segment::new(&fresh)?;
-        // Merge while the segment before is at most MERGE times bigger:
-        // few segments (each is looked up at every offset), and each value
-        // copied into a new segment only a few times.
+        // The filter is shared with older sets, which only see more of its
+        // bits set; a new one, twice as big, once it is full.
+        let anchored = self.segments.iter().map(|s| s.anchored()).sum::<usize>() + last.anchored();
+        let filter = if anchored <= self.filter.capacity {
+            last.anchors().for_each(|a| self.filter.insert(a));
+            Arc::clone(&self.filter)
+        } else {
+            let filter = Filter::new(2 * anchored);
+            for s in segments.iter().map(|s| &**s).chain([&last]) {
+                s.anchors().for_each(|a| filter.insert(a));
+            }
+            Arc::new(filter)
+        };
+        // Merge while the segment before is no bigger (as a binary counter
+        // carries): at most about log2(n) segments, each value copied into
+        // a new segment about log2(n) times.
         while let Some(before) = segments.last()
-            && before.values <= MERGE * last.values
+            && before.values <= last.values
         {
             last = Segment::merge(before, &last)?;
             segments.pop();
         }
         segments.push(Arc::new(last));
-        Ok(KnownSet::from_segments(segments))
+        Ok(KnownSet {
+            len: segments.iter().map(|s| s.values).sum(),
+            max_len: segments.iter().map(|s| s.max_len).max().unwrap_or(0),
+            has_breaks: segments.iter().any(|s| s.has_breaks),
+            segments,
+            filter,
+        })
+    }
+
+    /// Calls `f(segment, offset, pattern)` for every pattern at every
+    /// offset of `hay` from `start` on.
+    fn scan(&self, hay: &[u8], start: usize, mut f: impl FnMut(&Segment, usize, &Pat)) {
+        if start < hay.len() {
+            for (k, w) in hay[start..].windows(ANCHOR).enumerate() {
+                let a = anchor(w);
+                if self.filter.contains(a) {
+                    let i = start + k;
+                    for seg in &self.segments {
+                        seg.lookup(hay, i, a, |p| f(seg, i, p));
+                    }
+                }
+            }
+        }
+        for seg in &self.segments {
+            seg.scan_short(hay, start, |i, p| f(seg, i, p));
+        }
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -590,9 +609,14 @@ impl KnownSet {
     /// Calls `f(start, end)` for every occurrence of a known value or
     /// encoding in `hay` that ends after `from`.
     pub(crate) fn hits(&self, hay: &[u8], from: usize, mut f: impl FnMut(usize, usize)) {
-        for s in &self.segments {
-            s.hits(hay, from, &mut f);
-        }
+        let start = from.saturating_sub(self.max_len.saturating_sub(1));
+        self.scan(hay, start, |seg, i, p| {
+            if let Some((s, e)) = seg.span(hay, i, p)
+                && e > from
+            {
+                f(s, e);
+            }
+        });
     }
 
     /// The length of the longest suffix of `hay` that is a proper prefix of
@@ -607,9 +631,59 @@ impl KnownSet {
     /// it (a chain's first line, a base64 core's last character).
     #[allow(dead_code)] // for the stream's idle release
     pub(crate) fn partial_at_end(&self, hay: &[u8]) -> usize {
-        self.segments
+        let mut best = self
+            .segments
             .iter()
-            .fold(0, |best, s| s.partial_at_end(hay, best))
+            .fold(0, |best, s| s.partial_pattern(hay, best));
+        // A chain whose first line has arrived, and some of the rest.
+        if self.has_breaks {
+            let start = hay.len().saturating_sub(self.max_len);
+            self.scan(hay, start, |seg, i, p| {
+                if let Target::Chain(c) = p.target
+                    && hay.len() - i > best
+                    && seg.chains[c as usize].verify(hay, i + p.len as usize) == Step::Partial
+                {
+                    best = hay.len() - i;
+                }
+            });
+        }
+        best
+    }
+}
+
+/// A set of anchors (a Bloom filter with one hash), grown only by adding:
+/// one bit test rejects most offsets before any segment is looked at.
+struct Filter {
+    bits: Vec<AtomicU64>,
+    shift: u32,
+    /// How many anchors it is sized for: 16 bits each, so that a clean
+    /// offset passes it about once in 16.
+    capacity: usize,
+}
+
+impl Filter {
+    fn new(capacity: usize) -> Filter {
+        let bits = (16 * capacity).next_power_of_two().max(1 << 10);
+        Filter {
+            bits: (0..bits / 64).map(|_| AtomicU64::new(0)).collect(),
+            shift: 32 - bits.trailing_zeros(),
+            capacity: bits / 16,
+        }
+    }
+
+    fn bit(&self, anchor: u32) -> (usize, u64) {
+        let h = (anchor.wrapping_mul(0x85eb_ca6b) >> self.shift) as usize;
+        (h / 64, 1 << (h % 64))
+    }
+
+    fn insert(&self, anchor: u32) {
+        let (word, bit) = self.bit(anchor);
+        self.bits[word].fetch_or(bit, Ordering::Relaxed);
+    }
+
+    fn contains(&self, anchor: u32) -> bool {
+        let (word, bit) = self.bit(anchor);
+        self.bits[word].load(Ordering::Relaxed) & bit != 0
     }
 }
 

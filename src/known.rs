@@ -5,24 +5,33 @@
 //! # How values are found
 //!
 //! Every form of every value (the value itself, its base64 cores, its URL,
-//! JSON, XML, backslash and PowerShell escapes, its hex) is a pattern of an
-//! Aho-Corasick automaton. A multi-line value is also matched modulo the
-//! whitespace between its lines: its lines, trimmed, are a *chain* whose
-//! first line is a pattern of the automaton and whose other lines are
-//! checked after each hit of the first, with at most [`MAX_GAP`] units of
-//! whitespace (or escaped line breaks, in JSON) between them. So every
-//! match stays shorter than [`KnownSet::max_len`], which streams rely on.
+//! JSON, XML, backslash and PowerShell escapes, its hex) is a *pattern*. A
+//! multi-line value is also matched modulo the whitespace between its
+//! lines: its lines, trimmed, are a *chain* whose first line is a pattern
+//! and whose other lines are checked after each hit of the first, with at
+//! most [`MAX_GAP`] units of whitespace (or escaped line breaks, in JSON)
+//! between them. So every match stays within [`KnownSet::max_len`], which
+//! streams rely on to know how much to hold back.
+//!
+//! A pattern is found by its first four bytes (its *anchor*): at each
+//! offset of the haystack, one bit of a filter of all anchors rejects most
+//! offsets; the others pick a bucket of patterns, each compared whole. This
+//! costs the same per byte whatever the number of values, and unlike an
+//! Aho-Corasick automaton (which took seconds to build for thousands of
+//! values) it is built in time linear in the patterns.
 //!
 //! # How values are added
 //!
 //! A [`KnownSet`] is an immutable snapshot: a few *segments*, each with its
-//! own automaton. Adding values builds one new segment for them, merging it
+//! own buckets. Adding values builds one new segment for them, merging it
 //! with the last segments while they are no bigger than it (as a binary
-//! counter carries), so each value is rebuilt into an automaton about
+//! counter carries), so each value is copied into a new segment about
 //! `log2(n)` times over `n` adds, not `n` times. The new snapshot is built
 //! while readers go on with the old one, then swapped in under a write lock
 //! held only for the swap; a mutex keeps two adds from building from the
-//! same old snapshot and losing one of them.
+//! same old snapshot and losing one of them. The filter is shared by the
+//! snapshots and only ever gains bits, so an older snapshot merely sees a
+//! few more offsets pass it.
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -254,6 +254,17 @@ fn bench_known(c: &mut Criterion) {
     g.bench_function("scan-1MiB-after-add_many-10k", |bench| {
         bench.iter(|| black_box(b.scrub(black_box(&input))).len())
     });
+    // A few values, as `--mask-env` registers.
+    let mut few = Scrubber::builder();
+    few.defaults(false);
+    for v in &values[..8] {
+        few.known_secret(v);
+    }
+    let few = few.build().unwrap();
+    assert_eq!(few.find(&input).len(), 0, "the clean input has findings");
+    g.bench_function("scan-1MiB-with-8-values", |bench| {
+        bench.iter(|| black_box(few.scrub(black_box(&input))).len())
+    });
     g.finish();
 }
 

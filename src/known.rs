@@ -595,11 +595,14 @@ impl KnownSet {
     /// Calls `f(segment, offset, pattern)` for every pattern at every
     /// offset of `hay` from `start` on.
     fn scan(&self, hay: &[u8], start: usize, mut f: impl FnMut(&Segment, usize, &Pat)) {
-        if start < hay.len() {
-            for (k, w) in hay[start..].windows(ANCHOR).enumerate() {
-                let a = anchor(w);
+        if start + ANCHOR <= hay.len() {
+            // The anchor at `i`, rolled one byte on at a time.
+            let mut a = anchor(&hay[start..]);
+            for i in start..=hay.len() - ANCHOR {
+                if i > start {
+                    a = (a >> 8) | (u32::from(hay[i + ANCHOR - 1]) << 24);
+                }
                 if self.filter.contains(a) {
-                    let i = start + k;
                     for seg in &self.segments {
                         seg.lookup(hay, i, a, |p| f(seg, i, p));
                     }

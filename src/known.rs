@@ -70,7 +70,8 @@ const MAX_GAP: usize = 32;
 ///
 /// A value of several lines (a private key) is also matched whatever the
 /// line endings (LF, CRLF, CR CR LF) and whitespace (indentation, blank
-/// lines: up to 32 bytes) between its lines, as printed and JSON-escaped.
+/// lines: up to 32 characters or JSON escapes) between two of its lines,
+/// as printed and JSON-escaped.
 ///
 /// # Example
 ///

@@ -3,7 +3,8 @@
 //! wrong answer fails.
 //!
 //! Run with `cargo bench --bench scrub`; one bench with
-//! `cargo bench --bench scrub -- clean`.
+//! `cargo bench --bench scrub -- clean`; known secrets with
+//! `cargo bench --bench scrub -- known/`.
 
 use std::hint::black_box;
 use std::io::Write;
@@ -219,6 +220,80 @@ fn bench_build(c: &mut Criterion) {
             assert_eq!(s.rules().len(), 10_000);
             s
         })
+
+/// `n` distinct fake API tokens (`tok_` and 32 alphanumerics), the same on
+/// every run.
+fn tokens(n: usize) -> Vec<String> {
+    const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    (0..n)
+        .map(|_| {
+            let mut t = String::from("tok_");
+            for _ in 0..32 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                t.push(ALNUM[(x % ALNUM.len() as u64) as usize] as char);
+            }
+            t
+        })
+        .collect()
+}
+
+fn bench_known(c: &mut Criterion) {
+    const N: usize = 10_000;
+    let values = tokens(N);
+    let fresh = || Scrubber::builder().defaults(false).build().unwrap();
+    let check = |s: &Scrubber| {
+        assert_eq!(s.known_secrets().len(), N);
+        let probe = format!("a {} b {} c", values[0], values[N - 1]);
+        assert_eq!(s.find(probe.as_bytes()).len(), 2, "known values not found");
+    };
+    let one_by_one = || {
+        let s = fresh();
+        let known = s.known_secrets();
+        for v in &values {
+            known.add(v).unwrap();
+        }
+        s
+    };
+    let batch = || {
+        let s = fresh();
+        s.known_secrets().add_many(&values).unwrap();
+        s
+    };
+    let (a, b) = (one_by_one(), batch());
+    check(&a);
+    check(&b);
+    let mut g = c.benchmark_group("known");
+    g.sample_size(10);
+    g.bench_function("10k-adds", |bench| {
+        bench.iter(|| one_by_one().known_secrets().len())
+    });
+    g.bench_function("add_many-10k", |bench| {
+        bench.iter(|| batch().known_secrets().len())
+    });
+    // Scanning clean output with the 10k values, as left by single adds
+    // (several automata) and by one batch (one).
+    let input = clean(1 << 20);
+    assert_eq!(a.find(&input).len(), 0, "the clean input has findings");
+    g.throughput(Throughput::Bytes(input.len() as u64));
+    g.bench_function("scan-1MiB-after-10k-adds", |bench| {
+        bench.iter(|| black_box(a.scrub(black_box(&input))).len())
+    });
+    g.bench_function("scan-1MiB-after-add_many-10k", |bench| {
+        bench.iter(|| black_box(b.scrub(black_box(&input))).len())
+    });
+    // A few values, as `--mask-env` registers.
+    let mut few = Scrubber::builder();
+    few.defaults(false);
+    for v in &values[..8] {
+        few.known_secret(v);
+    }
+    let few = few.build().unwrap();
+    assert_eq!(few.find(&input).len(), 0, "the clean input has findings");
+    g.bench_function("scan-1MiB-with-8-values", |bench| {
+        bench.iter(|| black_box(few.scrub(black_box(&input))).len())
     });
     g.finish();
 }
@@ -230,6 +305,7 @@ criterion_group!(
     bench_events,
     bench_stream,
     bench_startup,
-    bench_build
+    bench_build,
+    bench_known
 );
 criterion_main!(benches);

@@ -302,3 +302,266 @@ fn summary_counts_redactions_per_rule_and_never_values() {
     s.find(b"tk_Abcdefgh1234");
     assert_eq!(s.summary(), vec![("tok", 3), ("known-secret", 1)]);
 }
+
+/// A fake private key: PEM armour around lines of pseudo-random base64,
+/// the same on every run.
+fn fake_key() -> String {
+    const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        B64[(x % 64) as usize] as char
+    };
+    let mut lines = vec!["-----BEGIN OPENSSH PRIVATE KEY-----".to_string()];
+    for width in [64, 64, 64, 64, 64, 23] {
+        lines.push((0..width).map(|_| next()).collect());
+    }
+    lines.push("-----END OPENSSH PRIVATE KEY-----".to_string());
+    lines.join("\n")
+}
+
+fn scrubber_with_key(key: &str) -> Scrubber {
+    Scrubber::builder()
+        .defaults(false)
+        .add_rules_str("test.toml", RULES)
+        .known_secret(key)
+        .build()
+        .unwrap()
+}
+
+/// Checks `input` scrubs to `expected` one-shot, split at every offset and
+/// a byte at a time.
+fn check_everywhere(s: &Scrubber, input: &str, expected: &str, name: &str) {
+    assert_eq!(s.scrub_str(input), expected, "{name}: one-shot");
+    for cut in 0..=input.len() {
+        assert_eq!(
+            show(&stream_split(s, input.as_bytes(), &[cut])),
+            expected,
+            "{name}: split at {cut}"
+        );
+    }
+    assert_eq!(
+        show(&common::stream(s, input.as_bytes(), &[1])),
+        expected,
+        "{name}: a byte at a time"
+    );
+}
+
+#[test]
+fn multi_line_known_value_printed_with_other_line_endings_or_indentation_is_redacted() {
+    let key = fake_key();
+    let lines: Vec<&str> = key.lines().collect();
+    // Registered with LF (as `--secret-env` reads it), printed otherwise.
+    let s = scrubber_with_key(&key);
+    for (name, eol, indent) in [
+        ("LF", "\n", ""),
+        ("CRLF", "\r\n", ""),
+        ("CR CR LF", "\r\r\n", ""),
+        ("CR", "\r", ""),
+        ("indented", "\n", "    "),
+        ("CRLF indented", "\r\n", "  "),
+        ("tabs", "\n", "\t\t"),
+        ("blank lines", "\n\n", " "),
+        ("trailing spaces", "  \r\n", ""),
+    ] {
+        let printed = lines.join(&format!("{eol}{indent}"));
+        let input = format!("key: |{eol}{indent}{printed}{eol}done{eol}");
+        let expected = format!("key: |{eol}{indent}[REDACTED:known-secret]{eol}done{eol}");
+        check_everywhere(&s, &input, &expected, name);
+    }
+    // Registered with CRLF, printed with LF.
+    let crlf = scrubber_with_key(&lines.join("\r\n"));
+    let input = format!("{key}\n");
+    check_everywhere(
+        &crlf,
+        &input,
+        "[REDACTED:known-secret]\n",
+        "registered CRLF",
+    );
+}
+
+#[test]
+fn multi_line_known_value_json_escaped_with_crlf_is_redacted() {
+    let key = fake_key();
+    let s = scrubber_with_key(&key);
+    for eol in ["\r\n", "\n", "\r\n    "] {
+        let printed = key.replace('\n', eol);
+        let json = serde_json::to_string(&serde_json::json!({ "output": printed })).unwrap();
+        let expected = r#"{"output":"[REDACTED:known-secret]"}"#;
+        check_everywhere(&s, &json, expected, &format!("{eol:?}"));
+    }
+}
+
+#[test]
+fn multi_line_known_value_with_too_much_whitespace_between_lines_is_still_matched_as_registered() {
+    // More whitespace between two lines than a printed variant may add is
+    // still caught when printed exactly as registered.
+    let key = fake_key().replacen('\n', &format!("\n{}", " ".repeat(60)), 1);
+    let s = scrubber_with_key(&key);
+    check_everywhere(
+        &s,
+        &format!("{key}\n"),
+        "[REDACTED:known-secret]\n",
+        "exact",
+    );
+}
+
+#[test]
+fn multi_line_value_of_mostly_whitespace_does_not_mask_its_few_bytes_everywhere() {
+    let s = scrubber_with_key("ab\n\n\n   \ncd");
+    assert_eq!(s.scrub_str("ab cd abcd"), "ab cd abcd");
+    assert_eq!(
+        s.scrub_str("x ab\n\n\n   \ncd y"),
+        "x [REDACTED:known-secret] y"
+    );
+}
+
+/// A value with every character the printers below escape.
+const SPECIAL: &str = "Xq9<rT&vL2\"mK'w $pZ`b\\7";
+
+#[test]
+fn known_value_xml_backslash_and_powershell_escaped_is_redacted() {
+    let s = scrubber_with_key(SPECIAL);
+    let forms = [
+        ("xml minimal", r#"Xq9&lt;rT&amp;vL2"mK'w $pZ`b\7"#),
+        ("xml", r#"Xq9&lt;rT&amp;vL2&quot;mK&apos;w $pZ`b\7"#),
+        ("html numeric", r#"Xq9&lt;rT&amp;vL2&#34;mK&#39;w $pZ`b\7"#),
+        ("html python", r#"Xq9&lt;rT&amp;vL2&quot;mK&#x27;w $pZ`b\7"#),
+        ("shell double quotes", r#"Xq9<rT&vL2\"mK'w \$pZ\`b\\7"#),
+        ("shell word", r#"Xq9\<rT\&vL2\"mK\'w\ \$pZ\`b\\7"#),
+        ("powershell", r#"Xq9<rT&vL2"mK''w $pZ`b\7"#),
+    ];
+    for (name, form) in forms {
+        let input = format!("before {form} after\n");
+        check_everywhere(&s, &input, "before [REDACTED:known-secret] after\n", name);
+    }
+}
+
+/// Which bits of the decoded data the base64 characters `chars` (an index
+/// range into the unpadded encoding) carry.
+fn bits(chars: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    6 * chars.start..6 * chars.end
+}
+
+#[test]
+fn base64_characters_that_carry_bits_of_a_known_value_are_all_redacted() {
+    let secret = "s3ss10n-T0k3n-v4lue-Zq";
+    let s = scrubber_with_key(secret);
+    let label = "[REDACTED:known-secret]";
+    for prefix_len in 0..7 {
+        for suffix_len in 0..5 {
+            for url in [false, true] {
+                let data = format!(
+                    "{}{secret}{}",
+                    &"user:xy"[..prefix_len],
+                    &"@abcd"[..suffix_len]
+                );
+                let encoded = b64(data.as_bytes(), url);
+                let unpadded = encoded.trim_end_matches('=');
+                let out = s.scrub_str(&format!("data: {encoded} end")).into_owned();
+                let name = format!("prefix {prefix_len} suffix {suffix_len} url {url}: {out}");
+                let rest = out
+                    .strip_prefix("data: ")
+                    .and_then(|o| o.strip_suffix(" end"))
+                    .expect(&name);
+                let at = rest.find(label).expect(&name);
+                let (left, right) = (&rest[..at], &rest[at + label.len()..]);
+                let right = right.trim_end_matches('=');
+                assert!(
+                    unpadded.starts_with(left) && unpadded.ends_with(right),
+                    "{name}"
+                );
+                let secret_bits = 8 * prefix_len..8 * (prefix_len + secret.len());
+                let left_bits = bits(0..left.len());
+                let right_bits = bits(unpadded.len() - right.len()..unpadded.len());
+                assert!(left_bits.end <= secret_bits.start, "{name}");
+                assert!(right_bits.start >= secret_bits.end, "{name}");
+                for cut in 0..out.len() {
+                    let input = format!("data: {encoded} end");
+                    assert_eq!(
+                        show(&stream_split(&s, input.as_bytes(), &[cut])),
+                        out,
+                        "{name}: split at {cut}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn values_added_from_several_threads_while_another_scrubs_are_all_kept() {
+    let s = only(RULES);
+    let known = s.known_secrets();
+    let value = |t: usize, i: usize| format!("thr{t}-v4lue-{i:04}-Kq7");
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let scrubbing = {
+        let (s, stop) = (s.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut w = s.writer(Vec::new());
+            let mut rounds = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) || rounds == 0 {
+                w.write_all(b"line thr0-v4lue-0000-Kq7 more\n").unwrap();
+                s.scrub_str("thr1-v4lue-0001-Kq7");
+                rounds += 1;
+            }
+            show(&w.finish().unwrap())
+        })
+    };
+    let adders: Vec<_> = (0..4)
+        .map(|t| {
+            let known = known.clone();
+            std::thread::spawn(move || {
+                for i in 0..150 {
+                    if i % 50 == 49 {
+                        let batch: Vec<String> =
+                            (0..3).map(|j| value(t, 1000 + 3 * i + j)).collect();
+                        known.add_many(&batch).unwrap();
+                    }
+                    known.add(value(t, i)).unwrap();
+                }
+            })
+        })
+        .collect();
+    for a in adders {
+        a.join().unwrap();
+    }
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let streamed = scrubbing.join().unwrap();
+    assert!(
+        streamed.ends_with("line [REDACTED:known-secret] more\n"),
+        "{streamed}"
+    );
+    assert_eq!(known.len(), 4 * (150 + 3 * 3));
+    for t in 0..4 {
+        for i in
+            (0..150).chain((0..3).flat_map(|k| (0..3).map(move |j| 1000 + 3 * (50 * k + 49) + j)))
+        {
+            let v = value(t, i);
+            assert_eq!(
+                s.scrub_str(&v),
+                "[REDACTED:known-secret]",
+                "thread {t} value {i}"
+            );
+        }
+    }
+}
+
+#[test]
+fn add_many_adds_all_or_nothing() {
+    let s = only(RULES);
+    let known = s.known_secrets();
+    known
+        .add_many(["b4tch-v4lue-one", "b4tch-v4lue-two", "b4tch-v4lue-one"])
+        .unwrap();
+    assert_eq!(known.len(), 2);
+    let err = known.add_many(["b4tch-v4lue-three", "shrt"]).unwrap_err();
+    assert!(!err.to_string().contains("shrt"));
+    assert_eq!(known.len(), 2);
+    assert_eq!(
+        s.scrub_str("b4tch-v4lue-two b4tch-v4lue-three"),
+        "[REDACTED:known-secret] b4tch-v4lue-three"
+    );
+}

@@ -220,6 +220,9 @@ fn bench_build(c: &mut Criterion) {
             assert_eq!(s.rules().len(), 10_000);
             s
         })
+    });
+    g.finish();
+}
 
 /// `n` distinct fake API tokens (`tok_` and 32 alphanumerics), the same on
 /// every run.

@@ -172,6 +172,7 @@ impl std::error::Error for Error {
 /// may name one of these, which is not a value from the file. (A test in
 /// `rule.rs` checks that the list holds every field.)
 pub(crate) const FIELD_NAMES: &[&str] = &[
+    "hush",
     "title",
     "minVersion",
     "description",

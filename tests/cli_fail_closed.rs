@@ -2,25 +2,15 @@
 //! secret leaves at a pause, through hush's own key, or after the command
 //! exits; bad options fail before the command runs.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
+
+use common::{hush, hush_test_rules};
 use std::time::{Duration, Instant};
 
 const TOKEN: &str = "tst_Q2x9PzL7mW4kR8vN3bT6";
-
-fn hush() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_hush"))
-}
-
-fn test_rules() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules/test-token.toml")
-}
-
-fn hush_test_rules() -> Command {
-    let mut cmd = hush();
-    cmd.arg("--no-defaults").arg("--rules").arg(test_rules());
-    cmd
-}
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()

@@ -74,3 +74,20 @@ pub fn files(dir: &str, ext: Option<&str>) -> Vec<PathBuf> {
     assert!(!files.is_empty(), "no files in {}", dir.display());
     files
 }
+
+/// The `hush` binary built for the integration tests.
+pub fn hush() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_hush"))
+}
+
+/// `tests/rules/test-token.toml`: a rule independent of the default set.
+pub fn test_rules() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules/test-token.toml")
+}
+
+/// `hush --no-defaults --rules tests/rules/test-token.toml`.
+pub fn hush_test_rules() -> std::process::Command {
+    let mut cmd = hush();
+    cmd.arg("--no-defaults").arg("--rules").arg(test_rules());
+    cmd
+}

@@ -140,3 +140,40 @@ fn scrubbing_examples_is_idempotent() {
         }
     }
 }
+
+/// Regression (found by the json_lines fuzz target): a password flag with
+/// no value right before the closing quote of a JSON string, such as
+/// `{"command":"mysql -uroot -p"}`, took the `}` after the quote as the
+/// password, so text mode garbled the JSON and redacted structure. Every
+/// rule's example, with its secret removed and put at the end of a quoted
+/// string in JSON, an array or a call, must give no finding that is only
+/// the punctuation that closes it.
+#[test]
+fn a_value_flag_with_no_value_does_not_take_the_closing_punctuation() {
+    let s = Scrubber::builder().build().unwrap();
+    let mut bad = Vec::new();
+    for rule in s.rules() {
+        for (input, secret) in rule.examples() {
+            if secret.is_empty() || !input.contains(secret) {
+                continue;
+            }
+            let bare = input.replacen(secret, "", 1);
+            for shaped in [
+                format!(r#"{{"c":"{bare}"}}"#),
+                format!(r#"{{"c":"{bare}","d":1}}"#),
+                format!(r#"["{bare}"]"#),
+                format!(r#"f("{bare}")"#),
+            ] {
+                for f in s.find(shaped.as_bytes()) {
+                    let found = &shaped[f.range()];
+                    if found.starts_with(['}', ']', ')', ','])
+                        || found.chars().all(|c| !c.is_alphanumeric())
+                    {
+                        bad.push(format!("{}: {shaped:?}", f.rule()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}

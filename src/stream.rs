@@ -216,7 +216,18 @@ impl Core {
         // Run every window whose bytes have all arrived. On a flush, also
         // run the others over what has arrived, but keep them pending: once
         // their bytes are in, they run again and redact whatever of a
-        // secret split by the flush is still to be written.
+        // secret split by the flush is still to be written. Windows still
+        // to come start after the last line break (keywords hold none) and
+        // at most `reach` bytes before the end, or where a pending hit's do.
+        let line = self.last_break.map_or(0, |b| b + 1);
+        let floor = line.max((end + 1).saturating_sub(matcher.reach()));
+        let lowest = |pending: &[Pending]| {
+            pending
+                .iter()
+                .map(|p| p.window_start)
+                .fold(floor, usize::min)
+        };
+        self.seen.raise_floor(lowest(&self.pending));
         let mut i = 0;
         while i < self.pending.len() {
             let p = self.pending[i];
@@ -232,6 +243,11 @@ impl Core {
             } else {
                 i += 1;
             }
+        }
+        self.seen.raise_floor(lowest(&self.pending));
+        matcher.settle(hay, base, &mut self.seen, finish, &mut self.spans);
+        if all && !finish {
+            matcher.settle_now(hay, base, &self.seen, &mut self.spans);
         }
         self.spans.sort_unstable();
         self.spans.dedup();
@@ -255,6 +271,9 @@ impl Core {
             }
             for p in &self.pending {
                 release = release.min(p.window_start);
+            }
+            if let Some(hold) = self.seen.hold() {
+                release = release.min(hold);
             }
             release = release.max(self.emitted);
             // Do not cut a redaction that a later finding may still extend,

@@ -154,17 +154,110 @@ pub(crate) struct Around {
 }
 
 impl Around {
-    fn new(hay: &[u8], hit_start: usize, hit_end: usize, look: usize) -> Around {
+    /// The line breaks around a hit, `look` bytes each way; `breaks`
+    /// remembers what earlier hits found, so that on a long line each byte
+    /// is looked at about once rather than once per hit.
+    fn new(
+        hay: &[u8],
+        base: usize,
+        hit_start: usize,
+        hit_end: usize,
+        look: usize,
+        breaks: &mut Breaks,
+    ) -> Around {
         let lo = hit_end.saturating_sub(look).min(hit_start);
-        let line_start = match memchr::memrchr2(b'\n', b'\r', &hay[lo..hit_start]) {
-            Some(i) => lo + i + 1,
+        let line_start = match breaks.last_before(hay, base, lo, hit_start) {
+            Some(i) => i + 1,
             None => lo,
         };
         let hi = (hit_start + look).min(hay.len()).max(hit_end);
-        let line_end = memchr::memchr2(b'\n', b'\r', &hay[hit_end..hi]).map(|i| hit_end + i);
+        let line_end = breaks.first_from(hay, base, hit_end, hi);
         Around {
             line_start,
             line_end,
+        }
+    }
+}
+
+/// What the searches for line breaks around earlier hits found: a range
+/// of the input, in absolute offsets, that holds none. A query searches
+/// only the parts of its range outside it, and grows it. A cache of a fact
+/// about the input, so it changes no result.
+pub(crate) struct Breaks {
+    clear: (usize, usize),
+}
+
+fn find_break(bytes: &[u8]) -> Option<usize> {
+    memchr::memchr2(b'\n', b'\r', bytes)
+}
+
+fn rfind_break(bytes: &[u8]) -> Option<usize> {
+    memchr::memrchr2(b'\n', b'\r', bytes)
+}
+
+impl Breaks {
+    pub(crate) fn new() -> Breaks {
+        Breaks { clear: (0, 0) }
+    }
+
+    /// The parts of `hay[lo..end]` outside the clear range, as indexes into
+    /// `hay`, if the two overlap or touch.
+    fn parts(&self, base: usize, lo: usize, end: usize) -> Option<(usize, usize, usize, usize)> {
+        let (a, b) = self.clear;
+        if a < base || base + end < a || b < base + lo {
+            return None;
+        }
+        let (a, b) = (a - base, b - base);
+        Some((lo, a.max(lo), b.min(end), end))
+    }
+
+    /// The last line break in `hay[lo..end]`, as an index into `hay`.
+    fn last_before(&mut self, hay: &[u8], base: usize, lo: usize, end: usize) -> Option<usize> {
+        let Some((l0, l1, r0, r1)) = self.parts(base, lo, end) else {
+            let found = rfind_break(&hay[lo..end]).map(|i| lo + i);
+            if found.is_none() {
+                self.clear = (base + lo, base + end);
+            }
+            return found;
+        };
+        if let Some(i) = rfind_break(&hay[r0..r1]) {
+            return Some(r0 + i);
+        }
+        self.clear.1 = self.clear.1.max(base + r1);
+        match rfind_break(&hay[l0..l1]) {
+            Some(i) => {
+                self.clear.0 = self.clear.0.min(base + l0 + i + 1);
+                Some(l0 + i)
+            }
+            None => {
+                self.clear.0 = self.clear.0.min(base + l0);
+                None
+            }
+        }
+    }
+
+    /// The first line break in `hay[start..end]`, as an index into `hay`.
+    fn first_from(&mut self, hay: &[u8], base: usize, start: usize, end: usize) -> Option<usize> {
+        let Some((l0, l1, r0, r1)) = self.parts(base, start, end) else {
+            let found = find_break(&hay[start..end]).map(|i| start + i);
+            if found.is_none() {
+                self.clear = (base + start, base + end);
+            }
+            return found;
+        };
+        if let Some(i) = find_break(&hay[l0..l1]) {
+            return Some(l0 + i);
+        }
+        self.clear.0 = self.clear.0.min(base + l0);
+        match find_break(&hay[r0..r1]) {
+            Some(i) => {
+                self.clear.1 = self.clear.1.max(base + r0 + i);
+                Some(r0 + i)
+            }
+            None => {
+                self.clear.1 = self.clear.1.max(base + r1);
+                None
+            }
         }
     }
 }
@@ -208,6 +301,8 @@ pub(crate) struct Seen {
     /// No window given from now on starts before this offset (see
     /// [`Seen::raise_floor`]).
     floor: usize,
+    /// Line breaks found around earlier hits.
+    breaks: Breaks,
     /// For [`Seen::follow`]: the last line break before `scanned`, if any.
     last_break: Option<usize>,
     scanned: usize,
@@ -254,6 +349,7 @@ impl Seen {
         Seen {
             chains: Vec::new(),
             floor: 0,
+            breaks: Breaks::new(),
             last_break: None,
             scanned: 0,
             rule: [(u32::MAX, 0, 0); SLOTS],
@@ -500,15 +596,20 @@ impl Matcher {
     }
 
     /// Where the earliest window of a keyword hit's rules starts.
+    ///
+    /// `hay[0]` is at offset `base` of the input; `seen` remembers the line
+    /// breaks found around earlier hits.
     pub(crate) fn group_window_start(
         &self,
         group: u32,
         hay: &[u8],
+        base: usize,
         hit_start: usize,
         hit_end: usize,
+        seen: &mut Seen,
     ) -> usize {
         let g = &self.groups[group as usize];
-        let around = Around::new(hay, hit_start, hit_end, g.max_len);
+        let around = Around::new(hay, base, hit_start, hit_end, g.max_len, &mut seen.breaks);
         g.rules
             .iter()
             .map(|&r| self.window_start(r, hay, hit_start, hit_end, &around))
@@ -538,7 +639,7 @@ impl Matcher {
             return true;
         }
         let g = &self.groups[group as usize];
-        let around = Around::new(hay, hit_start, hit_end, g.max_len);
+        let around = Around::new(hay, base, hit_start, hit_end, g.max_len, &mut seen.breaks);
         // Every window must be known before any rule runs. The first pass
         // also finds which rules can match at all (their `follows` and
         // required bytes), and the union of the windows of those that the

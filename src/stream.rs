@@ -201,8 +201,9 @@ impl Core {
         // Collect the keyword hits that end in the new bytes.
         if self.scanned < end {
             let pending = &mut self.pending;
+            let seen = &mut self.seen;
             matcher.hits(hay, self.scanned - base, |group, s, e| {
-                let ws = matcher.group_window_start(group, hay, s, e);
+                let ws = matcher.group_window_start(group, hay, base, s, e, seen);
                 pending.push(Pending {
                     group,
                     start: base + s,

@@ -698,6 +698,7 @@ impl Matcher {
                 if seen.is_clean(group, abs) {
                     true
                 } else {
+                    searched(union.end - union.start);
                     match self.prefilter(g) {
                         Some(p) if !p.is_match(Input::new(hay).range(union.start..union.end)) => {
                             seen.set_clean(group, abs);
@@ -863,6 +864,7 @@ impl Matcher {
             });
             return;
         };
+        searched(w.end - w.start);
         let mut input = Input::new(hay).range(w.start..w.end);
         if cr.rule.anchored {
             // The match, if any, starts at the keyword.
@@ -973,6 +975,7 @@ impl Matcher {
                     start: c.start - base,
                     end: c.end - base,
                 };
+                searched(w.end - w.start);
                 let input = Input::new(hay)
                     .range(w.start..w.end)
                     .anchored(Anchored::Yes);
@@ -996,6 +999,7 @@ impl Matcher {
                 start: c.start.max(c.at.saturating_sub(len)).max(base) - base,
                 end: floor_char(hay, stop - base, p),
             };
+            searched(w.end - p);
             match re.search(&Input::new(hay).range(p..w.end)) {
                 Some(m) => {
                     let from = out.len();
@@ -1112,6 +1116,19 @@ impl Matcher {
     }
 }
 
+#[cfg(test)]
+thread_local! {
+    /// Bytes handed to regex searches on this thread, for tests that check
+    /// how often the same bytes are searched.
+    static SEARCHED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts `n` bytes searched (tests only).
+fn searched(_n: usize) {
+    #[cfg(test)]
+    SEARCHED.with(|c| c.set(c.get() + _n));
+}
+
 /// Moves spans found in `hay` to offsets in the input.
 fn rebase(spans: &mut [Span], base: usize) {
     for s in spans {
@@ -1226,6 +1243,21 @@ mod tests {
         assert_eq!(shannon_entropy(b"aaaa"), 0.0);
         assert!((shannon_entropy(b"abab") - 1.0).abs() < 1e-9);
         assert!((shannon_entropy(b"abcd") - 2.0).abs() < 1e-9);
+    }
+
+    /// Issue 11, item 8: a line of keyword assignments ran every rule's
+    /// regex over thousands of bytes around every keyword (each byte
+    /// searched about 1,400 times with runs turned off); each byte is now searched
+    /// a bounded number of times.
+    #[test]
+    fn keyword_dense_long_line_is_not_searched_again_per_keyword() {
+        let scrubber = crate::Scrubber::new();
+        let line = "token=abc api_key=abc secret=abc ".repeat(4096);
+        let _ = scrubber.find(b"token=abc"); // compile what it needs
+        SEARCHED.with(|c| c.set(0));
+        assert_eq!(scrubber.find(line.as_bytes()).len(), 0);
+        let per_byte = SEARCHED.with(|c| c.get()) / line.len();
+        assert!(per_byte <= 16, "each byte searched {per_byte} times");
     }
 
     #[test]

@@ -29,6 +29,51 @@
 //! Everything a window's result depends on lies within `L + 4` bytes of its
 //! keyword, or within the keyword's line: that bound is what lets a stream
 //! hold back only a bounded tail.
+//!
+//! That is the whole story for a rule whose matches are shorter than 64
+//! bytes: each window is searched on its own, at most 128 bytes per keyword
+//! occurrence. A longer rule's windows are searched as runs, below.
+//!
+//! # Runs
+//!
+//! On a long line dense in keywords (a megabyte of `token=...`), every
+//! occurrence opens a window of up to `2L` bytes that overlaps its
+//! neighbours', and searching each one anew searches every byte thousands
+//! of times. So a rule with `L >= 64` is searched over the union of its
+//! windows instead:
+//!
+//! * the windows of the rule that pass its filters (the group's `follows`,
+//!   the rule's own `follows` and required bytes) are joined where they
+//!   overlap or touch, into *runs*;
+//! * a run `[S, E)` is searched in steps from `p = S`: a step searches
+//!   `[p, min(E, p + 2L))` for the leftmost match; a match is a candidate
+//!   as above (with the window `[max(S, p - L), step end)`) and the next
+//!   step starts at its end (one byte on, if it is empty); a step that
+//!   finds nothing ends the run if it reached `E`, and otherwise the next
+//!   starts `L` bytes on, so that a match of the rule as written (at most
+//!   `L` long) that starts in the step's first half is not missed;
+//! * an anchored rule's run that holds one keyword occurrence is searched
+//!   anchored there, exactly as its window.
+//!
+//! A run of one window is searched exactly as that window, since a window
+//! is at most `2L` long; so are identical windows (hits on one short line).
+//! Where windows overlap, a run finds the leftmost-first matches of the
+//! whole run rather than of each window: a match that begins inside an
+//! earlier match of the same rule is not reported again, and a secret
+//! longer than a window is found whole. Each byte of a run is searched at
+//! most about twice per rule.
+//!
+//! Runs keep the result local. A step whose range ends before the run's
+//! current end gives the same result however the run grows, so it can be
+//! searched as soon as the bytes arrive; only the last `2L` bytes of an
+//! open run wait. A run's start is settled once no window still to come
+//! can start before it: later keyword hits end no earlier and hold no line
+//! break, so their windows start after the last line break before them and
+//! at most `max(L, longest keyword)` bytes before their end ([`Seen`]'s
+//! floor). A run that ends before the floor is complete. The one-shot
+//! scrubber raises the floor hit by hit; a stream raises it to what its
+//! pending hits and its unfinished line allow, and holds back bytes from
+//! the earliest step still to run.
 
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};

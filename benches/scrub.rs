@@ -167,6 +167,40 @@ fn bench_stream(c: &mut Criterion) {
     g.finish();
 }
 
+/// One line of `size` bytes, no line break: keyword assignments with short
+/// values (`token=abc api_key=abc secret=abc ...`), which no rule takes for
+/// secrets, with a fake GitHub token every 64 KiB; returns the line and how
+/// many tokens it holds. Every keyword opens a window reaching thousands of
+/// bytes along the line: the worst case for windows that overlap.
+fn keyword_line(size: usize) -> (Vec<u8>, usize) {
+    const TOKEN: &[u8] = b"ghp_Q8vT2mZkR4wYp7LcN1sXbJ6dFh0GaUe3oK9i";
+    let filler = b"token=abc api_key=abc secret=abc ";
+    let mut out = Vec::with_capacity(size + 64);
+    let mut tokens = 0;
+    while out.len() < size {
+        if out.len() / (64 << 10) >= tokens {
+            out.extend_from_slice(TOKEN);
+            out.push(b' ');
+            tokens += 1;
+        }
+        out.extend_from_slice(filler);
+    }
+    (out, tokens)
+}
+
+fn bench_worst(c: &mut Criterion) {
+    let s = Scrubber::new();
+    let (input, tokens) = keyword_line(4 << 20);
+    assert_eq!(s.find(&input).len(), tokens, "keyword line finding count");
+    let mut g = c.benchmark_group("worst");
+    g.throughput(Throughput::Bytes(input.len() as u64));
+    g.sample_size(10);
+    g.bench_function("4MiB-one-line-keywords", |b| {
+        b.iter(|| black_box(s.scrub(black_box(&input))).len())
+    });
+    g.finish();
+}
+
 fn bench_startup(c: &mut Criterion) {
     let n = Scrubber::builder().build().unwrap().rules().len();
     assert!(n > 0);
@@ -307,6 +341,7 @@ criterion_group!(
     bench_dense,
     bench_events,
     bench_stream,
+    bench_worst,
     bench_startup,
     bench_build,
     bench_known

@@ -29,6 +29,51 @@
 //! Everything a window's result depends on lies within `L + 4` bytes of its
 //! keyword, or within the keyword's line: that bound is what lets a stream
 //! hold back only a bounded tail.
+//!
+//! That is the whole story for a rule whose matches are shorter than 64
+//! bytes: each window is searched on its own, at most 128 bytes per keyword
+//! occurrence. A longer rule's windows are searched as runs, below.
+//!
+//! # Runs
+//!
+//! On a long line dense in keywords (a megabyte of `token=...`), every
+//! occurrence opens a window of up to `2L` bytes that overlaps its
+//! neighbours', and searching each one anew searches every byte thousands
+//! of times. So a rule with `L >= 64` is searched over the union of its
+//! windows instead:
+//!
+//! * the windows of the rule that pass its filters (the group's `follows`,
+//!   the rule's own `follows` and required bytes) are joined where they
+//!   overlap or touch, into *runs*;
+//! * a run `[S, E)` is searched in steps from `p = S`: a step searches
+//!   `[p, min(E, p + 2L))` for the leftmost match; a match is a candidate
+//!   as above (with the window `[max(S, p - L), step end)`) and the next
+//!   step starts at its end (one byte on, if it is empty); a step that
+//!   finds nothing ends the run if it reached `E`, and otherwise the next
+//!   starts `L` bytes on, so that a match of the rule as written (at most
+//!   `L` long) that starts in the step's first half is not missed;
+//! * an anchored rule's run that holds one keyword occurrence is searched
+//!   anchored there, exactly as its window.
+//!
+//! A run of one window is searched exactly as that window, since a window
+//! is at most `2L` long; so are identical windows (hits on one short line).
+//! Where windows overlap, a run finds the leftmost-first matches of the
+//! whole run rather than of each window: a match that begins inside an
+//! earlier match of the same rule is not reported again, and a secret
+//! longer than a window is found whole. Each byte of a run is searched at
+//! most about twice per rule.
+//!
+//! Runs keep the result local. A step whose range ends before the run's
+//! current end gives the same result however the run grows, so it can be
+//! searched as soon as the bytes arrive; only the last `2L` bytes of an
+//! open run wait. A run's start is settled once no window still to come
+//! can start before it: later keyword hits end no earlier and hold no line
+//! break, so their windows start after the last line break before them and
+//! at most `max(L, longest keyword)` bytes before their end ([`Seen`]'s
+//! floor). A run that ends before the floor is complete. The one-shot
+//! scrubber raises the floor hit by hit; a stream raises it to what its
+//! pending hits and its unfinished line allow, and holds back bytes from
+//! the earliest step still to run.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -155,17 +200,110 @@ pub(crate) struct Around {
 }
 
 impl Around {
-    fn new(hay: &[u8], hit_start: usize, hit_end: usize, look: usize) -> Around {
+    /// The line breaks around a hit, `look` bytes each way; `breaks`
+    /// remembers what earlier hits found, so that on a long line each byte
+    /// is looked at about once rather than once per hit.
+    fn new(
+        hay: &[u8],
+        base: usize,
+        hit_start: usize,
+        hit_end: usize,
+        look: usize,
+        breaks: &mut Breaks,
+    ) -> Around {
         let lo = hit_end.saturating_sub(look).min(hit_start);
-        let line_start = match memchr::memrchr2(b'\n', b'\r', &hay[lo..hit_start]) {
-            Some(i) => lo + i + 1,
+        let line_start = match breaks.last_before(hay, base, lo, hit_start) {
+            Some(i) => i + 1,
             None => lo,
         };
         let hi = (hit_start + look).min(hay.len()).max(hit_end);
-        let line_end = memchr::memchr2(b'\n', b'\r', &hay[hit_end..hi]).map(|i| hit_end + i);
+        let line_end = breaks.first_from(hay, base, hit_end, hi);
         Around {
             line_start,
             line_end,
+        }
+    }
+}
+
+/// What the searches for line breaks around earlier hits found: a range
+/// of the input, in absolute offsets, that holds none. A query searches
+/// only the parts of its range outside it, and grows it. A cache of a fact
+/// about the input, so it changes no result.
+pub(crate) struct Breaks {
+    clear: (usize, usize),
+}
+
+fn find_break(bytes: &[u8]) -> Option<usize> {
+    memchr::memchr2(b'\n', b'\r', bytes)
+}
+
+fn rfind_break(bytes: &[u8]) -> Option<usize> {
+    memchr::memrchr2(b'\n', b'\r', bytes)
+}
+
+impl Breaks {
+    pub(crate) fn new() -> Breaks {
+        Breaks { clear: (0, 0) }
+    }
+
+    /// The parts of `hay[lo..end]` outside the clear range, as indexes into
+    /// `hay`, if the two overlap or touch.
+    fn parts(&self, base: usize, lo: usize, end: usize) -> Option<(usize, usize, usize, usize)> {
+        let (a, b) = self.clear;
+        if a < base || base + end < a || b < base + lo {
+            return None;
+        }
+        let (a, b) = (a - base, b - base);
+        Some((lo, a.max(lo), b.min(end), end))
+    }
+
+    /// The last line break in `hay[lo..end]`, as an index into `hay`.
+    fn last_before(&mut self, hay: &[u8], base: usize, lo: usize, end: usize) -> Option<usize> {
+        let Some((l0, l1, r0, r1)) = self.parts(base, lo, end) else {
+            let found = rfind_break(&hay[lo..end]).map(|i| lo + i);
+            if found.is_none() {
+                self.clear = (base + lo, base + end);
+            }
+            return found;
+        };
+        if let Some(i) = rfind_break(&hay[r0..r1]) {
+            return Some(r0 + i);
+        }
+        self.clear.1 = self.clear.1.max(base + r1);
+        match rfind_break(&hay[l0..l1]) {
+            Some(i) => {
+                self.clear.0 = self.clear.0.min(base + l0 + i + 1);
+                Some(l0 + i)
+            }
+            None => {
+                self.clear.0 = self.clear.0.min(base + l0);
+                None
+            }
+        }
+    }
+
+    /// The first line break in `hay[start..end]`, as an index into `hay`.
+    fn first_from(&mut self, hay: &[u8], base: usize, start: usize, end: usize) -> Option<usize> {
+        let Some((l0, l1, r0, r1)) = self.parts(base, start, end) else {
+            let found = find_break(&hay[start..end]).map(|i| start + i);
+            if found.is_none() {
+                self.clear = (base + start, base + end);
+            }
+            return found;
+        };
+        if let Some(i) = find_break(&hay[l0..l1]) {
+            return Some(l0 + i);
+        }
+        self.clear.0 = self.clear.0.min(base + l0);
+        match find_break(&hay[r0..r1]) {
+            Some(i) => {
+                self.clear.1 = self.clear.1.max(base + r0 + i);
+                Some(r0 + i)
+            }
+            None => {
+                self.clear.1 = self.clear.1.max(base + r1);
+                None
+            }
         }
     }
 }
@@ -200,15 +338,25 @@ struct Group {
     follows: OnceLock<Option<crate::rule::AnchoredDfa>>,
 }
 
-/// Which windows have already been run, so that the same window is not run
-/// twice. Offsets are absolute (in the stream).
-///
-/// A small direct-mapped cache rather than a table of every rule: a scrub
-/// call on a short event must not pay for allocating and clearing one. A
-/// collision only costs running a window again, which gives the same
-/// findings.
+/// Per rule, the runs of overlapping windows still to be searched, and
+/// which windows of rules that cannot run have been redacted. Offsets are
+/// absolute (in the stream).
 pub(crate) struct Seen {
-    /// `(rule, window)` by `rule % SLOTS`.
+    /// Open runs, in no order; few at a time (see [`SWEEP`]).
+    chains: Vec<Chain>,
+    /// No window given from now on starts before this offset (see
+    /// [`Seen::raise_floor`]).
+    floor: usize,
+    /// Line breaks found around earlier hits.
+    breaks: Breaks,
+    /// For [`Seen::follow`]: the last line break before `scanned`, if any.
+    last_break: Option<usize>,
+    scanned: usize,
+    /// `(rule, window)` by `rule % SLOTS`: the last window run, for rules
+    /// run window by window. A small direct-mapped cache rather than a
+    /// table of every rule: a scrub call on a short event must not pay for
+    /// allocating and clearing one. A collision only costs running a window
+    /// again, which gives the same findings.
     rule: [(u32, usize, usize); SLOTS],
     /// `(group, union)` by `group % SLOTS`: the last union of windows in
     /// which the group's prefilter found nothing.
@@ -217,12 +365,103 @@ pub(crate) struct Seen {
 
 const SLOTS: usize = 64;
 
+/// Rules whose matches are shorter than this run window by window: each
+/// window is at most twice as long, so searching it anew for every keyword
+/// occurrence costs a bounded factor, and the result is exactly the
+/// window's (see "Runs").
+const RUN_MIN_LEN: usize = 64;
+
+/// When more runs than this are open, every run is settled and the closed
+/// ones dropped, so that finding a rule's run stays a short scan.
+const SWEEP: usize = 16;
+
+/// The union of a rule's overlapping windows, searched left to right in
+/// steps (see "Runs" in the module docs).
+#[derive(Clone, Copy, Debug)]
+struct Chain {
+    rule: u32,
+    start: usize,
+    end: usize,
+    /// Where the next step begins: every match starting before it has been
+    /// found.
+    at: usize,
+    /// Whether every window of the run began at `start`: one keyword
+    /// occurrence, for an anchored rule.
+    one_start: bool,
+}
+
 impl Seen {
     pub(crate) fn new() -> Seen {
         Seen {
+            chains: Vec::new(),
+            floor: 0,
+            breaks: Breaks::new(),
+            last_break: None,
+            scanned: 0,
             rule: [(u32::MAX, 0, 0); SLOTS],
             clean: [(u32::MAX, 0, 0); SLOTS],
         }
+    }
+
+    /// Promises that no window given from now on starts before `floor`:
+    /// runs that start at or before it can be searched, and runs that end
+    /// before it are complete.
+    pub(crate) fn raise_floor(&mut self, floor: usize) {
+        self.floor = self.floor.max(floor);
+    }
+
+    /// Raises the floor for a caller that evaluates every keyword hit as
+    /// soon as it is found, in order of their ends (the one-shot scrub), to
+    /// what the hit `hay[hit_start..hit_end]` promises: later hits end no
+    /// earlier and hold no line break, so their windows start after the last
+    /// line break before this hit and at most `reach` (see
+    /// [`Matcher::reach`]) bytes before its end.
+    pub(crate) fn follow(&mut self, hay: &[u8], hit_start: usize, hit_end: usize, reach: usize) {
+        if hit_start > self.scanned {
+            if let Some(i) = memchr::memrchr2(b'\n', b'\r', &hay[self.scanned..hit_start]) {
+                self.last_break = Some(self.scanned + i);
+            }
+            self.scanned = hit_start;
+        }
+        let line = self.last_break.map_or(0, |b| b + 1);
+        self.raise_floor(line.max(hit_end.saturating_sub(reach)));
+    }
+
+    /// The earliest offset at which a run still to be searched may find
+    /// something, if any run is open.
+    pub(crate) fn hold(&self) -> Option<usize> {
+        self.chains.iter().map(|c| c.at).min()
+    }
+
+    /// Adds a window of `rule` to its runs, joining every run it overlaps or
+    /// touches.
+    fn feed(&mut self, rule: u32, start: usize, end: usize) {
+        let mut joined = Chain {
+            rule,
+            start,
+            end,
+            at: start,
+            one_start: true,
+        };
+        let mut i = 0;
+        while i < self.chains.len() {
+            let c = self.chains[i];
+            if c.rule != rule || c.end < start || end < c.start {
+                i += 1;
+                continue;
+            }
+            // A run is searched only once no window can start before it
+            // (the floor), so no window joining it starts earlier.
+            debug_assert!(c.at == c.start || c.start <= start, "run extended back");
+            joined.one_start &= c.one_start && c.start == start;
+            if c.start <= joined.start {
+                joined.start = c.start;
+                joined.at = c.at;
+            }
+            joined.end = joined.end.max(c.end);
+            self.chains.swap_remove(i);
+        }
+        self.chains.push(joined);
     }
 
     /// Records that `rule` ran over `window`; whether it had already.
@@ -422,15 +661,20 @@ impl Matcher {
     }
 
     /// Where the earliest window of a keyword hit's rules starts.
+    ///
+    /// `hay[0]` is at offset `base` of the input; `seen` remembers the line
+    /// breaks found around earlier hits.
     pub(crate) fn group_window_start(
         &self,
         group: u32,
         hay: &[u8],
+        base: usize,
         hit_start: usize,
         hit_end: usize,
+        seen: &mut Seen,
     ) -> usize {
         let g = &self.groups[group as usize];
-        let around = Around::new(hay, hit_start, hit_end, g.max_len);
+        let around = Around::new(hay, base, hit_start, hit_end, g.max_len, &mut seen.breaks);
         g.rules
             .iter()
             .map(|&r| self.window_start(r, hay, hit_start, hit_end, &around))
@@ -460,7 +704,7 @@ impl Matcher {
             return true;
         }
         let g = &self.groups[group as usize];
-        let around = Around::new(hay, hit_start, hit_end, g.max_len);
+        let around = Around::new(hay, base, hit_start, hit_end, g.max_len, &mut seen.breaks);
         // Every window must be known before any rule runs. The first pass
         // also finds which rules can match at all (their `follows` and
         // required bytes), and the union of the windows of those that the
@@ -506,13 +750,20 @@ impl Matcher {
         }
         // Whether the prefilter rules out every rule it covers here. Anchored
         // runs fail within a few bytes of the keyword, which is cheaper than
-        // one unanchored search over the union.
+        // one unanchored search over the union. Only where the union is a
+        // whole line: then every hit on the line shares it (one search per
+        // line), and since no covered rule's run can reach beyond the line,
+        // nothing found there means nothing found by any run of the line's
+        // windows, so skipping them changes no result. On a line longer than
+        // the windows, each hit's union would be searched anew: the runs
+        // cover such lines instead, once (see "Runs").
         let covered_clean = match union {
-            Some(union) if covered > 1 && unanchored > 0 => {
+            Some(union) if covered > 1 && unanchored > 0 && whole_line(hay, base, union, eof) => {
                 let abs = (base + union.start, base + union.end);
                 if seen.is_clean(group, abs) {
                     true
                 } else {
+                    searched(union.end - union.start);
                     match self.prefilter(g) {
                         Some(p) if !p.is_match(Input::new(hay).range(union.start..union.end)) => {
                             seen.set_clean(group, abs);
@@ -534,15 +785,20 @@ impl Matcher {
             } else {
                 self.may_match(r, hay, w, hit_end)
             };
-            if !can || seen.ran(r, (base + w.start, base + w.end)) {
+            if !can {
                 continue;
             }
-            let from = out.len();
-            self.run(r, hay, w, out);
-            for s in &mut out[from..] {
-                s.start += base;
-                s.end += base;
+            if self.in_runs(r) {
+                seen.feed(r, base + w.start, base + w.end);
+                self.settle_rule(r, hay, base, seen, out);
+            } else if !seen.ran(r, (base + w.start, base + w.end)) {
+                let from = out.len();
+                self.run(r, hay, w, out);
+                rebase(&mut out[from..], base);
             }
+        }
+        if seen.chains.len() > SWEEP {
+            self.settle(hay, base, seen, false, out);
         }
         true
     }
@@ -653,8 +909,16 @@ impl Matcher {
         ceil_char(hay, around.line_start.max(lo), hit_start)
     }
 
-    /// Runs a rule over a window and appends its findings to `out`.
-    pub(crate) fn run(&self, rule: u32, hay: &[u8], w: Window, out: &mut Vec<Span>) {
+    /// Whether a rule's windows are searched as runs (see "Runs"): it
+    /// compiles, and its windows are long enough that searching each one
+    /// anew would cost more than a small factor.
+    fn in_runs(&self, rule: u32) -> bool {
+        let cr = &self.rules[rule as usize];
+        cr.rule.max_len >= RUN_MIN_LEN && cr.regex().is_some()
+    }
+
+    /// Runs a rule over one window and appends its findings to `out`.
+    fn run(&self, rule: u32, hay: &[u8], w: Window, out: &mut Vec<Span>) {
         let cr = &self.rules[rule as usize];
         let Some(re) = cr.regex() else {
             // Fail closed: a rule that cannot run redacts its whole window.
@@ -665,46 +929,198 @@ impl Matcher {
             });
             return;
         };
+        searched(w.end - w.start);
         let mut input = Input::new(hay).range(w.start..w.end);
         if cr.rule.anchored {
             // The match, if any, starts at the keyword.
             input = input.anchored(Anchored::Yes);
         }
         let mut caps: Option<Captures> = None;
-        // Find matches with the DFAs alone; resolve capture groups only for
-        // the (rare) actual matches.
         for m in re.find_iter(input) {
-            if cr.rule.group_count == 0 || cr.rule.secret_group == Some(0) {
-                self.consider(cr, rule, hay, w, m.range(), m.range(), out);
-            } else if let Some(group) = cr.split().and_then(|s| s.find(hay, m.range())) {
-                // The group found with DFAs, when the match splits only
-                // one way around it. (An unnamed group that is empty gives
-                // the whole match, as below.)
-                let secret = if group.is_empty() && cr.rule.secret_group.is_none() {
-                    m.range()
-                } else {
-                    group
-                };
-                self.consider(cr, rule, hay, w, m.range(), secret, out);
-            } else {
-                let caps = caps.get_or_insert_with(|| re.create_captures());
-                let span = Input::new(hay).range(m.range()).anchored(Anchored::Yes);
-                re.search_captures(&span, caps);
-                let whole = caps.get_match().map_or(m.range(), |c| c.range());
-                let secret = match cr.rule.secret_group {
-                    Some(0) => Some(whole.clone()),
-                    Some(g) => caps.get_group(g).map(|s| s.range()),
-                    None => (1..=cr.rule.group_count)
-                        .filter_map(|g| caps.get_group(g))
-                        .find(|s| !s.is_empty())
-                        .map(|s| s.range()),
-                };
-                let secret = secret.unwrap_or(whole.clone());
-                self.consider(cr, rule, hay, w, whole, secret, out);
-            }
+            self.candidate(cr, rule, hay, w, m.range(), &mut caps, out);
             if cr.rule.anchored {
                 break;
             }
+        }
+    }
+
+    /// How far before the last keyword hit seen a window given later may
+    /// start: a later hit ends no earlier, and its windows start at most
+    /// `max(L, longest keyword)` bytes before its end.
+    pub(crate) fn reach(&self) -> usize {
+        self.max_len.max(self.max_keyword_len)
+    }
+
+    /// Searches what can be searched of `rule`'s runs (see "Runs").
+    fn settle_rule(
+        &self,
+        rule: u32,
+        hay: &[u8],
+        base: usize,
+        seen: &mut Seen,
+        out: &mut Vec<Span>,
+    ) {
+        let mut i = 0;
+        while i < seen.chains.len() {
+            if seen.chains[i].rule != rule {
+                i += 1;
+                continue;
+            }
+            let closed = seen.chains[i].end < seen.floor;
+            if self.step(&mut seen.chains[i], hay, base, seen.floor, closed, out) {
+                seen.chains.swap_remove(i);
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    /// Searches what can be searched of every run, all of it with `eof`
+    /// (no more input will come), and drops the runs searched to their end.
+    ///
+    /// `hay` must hold every byte from `L + CONTEXT` before the earliest
+    /// [`Seen::hold`] on, `hay[0]` being at offset `base`.
+    pub(crate) fn settle(
+        &self,
+        hay: &[u8],
+        base: usize,
+        seen: &mut Seen,
+        eof: bool,
+        out: &mut Vec<Span>,
+    ) {
+        let floor = if eof { usize::MAX } else { seen.floor };
+        let mut i = 0;
+        while i < seen.chains.len() {
+            let closed = eof || seen.chains[i].end < floor;
+            if self.step(&mut seen.chains[i], hay, base, floor, closed, out) {
+                seen.chains.swap_remove(i);
+            } else {
+                i += 1;
+            }
+        }
+    }
+
+    /// Searches every open run to its end as it stands, without recording
+    /// it: for a flush, which passes on everything held. The runs are
+    /// searched again as they grow.
+    pub(crate) fn settle_now(&self, hay: &[u8], base: usize, seen: &Seen, out: &mut Vec<Span>) {
+        for c in &seen.chains {
+            let mut c = *c;
+            self.step(&mut c, hay, base, usize::MAX, true, out);
+        }
+    }
+
+    /// Runs the steps of a run that no window given later can change (all of
+    /// them if `closed`), once its start is settled (at or before `floor`);
+    /// returns whether the run has been searched to its end.
+    fn step(
+        &self,
+        c: &mut Chain,
+        hay: &[u8],
+        base: usize,
+        floor: usize,
+        closed: bool,
+        out: &mut Vec<Span>,
+    ) -> bool {
+        if c.start > floor && !closed {
+            return false;
+        }
+        let cr = &self.rules[c.rule as usize];
+        let Some(re) = cr.regex() else {
+            unreachable!("only rules that compile have runs")
+        };
+        let len = cr.rule.max_len;
+        let mut caps: Option<Captures> = None;
+        if cr.rule.anchored && c.one_start {
+            // One keyword occurrence: the match, if any, starts there. Its
+            // window may still grow (another keyword's window may join), so
+            // it runs once closed.
+            if closed {
+                let w = Window {
+                    start: c.start - base,
+                    end: c.end - base,
+                };
+                searched(w.end - w.start);
+                let input = Input::new(hay)
+                    .range(w.start..w.end)
+                    .anchored(Anchored::Yes);
+                if let Some(m) = re.search(&input) {
+                    let from = out.len();
+                    self.candidate(cr, c.rule, hay, w, m.range(), &mut caps, out);
+                    rebase(&mut out[from..], base);
+                }
+            }
+            return closed;
+        }
+        let width = 2 * len;
+        while c.at < c.end {
+            let stop = c.end.min(c.at + width);
+            if !closed && c.at + width > c.end {
+                // This step's result may change as the run grows.
+                return false;
+            }
+            let p = c.at - base;
+            let w = Window {
+                start: c.start.max(c.at.saturating_sub(len)).max(base) - base,
+                end: floor_char(hay, stop - base, p),
+            };
+            searched(w.end - p);
+            match re.search(&Input::new(hay).range(p..w.end)) {
+                Some(m) => {
+                    let from = out.len();
+                    self.candidate(cr, c.rule, hay, w, m.range(), &mut caps, out);
+                    rebase(&mut out[from..], base);
+                    c.at = base + if m.is_empty() { m.start() + 1 } else { m.end() };
+                }
+                None if closed && stop == c.end => c.at = c.end,
+                // No match lies in the step: a match of the rule as written
+                // that starts in its first half would have.
+                None => c.at = base + ceil_char(hay, p + len, w.end),
+            }
+        }
+        true
+    }
+
+    /// A match of a rule's regex: its secret group found, then checked.
+    #[allow(clippy::too_many_arguments)] // a match, where it is, and a sink
+    fn candidate(
+        &self,
+        cr: &CompiledRule,
+        rule: u32,
+        hay: &[u8],
+        w: Window,
+        m: std::ops::Range<usize>,
+        caps: &mut Option<Captures>,
+        out: &mut Vec<Span>,
+    ) {
+        if cr.rule.group_count == 0 || cr.rule.secret_group == Some(0) {
+            self.consider(cr, rule, hay, w, m.clone(), m, out);
+        } else if let Some(group) = cr.split().and_then(|s| s.find(hay, m.clone())) {
+            // The group found with DFAs, when the match splits only one way
+            // around it. (An unnamed group that is empty gives the whole
+            // match, as below.)
+            let secret = if group.is_empty() && cr.rule.secret_group.is_none() {
+                m.clone()
+            } else {
+                group
+            };
+            self.consider(cr, rule, hay, w, m, secret, out);
+        } else {
+            let Some(re) = cr.regex() else { return };
+            let caps = caps.get_or_insert_with(|| re.create_captures());
+            let span = Input::new(hay).range(m.clone()).anchored(Anchored::Yes);
+            re.search_captures(&span, caps);
+            let whole = caps.get_match().map_or(m, |c| c.range());
+            let secret = match cr.rule.secret_group {
+                Some(0) => Some(whole.clone()),
+                Some(g) => caps.get_group(g).map(|s| s.range()),
+                None => (1..=cr.rule.group_count)
+                    .filter_map(|g| caps.get_group(g))
+                    .find(|s| !s.is_empty())
+                    .map(|s| s.range()),
+            };
+            let secret = secret.unwrap_or(whole.clone());
+            self.consider(cr, rule, hay, w, whole, secret, out);
         }
     }
 
@@ -770,6 +1186,42 @@ impl Matcher {
         }
         out.push(Span { start, end, rule });
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Bytes handed to regex searches on this thread, for tests that check
+    /// how often the same bytes are searched.
+    static SEARCHED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts `n` bytes searched (tests only).
+fn searched(_n: usize) {
+    #[cfg(test)]
+    SEARCHED.with(|c| c.set(c.get() + _n));
+}
+
+/// Moves spans found in `hay` to offsets in the input.
+fn rebase(spans: &mut [Span], base: usize) {
+    for s in spans {
+        s.start += base;
+        s.end += base;
+    }
+}
+
+/// Whether a union of windows is a whole line: it starts at the start of a
+/// line and ends at a line break (or at the end of the input).
+fn whole_line(hay: &[u8], base: usize, w: Window, eof: bool) -> bool {
+    let starts = if w.start == 0 {
+        base == 0
+    } else {
+        matches!(hay[w.start - 1], b'\n' | b'\r')
+    };
+    let ends = match hay.get(w.end) {
+        Some(&b) => b == b'\n' || b == b'\r',
+        None => eof,
+    };
+    starts && ends
 }
 
 /// Whether `at` lies inside a `[REDACTED...]` label that starts within the
@@ -879,6 +1331,21 @@ mod tests {
         assert_eq!(shannon_entropy(b"aaaa"), 0.0);
         assert!((shannon_entropy(b"abab") - 1.0).abs() < 1e-9);
         assert!((shannon_entropy(b"abcd") - 2.0).abs() < 1e-9);
+    }
+
+    /// Issue 11, item 8: a line of keyword assignments ran every rule's
+    /// regex over thousands of bytes around every keyword (each byte
+    /// searched about 1,400 times with runs turned off); each byte is now searched
+    /// a bounded number of times.
+    #[test]
+    fn keyword_dense_long_line_is_not_searched_again_per_keyword() {
+        let scrubber = crate::Scrubber::new();
+        let line = "token=abc api_key=abc secret=abc ".repeat(4096);
+        let _ = scrubber.find(b"token=abc"); // compile what it needs
+        SEARCHED.with(|c| c.set(0));
+        assert_eq!(scrubber.find(line.as_bytes()).len(), 0);
+        let per_byte = SEARCHED.with(|c| c.get()) / line.len();
+        assert!(per_byte <= 16, "each byte searched {per_byte} times");
     }
 
     #[test]

@@ -283,12 +283,16 @@ impl Scrubber {
     pub(crate) fn spans(&self, hay: &[u8]) -> Vec<Span> {
         let m = &self.inner.matcher;
         let mut spans = Vec::new();
-        // `seen` keeps each window from running twice (hits on the same
-        // short line give a rule the same window: the line).
+        // `seen` joins each rule's overlapping windows into runs, each
+        // searched once; a run is searched as soon as no later hit can add
+        // to it, while its bytes are still in cache, the rest at the end.
         let mut seen = crate::compile::Seen::new();
+        let reach = m.reach();
         m.hits(hay, 0, |group, start, end| {
+            seen.follow(hay, start, end, reach);
             m.eval(group, hay, 0, start, end, true, &mut seen, &mut spans);
         });
+        m.settle(hay, 0, &mut seen, true, &mut spans);
         let known = self.inner.known.snapshot();
         if !known.is_empty() {
             known.hits(hay, 0, |start, end| {

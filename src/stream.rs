@@ -204,8 +204,9 @@ impl Core {
         // Collect the keyword hits that end in the new bytes.
         if self.scanned < end {
             let pending = &mut self.pending;
+            let seen = &mut self.seen;
             matcher.hits(hay, self.scanned - base, |group, s, e| {
-                let ws = matcher.group_window_start(group, hay, s, e);
+                let ws = matcher.group_window_start(group, hay, base, s, e, seen);
                 pending.push(Pending {
                     group,
                     start: base + s,
@@ -220,8 +221,21 @@ impl Core {
         // release, also run the others over what has arrived, but keep
         // them pending and their findings apart: only those that begin in
         // what is released now are used; once the rest of their bytes are
-        // in, they run again in full.
+        // in, they run again in full. Windows still to come start after
+        // the last line break (keywords hold none) and at most `reach`
+        // bytes before the end, or where a pending hit's do: runs that
+        // start at or before that floor can be searched.
+        let line = self.last_break.map_or(0, |b| b + 1);
+        let floor = line.max((end + 1).saturating_sub(matcher.reach()));
+        let lowest = |pending: &[Pending]| {
+            pending
+                .iter()
+                .map(|p| p.window_start)
+                .fold(floor, usize::min)
+        };
+        self.seen.raise_floor(lowest(&self.pending));
         let mut tentative = Vec::new();
+        let mut scratch = Seen::new();
         let mut i = 0;
         while i < self.pending.len() {
             let p = self.pending[i];
@@ -230,7 +244,6 @@ impl Core {
             let spans = &mut self.spans;
             let done = matcher.eval(p.group, hay, base, hs, he, finish, seen, spans);
             if !done && mode == Mode::Idle {
-                let mut scratch = Seen::new();
                 matcher.eval(
                     p.group,
                     hay,
@@ -247,6 +260,14 @@ impl Core {
             } else {
                 i += 1;
             }
+        }
+        self.seen.raise_floor(lowest(&self.pending));
+        matcher.settle(hay, base, &mut self.seen, finish, &mut self.spans);
+        if mode == Mode::Idle {
+            // Runs still open, searched as they stand, without recording
+            // them: tentative as above.
+            matcher.settle_now(hay, base, &self.seen, &mut tentative);
+            matcher.settle_now(hay, base, &scratch, &mut tentative);
         }
 
         // Where to stop.
@@ -270,6 +291,10 @@ impl Core {
                 }
                 for p in &self.pending {
                     release = release.min(p.window_start);
+                }
+                // A run of windows still to be searched.
+                if let Some(hold) = self.seen.hold() {
+                    release = release.min(hold);
                 }
                 release.max(self.emitted)
             }

@@ -65,11 +65,14 @@
 //! use hush::process::{Command, TextSink};
 //!
 //! let scrubber = hush::Scrubber::new();
+//! let mut out = TextSink::new(&scrubber, Vec::new());
+//! let mut err = TextSink::new(&scrubber, Vec::new());
 //! let outcome = Command::new("sh")
-//!     .args(["-c", "echo GITHUB_TOKEN=ghp_SCTwl3kYySJufB8wNRj4N6OKt2ek7WvBOipU; exit 3"])
-//!     .run(TextSink::new(&scrubber, Vec::new()), TextSink::new(&scrubber, Vec::new()))?;
+//!     .args(["-c", "echo using ghp_SCTwl3kYySJufB8wNRj4N6OKt2ek7WvBOipU; exit 3"])
+//!     .run(&mut out, &mut err)?;
 //! assert_eq!(outcome.code(), 3);
 //! assert_eq!(outcome.stdout().redactions(), [("github-pat-classic".to_string(), 1)]);
+//! assert_eq!(out.into_inner(), b"using [REDACTED:github-pat-classic]\n");
 //! # }
 //! # Ok::<(), hush::process::RunError>(())
 //! ```
@@ -127,6 +130,25 @@ pub trait Sink: Send {
     /// How many findings of each rule were redacted in what was written:
     /// `(rule id, count)`, never the values.
     fn redactions(&self) -> Vec<(String, u64)>;
+}
+
+/// A sink lent to a run, to be read after it.
+impl<S: Sink + ?Sized> Sink for &mut S {
+    fn push(&mut self, chunk: &[u8]) -> io::Result<()> {
+        (**self).push(chunk)
+    }
+    fn release_idle(&mut self) -> io::Result<()> {
+        (**self).release_idle()
+    }
+    fn held(&self) -> usize {
+        (**self).held()
+    }
+    fn finish(&mut self) -> io::Result<()> {
+        (**self).finish()
+    }
+    fn redactions(&self) -> Vec<(String, u64)> {
+        (**self).redactions()
+    }
 }
 
 /// A [`Sink`] that scrubs its stream as text with a [`Stream`] and writes
@@ -221,6 +243,7 @@ pub struct Command {
     idle: Duration,
     exit_grace: Duration,
     forward_signals: bool,
+    inherit_stdin: bool,
 }
 
 impl Command {
@@ -237,6 +260,7 @@ impl Command {
             idle: Duration::from_millis(100),
             exit_grace: Duration::from_millis(500),
             forward_signals: false,
+            inherit_stdin: true,
         }
     }
 
@@ -277,6 +301,15 @@ impl Command {
     /// end-of-file character.
     pub fn pty(&mut self, pty: bool) -> &mut Command {
         self.pty = pty;
+        self
+    }
+
+    /// Whether the command reads this process's standard input (the
+    /// default): inherited without a PTY, passed through with one (see
+    /// [`Command::pty`]). Without it, the command's standard input is
+    /// empty: `/dev/null`, or an end-of-file on the PTY.
+    pub fn inherit_stdin(&mut self, inherit: bool) -> &mut Command {
+        self.inherit_stdin = inherit;
         self
     }
 
@@ -357,7 +390,11 @@ impl Command {
         let mut cmd = std::process::Command::new(&self.program);
         cmd.args(&self.args)
             .process_group(0)
-            .stdin(Stdio::inherit())
+            .stdin(if self.inherit_stdin {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         for name in &self.env_remove {
@@ -367,7 +404,11 @@ impl Command {
         let pgid = pid_of(child.id())?;
         // The terminal's foreground goes to the command's group, so that it
         // may read the terminal and Ctrl-C reaches it once.
-        let foreground = Foreground::hand_to(pgid);
+        let foreground = if self.inherit_stdin {
+            Foreground::hand_to(pgid)
+        } else {
+            None
+        };
         let forwarder = signals.map(|s| Forwarder::start(s, pgid, None));
 
         let out_pipe = child.stdout.take().expect("stdout is piped");
@@ -409,7 +450,7 @@ impl Command {
                 io::Error::other("openpty failed"),
             )
         })?;
-        let stdin_tty = rustix::termios::isatty(io::stdin());
+        let stdin_tty = self.inherit_stdin && rustix::termios::isatty(io::stdin());
         if !stdin_tty {
             // Input from a pipe is not echoed back, as `script` does.
             if let Some(path) = pair.master.tty_name() {
@@ -447,7 +488,12 @@ impl Command {
             )
         })?;
         let raw = if stdin_tty { RawMode::enter() } else { None };
-        thread::spawn(move || forward_input(writer, stdin_tty));
+        if self.inherit_stdin {
+            thread::spawn(move || forward_input(writer, stdin_tty));
+        } else {
+            let mut writer = writer;
+            let _ = writer.write_all(b"\x04");
+        }
         let forwarder = signals.map(|s| Forwarder::start(s, pgid, Some(pair.master)));
 
         // portable-pty's own status names the signal but not its number.
@@ -591,8 +637,14 @@ impl Drop for RawMode {
 
 /// The terminal on standard input, its foreground handed to the command's
 /// process group while this value lives, then given back.
+///
+/// Meanwhile this process is a background group on its terminal: SIGTTOU
+/// is blocked in the thread that made this value, and in the threads it
+/// starts, so that writing the output (under `stty tostop`) and taking the
+/// terminal back do not stop it.
 struct Foreground {
     ours: rustix::process::Pid,
+    mask: SigSet,
 }
 
 impl Foreground {
@@ -609,25 +661,23 @@ impl Foreground {
             return None;
         }
         let theirs = rustix::process::Pid::from_raw(pgid.as_raw())?;
+        let mut ttou = SigSet::empty();
+        ttou.add(Signal::SIGTTOU);
+        let mut mask = SigSet::empty();
+        pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&ttou), Some(&mut mask)).ok()?;
+        let foreground = Foreground { ours, mask };
         tcsetpgrp(&stdin, theirs).ok()?;
         // The command may have read the terminal before it was its
         // foreground, and been stopped for it.
         let _ = killpg(pgid, Signal::SIGCONT);
-        Some(Foreground { ours })
+        Some(foreground)
     }
 }
 
 impl Drop for Foreground {
     fn drop(&mut self) {
-        // We are a background group now: taking the terminal back raises
-        // SIGTTOU unless it is blocked.
-        let mut ttou = SigSet::empty();
-        ttou.add(Signal::SIGTTOU);
-        let mut old = SigSet::empty();
-        if pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&ttou), Some(&mut old)).is_ok() {
-            let _ = rustix::termios::tcsetpgrp(io::stdin(), self.ours);
-            let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&old), None);
-        }
+        let _ = rustix::termios::tcsetpgrp(io::stdin(), self.ours);
+        let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(&self.mask), None);
     }
 }
 

@@ -348,6 +348,7 @@ fn pty_window_size_is_the_one_given() {
     hush::process::Command::new("stty")
         .arg("size")
         .pty(true)
+        .inherit_stdin(false)
         .window_size(WindowSize {
             rows: 37,
             cols: 113,
@@ -367,6 +368,7 @@ fn pty_gives_both_streams_to_the_stdout_sink_in_order() {
     hush::process::Command::new("sh")
         .args(["-c", script])
         .pty(true)
+        .inherit_stdin(false)
         .run(out.clone(), err.clone())
         .unwrap();
     let expected: String = (0..200)
@@ -375,6 +377,23 @@ fn pty_gives_both_streams_to_the_stdout_sink_in_order() {
     assert_eq!(text(&out.bytes.lock().unwrap()), expected);
     assert!(err.bytes.lock().unwrap().is_empty());
     assert_eq!(*err.finished.lock().unwrap(), 1);
+}
+
+#[test]
+fn library_run_without_stdin_gives_an_empty_input() {
+    for pty in [false, true] {
+        let scrubber = scrubber();
+        let mut out = TextSink::new(&scrubber, Vec::new());
+        let outcome = hush::process::Command::new("sh")
+            .args(["-c", "if read x; then echo \"read $x\"; else echo eof; fi"])
+            .pty(pty)
+            .inherit_stdin(false)
+            .run(&mut out, Recorder::default())
+            .unwrap();
+        assert_eq!(outcome.code(), 0);
+        let expected: &[u8] = if pty { b"eof\r\n" } else { b"eof\n" };
+        assert_eq!(out.into_inner(), expected, "pty {pty}");
+    }
 }
 
 // `hush run --pty`.

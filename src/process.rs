@@ -404,7 +404,7 @@ impl Command {
         let pgid = pid_of(child.id())?;
         // The terminal's foreground goes to the command's group, so that it
         // may read the terminal and Ctrl-C reaches it once.
-        let foreground = if self.inherit_stdin {
+        let mut foreground = if self.inherit_stdin {
             Foreground::hand_to(pgid)
         } else {
             None
@@ -420,7 +420,7 @@ impl Command {
                 (Box::new(out_pipe) as Box<dyn Read + Send>, stdout),
                 Some((Box::new(err_pipe) as Box<dyn Read + Send>, stderr)),
             );
-            let status = child.wait();
+            let status = wait_following_stops(&mut child, pgid, foreground.as_mut());
             drop(foreground);
             if let Some(f) = forwarder {
                 f.stop();
@@ -516,6 +516,44 @@ impl Command {
             error: stderr.finish().err(),
         };
         Ok(Outcome::new(status, out, err))
+    }
+}
+
+/// Waits for the command to exit. When it is stopped (Ctrl-C's sibling
+/// Ctrl-Z, on the terminal it holds), this process stops too, as the job
+/// the shell knows, after taking the terminal back; when the shell
+/// continues it (`fg`), the terminal and a SIGCONT go back to the command.
+fn wait_following_stops(
+    child: &mut std::process::Child,
+    pgid: Pid,
+    mut foreground: Option<&mut Foreground>,
+) -> io::Result<ExitStatus> {
+    use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+    let pid = pgid;
+    loop {
+        match waitpid(pid, Some(WaitPidFlag::WUNTRACED)) {
+            Ok(WaitStatus::Exited(_, code)) => return Ok(ExitStatus::from_raw((code & 0xff) << 8)),
+            Ok(WaitStatus::Signaled(_, sig, core)) => {
+                return Ok(ExitStatus::from_raw(
+                    sig as i32 | if core { 0x80 } else { 0 },
+                ));
+            }
+            Ok(WaitStatus::Stopped(..)) => {
+                if let Some(fg) = foreground.as_deref_mut() {
+                    fg.take_back();
+                }
+                let _ = nix::sys::signal::kill(nix::unistd::getpid(), Signal::SIGTSTP);
+                // Continued.
+                if let Some(fg) = foreground.as_deref_mut() {
+                    fg.give();
+                }
+                let _ = killpg(pgid, Signal::SIGCONT);
+            }
+            Ok(_) => {}
+            Err(nix::errno::Errno::EINTR) => {}
+            // Not ours to wait for after all: let the standard library try.
+            Err(_) => return child.wait(),
+        }
     }
 }
 
@@ -644,6 +682,7 @@ impl Drop for RawMode {
 /// terminal back do not stop it.
 struct Foreground {
     ours: rustix::process::Pid,
+    theirs: rustix::process::Pid,
     mask: SigSet,
 }
 
@@ -665,12 +704,24 @@ impl Foreground {
         ttou.add(Signal::SIGTTOU);
         let mut mask = SigSet::empty();
         pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&ttou), Some(&mut mask)).ok()?;
-        let foreground = Foreground { ours, mask };
+        let foreground = Foreground { ours, theirs, mask };
         tcsetpgrp(&stdin, theirs).ok()?;
         // The command may have read the terminal before it was its
         // foreground, and been stopped for it.
         let _ = killpg(pgid, Signal::SIGCONT);
         Some(foreground)
+    }
+}
+
+impl Foreground {
+    /// The terminal back to this process's group, for a while.
+    fn take_back(&mut self) {
+        let _ = rustix::termios::tcsetpgrp(io::stdin(), self.ours);
+    }
+
+    /// The terminal to the command's group again.
+    fn give(&mut self) {
+        let _ = rustix::termios::tcsetpgrp(io::stdin(), self.theirs);
     }
 }
 

@@ -151,7 +151,7 @@ fn under_terminal(command: &str, typed: &[&[u8]]) -> Output {
         .args(["-qec", command, "/dev/null"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stderr(Stdio::null())
         .spawn()
         .expect("the `script` command (util-linux)");
     let mut stdin = child.stdin.take().unwrap();
@@ -165,9 +165,20 @@ fn under_terminal(command: &str, typed: &[&[u8]]) -> Output {
         // Keep the terminal open until the command has ended.
         std::thread::sleep(Duration::from_secs(5));
     });
-    let out = child.wait_with_output().unwrap();
+    // Collect the output while waiting, and give up on a hang.
+    let mut stdout = child.stdout.take().unwrap();
+    let collector = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let _ = stdout.read_to_end(&mut out);
+        out
+    });
+    let status = wait_or_kill(&mut child);
     drop(typist);
-    out
+    Output {
+        status,
+        stdout: collector.join().unwrap(),
+        stderr: Vec::new(),
+    }
 }
 
 fn shell_quote(s: &str) -> String {
@@ -535,12 +546,16 @@ fn ctrl_c_from_a_terminal_reaches_a_piped_child_once() {
 #[test]
 fn sighup_killed_hush_without_forwarding() {
     for flags in [&[][..], &["--pty"][..]] {
-        let script = "trap 'echo got-hup; exit 0' HUP; echo ready; while :; do sleep 0.1; done";
+        let script = "trap 'echo got-hup; exit 0' HUP; echo $$; while :; do sleep 0.1; done";
         let mut hush = spawn_alone(&mut hush_run(flags, &["sh", "-c", script]));
         let mut out = BufReader::new(hush.stdout.take().unwrap());
-        assert_eq!(read_line(&mut out), "ready");
+        let child: u32 = read_line(&mut out).parse().unwrap();
         kill("HUP", &hush.id().to_string());
         let status = wait_or_kill(&mut hush);
+        // A command left running (what broke) is not left behind.
+        let _ = Command::new("kill")
+            .args(["-KILL", &child.to_string()])
+            .status();
         // Under a PTY, the shell's note on its killed `sleep` comes first.
         let mut rest = String::new();
         out.read_to_string(&mut rest).unwrap();
@@ -552,12 +567,16 @@ fn sighup_killed_hush_without_forwarding() {
 #[test]
 fn sigquit_killed_hush_without_forwarding() {
     for flags in [&[][..], &["--pty"][..]] {
-        let script = "trap 'echo got-quit; exit 0' QUIT; echo ready; while :; do sleep 0.1; done";
+        let script = "trap 'echo got-quit; exit 0' QUIT; echo $$; while :; do sleep 0.1; done";
         let mut hush = spawn_alone(&mut hush_run(flags, &["sh", "-c", script]));
         let mut out = BufReader::new(hush.stdout.take().unwrap());
-        assert_eq!(read_line(&mut out), "ready");
+        let child: u32 = read_line(&mut out).parse().unwrap();
         kill("QUIT", &hush.id().to_string());
         let status = wait_or_kill(&mut hush);
+        // A command left running (what broke) is not left behind.
+        let _ = Command::new("kill")
+            .args(["-KILL", &child.to_string()])
+            .status();
         let mut rest = String::new();
         out.read_to_string(&mut rest).unwrap();
         assert!(rest.contains("got-quit"), "{flags:?}: {rest:?}");
@@ -580,4 +599,16 @@ fn pty_background_process_holding_the_terminal_gets_the_grace_period() {
     let _ = Command::new("kill")
         .args(["-KILL", "--", &format!("-{child}")])
         .status();
+}
+
+#[test]
+fn ctrl_z_on_the_terminal_does_not_leave_the_command_stopped() {
+    // The command holds the terminal's foreground, so Ctrl-Z stops it.
+    // hush follows (stops too, where a shell does job control; here it
+    // cannot), then continues it: the command runs to its end.
+    let script = "echo ready; sleep 1; echo finished";
+    let out = under_terminal(&hush_run_line("", script), &[b"\x1a"]);
+    let shown = text(&out.stdout);
+    assert!(shown.contains("finished"), "{shown:?}");
+    assert_eq!(out.status.code(), Some(0), "{shown:?}");
 }

@@ -298,7 +298,11 @@ impl Command {
     /// is put in raw mode for the run and what is typed is passed to the
     /// PTY. Otherwise what it reads is passed to the PTY as typed input,
     /// with echo off (as `script` does for a pipe), and its end as an
-    /// end-of-file character.
+    /// end-of-file character. The thread that passes standard input on
+    /// cannot be interrupted: after the run it stays blocked reading until
+    /// the next input arrives (which is then lost) or the process ends.
+    /// Turn [`Command::inherit_stdin`] off when the process needs its
+    /// standard input after the run.
     pub fn pty(&mut self, pty: bool) -> &mut Command {
         self.pty = pty;
         self

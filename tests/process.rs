@@ -612,3 +612,14 @@ fn ctrl_z_on_the_terminal_does_not_leave_the_command_stopped() {
     assert!(shown.contains("finished"), "{shown:?}");
     assert_eq!(out.status.code(), Some(0), "{shown:?}");
 }
+
+#[test]
+fn public_types_are_send_and_sync() {
+    fn send_sync<T: Send + Sync>() {}
+    send_sync::<hush::process::Command>();
+    send_sync::<hush::process::Outcome>();
+    send_sync::<hush::process::StreamOutcome>();
+    send_sync::<hush::process::RunError>();
+    send_sync::<hush::process::WindowSize>();
+    send_sync::<TextSink<Vec<u8>>>();
+}

@@ -523,10 +523,10 @@ impl Command {
     }
 }
 
-/// Waits for the command to exit. When it is stopped (Ctrl-C's sibling
-/// Ctrl-Z, on the terminal it holds), this process stops too, as the job
-/// the shell knows, after taking the terminal back; when the shell
-/// continues it (`fg`), the terminal and a SIGCONT go back to the command.
+/// Waits for the command to exit. When it holds the terminal's foreground
+/// and is stopped (Ctrl-Z), this process stops too, as the job the shell
+/// knows, after taking the terminal back; when the shell continues it
+/// (`fg`), the terminal and a SIGCONT go back to the command.
 fn wait_following_stops(
     child: &mut std::process::Child,
     pgid: Pid,
@@ -542,16 +542,16 @@ fn wait_following_stops(
                     sig as i32 | if core { 0x80 } else { 0 },
                 ));
             }
+            // Only a job on the terminal: a process that merely runs a
+            // command (an agent runtime) is not stopped with it.
             Ok(WaitStatus::Stopped(..)) => {
                 if let Some(fg) = foreground.as_deref_mut() {
                     fg.take_back();
-                }
-                let _ = nix::sys::signal::kill(nix::unistd::getpid(), Signal::SIGTSTP);
-                // Continued.
-                if let Some(fg) = foreground.as_deref_mut() {
+                    let _ = nix::sys::signal::kill(nix::unistd::getpid(), Signal::SIGTSTP);
+                    // Continued.
                     fg.give();
+                    let _ = killpg(pgid, Signal::SIGCONT);
                 }
-                let _ = killpg(pgid, Signal::SIGCONT);
             }
             Ok(_) => {}
             Err(nix::errno::Errno::EINTR) => {}

@@ -736,8 +736,9 @@ impl Drop for Foreground {
     }
 }
 
-/// The thread that forwards signals to the command's process group and
-/// window size changes to its PTY.
+/// The thread that forwards signals to the command's process group (and
+/// to the PTY's foreground group, when a shell on it runs a job) and window
+/// size changes to its PTY.
 struct Forwarder {
     handle: signal_hook::iterator::Handle,
     thread: thread::JoinHandle<()>,
@@ -758,6 +759,15 @@ impl Forwarder {
                     }
                 } else if let Ok(sig) = Signal::try_from(sig) {
                     let _ = killpg(pgid, sig);
+                    // A shell on the PTY runs its jobs in groups of their
+                    // own: its foreground job gets the signal too, once.
+                    let foreground = pty
+                        .as_ref()
+                        .and_then(|pty| pty.process_group_leader())
+                        .filter(|&g| g > 0 && g != pgid.as_raw());
+                    if let Some(g) = foreground {
+                        let _ = killpg(Pid::from_raw(g), sig);
+                    }
                 }
             }
         });

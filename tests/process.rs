@@ -623,3 +623,31 @@ fn public_types_are_send_and_sync() {
     send_sync::<hush::process::WindowSize>();
     send_sync::<TextSink<Vec<u8>>>();
 }
+
+#[test]
+fn pty_report_counts_the_terminal_under_stdout() {
+    let dir = std::env::temp_dir().join(format!("hush-process-report-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let report = dir.join("r.json");
+    let script = format!("echo {TOKEN}; echo {TOKEN} >&2");
+    let out = hush_run(
+        &["--pty", "--report", report.to_str().unwrap()],
+        &["sh", "-c", &script],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(summary["redactions"]["total"], 2);
+    assert_eq!(
+        summary["redactions"]["per_stream"]["stdout"]["test-token"],
+        2
+    );
+    assert_eq!(
+        summary["redactions"]["per_stream"]["stderr"],
+        serde_json::json!({})
+    );
+    assert!(!summary.to_string().contains(TOKEN));
+}

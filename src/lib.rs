@@ -119,7 +119,11 @@
 //!
 //! * `cli` (default): the `hush` command-line tool. A runtime that links the
 //!   library can turn it off (`default-features = false`) and does without
-//!   its dependencies (argument parsing, error reporting, signals).
+//!   its dependencies (argument parsing, error reporting).
+//! * `process` (enabled by `cli`; Unix only): [`process`], the command
+//!   runner behind `hush run`: spawn a command, scrub its output live, on
+//!   pipes or a pseudo-terminal, with idle release, the exit grace period
+//!   and signals forwarded to its process group.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -138,6 +142,9 @@ pub use crate::rule::{
 pub use crate::scrubber::{Builder, Finding, KNOWN_SECRET_ID, Scrubber};
 pub use crate::stream::{Reader, Stream, Writer};
 pub use crate::structured::{JSON_LINE_LIMIT, JsonLinesWriter, env_secret};
+
+#[cfg(all(feature = "process", unix))]
+pub mod process;
 
 mod check;
 mod compile;

@@ -5,18 +5,15 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
-use std::process::{Command as Process, ExitCode, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, RecvTimeoutError};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use hush::process::{JsonLinesSink, Sink, TextSink};
 
 /// Exit codes, as documented in `hush --help`.
 const EXIT_OK: u8 = 0;
@@ -108,6 +105,11 @@ enum Command {
     Filter,
     /// Run a command, scrubbing its standard output and standard error live.
     Run {
+        /// Run the command on a pseudo-terminal: it keeps colours, line
+        /// buffering and prompts; its stdout, stderr and /dev/tty output are
+        /// one stream, in order; typed input and the window size pass through.
+        #[arg(long)]
+        pty: bool,
         /// Write a JSON summary (redaction counts per rule and stream, never
         /// values) to this file when the command ends.
         #[arg(long, value_name = "FILE")]
@@ -220,23 +222,26 @@ fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         None | Some(Command::Filter) => {
             let scrubber = build(&cli, config)?;
-            if cli.json_lines {
-                let sink = Sink::new(&scrubber, raw_stdout()?, true);
-                pump(io::stdin(), sink, idle, None)?;
-            } else {
-                let sink = Sink::new(&scrubber, raw_stdout()?, false);
-                pump(io::stdin(), sink, idle, None)?;
-            }
+            let mut sink = sink(&scrubber, raw_stdout()?, cli.json_lines);
+            hush::process::pump(io::stdin(), &mut *sink, idle)?;
             Ok(EXIT_OK)
         }
         Some(Command::Run {
+            pty,
             ref report,
             ref command,
         }) => {
             // Fail closed: no rules (or a secret that cannot be
             // registered), no command.
             let scrubber = build(&cli, config)?;
-            run_command(&scrubber, command, idle, report.as_deref(), cli.json_lines)
+            run_command(
+                &scrubber,
+                command,
+                idle,
+                pty,
+                report.as_deref(),
+                cli.json_lines,
+            )
         }
         Some(Command::Check {
             strict,
@@ -433,173 +438,23 @@ fn raw_stderr() -> Result<File> {
 
 /// Where a stream's output goes: through the text scrubber, or the JSON
 /// Lines one (`--json-lines`).
-enum Sink<W: Write> {
-    Text(hush::Writer<W>),
-    JsonLines(hush::JsonLinesWriter<W>),
-}
-
-impl<W: Write> Sink<W> {
-    fn new(scrubber: &hush::Scrubber, output: W, json_lines: bool) -> Sink<W> {
-        if json_lines {
-            Sink::JsonLines(scrubber.json_lines_writer(output))
-        } else {
-            Sink::Text(scrubber.writer(output))
-        }
+fn sink(scrubber: &hush::Scrubber, output: File, json_lines: bool) -> Box<dyn Sink> {
+    if json_lines {
+        Box::new(JsonLinesSink::new(scrubber, output))
+    } else {
+        Box::new(TextSink::new(scrubber, output))
     }
-
-    fn held(&self) -> usize {
-        match self {
-            Sink::Text(w) => w.held(),
-            Sink::JsonLines(w) => w.held(),
-        }
-    }
-
-    fn redactions(&self) -> Vec<(&str, u64)> {
-        match self {
-            Sink::Text(w) => w.redactions(),
-            Sink::JsonLines(w) => w.redactions(),
-        }
-    }
-
-    fn finish(self) -> io::Result<()> {
-        match self {
-            Sink::Text(w) => w.finish().map(drop),
-            Sink::JsonLines(w) => w.finish().map(drop),
-        }
-    }
-}
-
-impl<W: Write> Write for Sink<W> {
-    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
-        match self {
-            Sink::Text(w) => w.write(data),
-            Sink::JsonLines(w) => w.write(data),
-        }
-    }
-
-    /// The idle release.
-    fn flush(&mut self) -> io::Result<()> {
-        match self {
-            Sink::Text(w) => w.flush(),
-            Sink::JsonLines(w) => w.flush(),
-        }
-    }
-}
-
-/// Copies `input` through a scrubbing sink, and returns the redaction
-/// counts.
-///
-/// A thread reads `input` and hands over chunks as they arrive. When
-/// nothing arrives for `idle` while bytes are held (a prompt waiting for an
-/// answer), they get an idle release ([`hush::Writer`]'s `flush`): the
-/// unfinished line leaves up to where a secret could be in progress. When
-/// `stop` is set, the stream ends there as if the input had: what was read
-/// is written, scrubbed, and the reader thread is left to end with the
-/// process.
-fn pump<R, W>(
-    input: R,
-    mut w: Sink<W>,
-    idle: Duration,
-    stop: Option<&AtomicBool>,
-) -> Result<BTreeMap<String, u64>>
-where
-    R: Read + Send + 'static,
-    W: Write,
-{
-    let (tx, rx) = mpsc::sync_channel::<io::Result<Vec<u8>>>(4);
-    let reader = thread::spawn(move || {
-        let mut input = input;
-        let mut buf = vec![0u8; 64 * 1024];
-        loop {
-            match input.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => {
-                    if tx.send(Ok(buf[..n].to_vec())).is_err() {
-                        break;
-                    }
-                }
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    let _ = tx.send(Err(e));
-                    break;
-                }
-            }
-        }
-    });
-    // Wake up often enough to see `stop`, whatever the idle time.
-    let tick = idle
-        .min(Duration::from_millis(50))
-        .max(Duration::from_millis(1));
-    let mut last_input = Instant::now();
-    let mut released = true;
-    let mut stopped = false;
-    let result = loop {
-        match rx.recv_timeout(tick) {
-            Ok(Ok(chunk)) => {
-                last_input = Instant::now();
-                released = false;
-                if let Err(e) = w.write_all(&chunk) {
-                    break Err(e);
-                }
-            }
-            Ok(Err(e)) => break Err(e),
-            Err(RecvTimeoutError::Timeout) => {
-                if stop.is_some_and(|s| s.load(Ordering::SeqCst)) {
-                    stopped = true;
-                    break Ok(());
-                }
-                if !released && last_input.elapsed() >= idle {
-                    released = true;
-                    if w.held() > 0
-                        && let Err(e) = w.flush()
-                    {
-                        break Err(e);
-                    }
-                }
-            }
-            Err(RecvTimeoutError::Disconnected) => break Ok(()),
-        }
-    };
-    let counts = w
-        .redactions()
-        .into_iter()
-        .map(|(id, n)| (id.to_string(), n))
-        .collect();
-    // On an output error, dropping the receiver stops the reader thread at
-    // its next chunk; the dropped writer still writes its tail, redacted.
-    drop(rx);
-    match result {
-        Ok(()) => {
-            w.finish()?;
-        }
-        Err(e) => {
-            drop(w);
-            return Err(e.into());
-        }
-    }
-    if !stopped {
-        let _ = reader.join();
-    }
-    Ok(counts)
 }
 
 fn run_command(
     scrubber: &hush::Scrubber,
     command: &[std::ffi::OsString],
     idle: Duration,
+    pty: bool,
     report: Option<&Path>,
     json: bool,
 ) -> Result<u8> {
-    use nix::sys::signal::{Signal, kill};
-    use nix::unistd::Pid;
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    use std::os::unix::process::ExitStatusExt;
-
-    // Handle the signals before the child exists, so none is lost between
-    // spawning it and forwarding.
-    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])
-        .context("cannot install signal handlers")?;
-    let handle = signals.handle();
+    use hush::process::Command as Process;
 
     // A report that cannot be written is found out before the command
     // runs, not after.
@@ -611,112 +466,60 @@ fn run_command(
         None => None,
     };
 
-    let mut child = match Process::new(&command[0])
+    let outcome = Process::new(&command[0])
         .args(&command[1..])
         // The command has no use for hush's own key.
         .env_remove(FINGERPRINT_KEY_VAR)
-        .stdin(Stdio::inherit())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-    {
-        Ok(child) => child,
-        Err(e) => {
+        .pty(pty)
+        .idle(idle)
+        .exit_grace(EXIT_GRACE)
+        .forward_signals(true)
+        .run(
+            &mut *sink(scrubber, raw_stdout()?, json),
+            &mut *sink(scrubber, raw_stderr()?, json),
+        );
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(e) if e.is_spawn() => {
             let name = command[0].to_string_lossy();
-            let code = match e.kind() {
-                io::ErrorKind::NotFound => EXIT_NOT_FOUND,
-                _ => EXIT_CANNOT_EXECUTE,
-            };
-            eprintln!("hush: cannot run {name}: {e}");
-            return Ok(code);
+            eprintln!("hush: cannot run {name}: {}", e.io_error());
+            return Ok(if e.not_found() {
+                EXIT_NOT_FOUND
+            } else {
+                EXIT_CANNOT_EXECUTE
+            });
         }
+        Err(e) => return Err(e.into()),
     };
-    let pid = Pid::from_raw(i32::try_from(child.id()).context("child pid")?);
-    let forwarder = thread::spawn(move || {
-        for sig in signals.forever() {
-            if let Ok(sig) = Signal::try_from(sig) {
-                let _ = kill(pid, sig);
-            }
-        }
-    });
 
-    let out_pipe = child.stdout.take().expect("stdout is piped");
-    let err_pipe = child.stderr.take().expect("stderr is piped");
-    let out_stream = raw_stdout()?;
-    let err_stream = raw_stderr()?;
-    let stop = Arc::new(AtomicBool::new(false));
-    let (done_tx, done_rx) = mpsc::channel();
-    for (name, pipe, stream) in [
-        (
-            "stdout",
-            Box::new(out_pipe) as Box<dyn Read + Send>,
-            out_stream,
-        ),
-        ("stderr", Box::new(err_pipe), err_stream),
-    ] {
-        let scrubber = scrubber.clone();
-        let done = done_tx.clone();
-        let stop = Arc::clone(&stop);
-        thread::spawn(move || {
-            let sink = Sink::new(&scrubber, stream, json);
-            let _ = done.send((name, pump(pipe, sink, idle, Some(&stop))));
-        });
-    }
-    drop(done_tx);
-    let status = child.wait().context("waiting for the command")?;
-    handle.close();
-    let _ = forwarder.join();
-
-    // The output normally ends when the pipes close, as in `cmd | hush`. But
-    // a background process the command left behind (`daemon &`) may hold
-    // them open for ever: once the command has exited, give the output a
-    // short grace period, then end both streams where they are. What was
-    // read by then is written, scrubbed; nothing unscrubbed ever is.
-    let mut out_counts = Ok(BTreeMap::new());
-    let mut err_counts = Ok(BTreeMap::new());
-    let deadline = Instant::now() + EXIT_GRACE;
-    for _ in 0..2 {
-        let next = match done_rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-            Ok(next) => Some(next),
-            Err(RecvTimeoutError::Timeout) => {
-                stop.store(true, Ordering::SeqCst);
-                done_rx.recv().ok()
-            }
-            Err(RecvTimeoutError::Disconnected) => None,
-        };
-        match next {
-            Some(("stdout", counts)) => out_counts = counts,
-            Some((_, counts)) => err_counts = counts,
-            None => break,
-        }
-    }
-
-    let code: u8 = match (status.code(), status.signal()) {
-        (Some(code), _) => u8::try_from(code & 0xff).unwrap_or(EXIT_ERROR),
-        (None, Some(sig)) => u8::try_from(128 + sig).unwrap_or(EXIT_ERROR),
-        (None, None) => EXIT_ERROR,
-    };
+    let code = outcome.code();
+    let streams = [outcome.stdout(), outcome.stderr()];
     if let (Some(path), Some(file)) = (report, report_file.as_mut()) {
-        let streams = serde_json::json!({
-            "stdout": out_counts.as_ref().ok(),
-            "stderr": err_counts.as_ref().ok(),
+        let counts = |s: &hush::process::StreamOutcome| {
+            s.error().is_none().then(|| {
+                s.redactions()
+                    .iter()
+                    .cloned()
+                    .collect::<BTreeMap<String, u64>>()
+            })
+        };
+        let per_stream = serde_json::json!({
+            "stdout": counts(streams[0]),
+            "stderr": counts(streams[1]),
         });
         let mut per_rule: BTreeMap<&str, u64> = BTreeMap::new();
-        for counts in [&out_counts, &err_counts]
-            .into_iter()
-            .flat_map(|c| c.as_ref().ok())
-        {
-            for (id, n) in counts {
+        for s in streams.iter().filter(|s| s.error().is_none()) {
+            for (id, n) in s.redactions() {
                 *per_rule.entry(id).or_default() += n;
             }
         }
         let summary = serde_json::json!({
             "exit_code": code,
-            "signal": status.signal(),
+            "signal": outcome.signal(),
             "redactions": {
                 "total": per_rule.values().sum::<u64>(),
                 "per_rule": per_rule,
-                "per_stream": streams,
+                "per_stream": per_stream,
             },
         });
         let text = serde_json::to_string_pretty(&summary)? + "\n";
@@ -724,12 +527,9 @@ fn run_command(
             .with_context(|| format!("--report {}: cannot write it", path.display()))?;
     }
     // An output error (our stdout closed) does not change the child's code.
-    for counts in [out_counts, err_counts] {
-        if let Err(e) = counts
-            && e.downcast_ref::<io::Error>()
-                .is_none_or(|e| e.kind() != io::ErrorKind::BrokenPipe)
-        {
-            eprintln!("hush: {e:#}");
+    for e in streams.iter().filter_map(|s| s.error()) {
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            eprintln!("hush: {e}");
         }
     }
     Ok(code)

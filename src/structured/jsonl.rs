@@ -829,8 +829,19 @@ impl<W: Write> JsonLinesWriter<W> {
     /// # Errors
     ///
     /// Returns the inner writer's error.
-    pub fn finish(mut self) -> io::Result<W> {
+    pub fn finish(self) -> io::Result<W> {
+        self.finish_counted().map(|(inner, _)| inner)
+    }
+
+    /// [`JsonLinesWriter::finish`], also returning the final
+    /// [`JsonLinesWriter::redactions`].
+    pub(crate) fn finish_counted(mut self) -> io::Result<(W, Vec<(String, u64)>)> {
         self.end();
+        let counts = self
+            .redactions()
+            .into_iter()
+            .map(|(id, n)| (id.to_string(), n))
+            .collect();
         let mut inner = self
             .inner
             .take()
@@ -838,7 +849,7 @@ impl<W: Write> JsonLinesWriter<W> {
         inner.write_all(&self.out)?;
         self.out.clear();
         inner.flush()?;
-        Ok(inner)
+        Ok((inner, counts))
     }
 
     /// How many bytes have been written but not yet passed on.

@@ -104,12 +104,11 @@ fn bench_dense(c: &mut Criterion) {
     g.finish();
 }
 
-fn bench_events(c: &mut Criterion) {
-    let s = Scrubber::new();
+/// A 200-byte event cut from clean output at line starts: the first one
+/// with no finding (most are clean; a cut can leave half a `password: ...`
+/// line that a rule rightly reads as one).
+fn clean_event(s: &Scrubber) -> Vec<u8> {
     let base = corpus();
-    // 200-byte events cut from clean output at line starts; the bench uses
-    // the first one with no finding (most are clean; a cut can leave half a
-    // `password: ...` line that a rule rightly reads as one).
     let event: Vec<u8> = base
         .split(|&b| b == b'\n')
         .collect::<Vec<_>>()
@@ -123,6 +122,12 @@ fn bench_events(c: &mut Criterion) {
         .find(|e| s.find(e).is_empty())
         .expect("a clean 200-byte event");
     assert!(matches!(s.scrub(&event), std::borrow::Cow::Borrowed(_)));
+    event
+}
+
+fn bench_events(c: &mut Criterion) {
+    let s = Scrubber::new();
+    let event = clean_event(&s);
     let secret_event = format!(
         "{{\"tool\":\"bash\",\"output\":\"export GITHUB_TOKEN={}\"}}",
         "ghp_SCTwl3kYySJufB8wNRj4N6OKt2ek7WvBOipU"
@@ -139,6 +144,102 @@ fn bench_events(c: &mut Criterion) {
         b.iter(|| black_box(s.scrub(black_box(secret_event.as_bytes()))).len())
     });
     g.finish();
+}
+
+/// The `tracing` writer against a one-shot `scrub` of the same event
+/// (`event/clean-200B`): the writer's overhead per event is the difference.
+/// Also a per-event `Writer` (what a tracing user had before), and a whole
+/// `tracing_subscriber::fmt` event with and without the hush writer.
+#[cfg(feature = "tracing")]
+fn bench_tracing(c: &mut Criterion) {
+    use tracing_subscriber::fmt::MakeWriter;
+
+    let s = Scrubber::new();
+    let event = clean_event(&s);
+    // What the writer passes on, checked first: the event, unchanged.
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let check = hush::tracing::ScrubMakeWriter::new(&s, {
+        let seen = seen.clone();
+        move || Collect(seen.clone())
+    });
+    check.make_writer().write_all(&event).unwrap();
+    assert_eq!(
+        *seen.lock().unwrap(),
+        event,
+        "the writer changed a clean event"
+    );
+
+    let make = hush::tracing::ScrubMakeWriter::new(&s, std::io::sink);
+    let mut g = c.benchmark_group("tracing");
+    g.throughput(Throughput::Bytes(event.len() as u64));
+    g.bench_function("writer-200B", |b| {
+        b.iter(|| {
+            let mut w = make.make_writer();
+            w.write_all(black_box(&event)).unwrap();
+        })
+    });
+    g.bench_function("per-event-Writer-200B", |b| {
+        b.iter(|| {
+            let mut w = s.writer(std::io::sink());
+            w.write_all(black_box(&event)).unwrap();
+            w.finish().unwrap()
+        })
+    });
+    let message = String::from_utf8(event.clone()).unwrap();
+    let fmt = |with_hush: bool| {
+        let builder = tracing_subscriber::fmt().with_ansi(false).without_time();
+        if with_hush {
+            tracing::Dispatch::new(builder.with_writer(make.clone()).finish())
+        } else {
+            tracing::Dispatch::new(builder.with_writer(std::io::sink).finish())
+        }
+    };
+    // The line fmt writes for that event, scrubbed in one shot: what the
+    // hush writer should cost on top of formatting.
+    let line = {
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sub = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .without_time()
+            .with_writer({
+                let seen = seen.clone();
+                move || Collect(seen.clone())
+            })
+            .finish();
+        tracing::subscriber::with_default(sub, || tracing::info!(tool = "bash", "{}", message));
+        seen.lock().unwrap().clone()
+    };
+    assert!(s.find(&line).is_empty(), "the formatted line has a finding");
+    g.bench_function("scrub-fmt-line", |b| {
+        b.iter(|| black_box(s.scrub(black_box(&line))).len())
+    });
+    for (name, with_hush) in [("fmt-event-hush", true), ("fmt-event-plain", false)] {
+        let dispatch = fmt(with_hush);
+        tracing::dispatcher::with_default(&dispatch, || {
+            g.bench_function(name, |b| {
+                b.iter(|| tracing::info!(tool = "bash", "{}", black_box(&message)))
+            });
+        });
+    }
+    g.finish();
+}
+
+#[cfg(not(feature = "tracing"))]
+fn bench_tracing(_: &mut Criterion) {}
+
+/// An `io::Write` into a shared buffer.
+#[cfg(feature = "tracing")]
+struct Collect(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+#[cfg(feature = "tracing")]
+impl Write for Collect {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn bench_stream(c: &mut Criterion) {
@@ -340,6 +441,7 @@ criterion_group!(
     bench_clean,
     bench_dense,
     bench_events,
+    bench_tracing,
     bench_stream,
     bench_worst,
     bench_startup,

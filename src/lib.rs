@@ -124,6 +124,17 @@
 //!   runner behind `hush run`: spawn a command, scrub its output live, on
 //!   pipes or a pseudo-terminal, with idle release, the exit grace period
 //!   and signals forwarded to its process group.
+//! * `tokio`: `hush::tokio`, `AsyncWrite` and `AsyncRead`
+//!   adapters over [`Stream`] and a runner on `tokio::process` with the
+//!   idle release on a timer.
+//! * `tracing`: `hush::tracing`, a `tracing-subscriber`
+//!   `MakeWriter` that scrubs each formatted event in one shot.
+//! * `opentelemetry`: `hush::otel`, a span exporter wrapper and a
+//!   log processor for the OpenTelemetry Rust SDK that scrub attribute
+//!   values, events, status messages and log bodies before export.
+//!
+//! Each builds with or without the others and `cli`. [`serde_json`] is
+//! re-exported: [`Scrubber::scrub_json`] takes its `Value`.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -142,6 +153,9 @@ pub use crate::rule::{
 pub use crate::scrubber::{Builder, Finding, KNOWN_SECRET_ID, Scrubber};
 pub use crate::stream::{Reader, Stream, Writer};
 pub use crate::structured::{JSON_LINE_LIMIT, JsonLinesWriter, env_secret};
+/// The `serde_json` that [`Scrubber::scrub_json`] takes a `Value` of, so
+/// that a caller need not match its version.
+pub use serde_json;
 
 #[cfg(all(feature = "process", unix))]
 pub mod process;
@@ -158,6 +172,13 @@ mod scrubber;
 mod split;
 mod stream;
 mod structured;
+
+#[cfg(feature = "opentelemetry")]
+pub mod otel;
+#[cfg(feature = "tokio")]
+pub mod tokio;
+#[cfg(feature = "tracing")]
+pub mod tracing;
 
 // The README's examples are compiled and run as doctests.
 #[cfg(doctest)]

@@ -37,13 +37,15 @@ pub(crate) unsafe fn scrubber<'a>(s: *const HushScrubber) -> Result<&'a hush::Sc
     }
 }
 
-/// A new scrubber with the embedded default rules, or NULL on failure.
+/// A new scrubber with the embedded default rules and its own empty set of
+/// known secrets, or NULL on failure.
 #[unsafe(no_mangle)]
 pub extern "C" fn hush_scrubber_new() -> *mut HushScrubber {
     guard_ptr(|| {
-        Ok(Box::into_raw(Box::new(HushScrubber {
-            inner: hush::Scrubber::new(),
-        })))
+        // Not `hush::Scrubber::new()`: that clones one process-wide
+        // scrubber, so every handle would share its known secrets.
+        let inner = hush::Scrubber::builder().build()?;
+        Ok(Box::into_raw(Box::new(HushScrubber { inner })))
     })
 }
 

@@ -231,3 +231,22 @@ fn an_error_inside_a_stream_call_leaves_the_stream_usable() {
         hush_scrubber_free(s);
     }
 }
+
+/// `hush::Scrubber::new` clones one process-wide scrubber, known secrets
+/// included: a value added through one `hush_scrubber_new` handle showed
+/// up in every other (the C test's thread count failed on it).
+#[test]
+fn scrubbers_from_hush_scrubber_new_do_not_share_known_secrets() {
+    let value = b"sess-8a2f4c6e0b1d3957";
+    let (a, b) = (hush_scrubber_new(), hush_scrubber_new());
+    let (mut in_a, mut in_b) = (0usize, 0usize);
+    // SAFETY: live handles, valid pointers.
+    unsafe {
+        assert_eq!(hush_known_add(a, value.as_ptr(), value.len()), HUSH_OK);
+        assert_eq!(hush_known_count(a, &mut in_a), HUSH_OK);
+        assert_eq!(hush_known_count(b, &mut in_b), HUSH_OK);
+        hush_scrubber_free(a);
+        hush_scrubber_free(b);
+    }
+    assert_eq!((in_a, in_b), (1, 0));
+}

@@ -52,6 +52,28 @@ cc "${cflags[@]}" "$here/tests/test.c" "$lib/libhush_ffi.a" -lpthread -ldl -lm -
 "$work/test-shared"
 "$work/test-static"
 
+# The README's examples: each ```c block with a main, compiled, run, and
+# its output compared with the ```text block that follows it.
+python3 - "$here/README.md" "$work" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+pairs = re.findall(r"```c\n(.*?)```\s*prints\s*```text\n(.*?)```", text, re.S)
+if len(pairs) < 2:
+    sys.exit("bindings/c/ci.sh: found %d README examples, expected 2" % len(pairs))
+for i, (code, output) in enumerate(pairs):
+    open("%s/example%d.c" % (sys.argv[2], i), "w").write(code)
+    open("%s/example%d.out" % (sys.argv[2], i), "w").write(output)
+PY
+for src in "$work"/example*.c; do
+    exe="${src%.c}"
+    cc "${cflags[@]}" "$src" -L"$lib" -lhush_ffi -Wl,-rpath,"$lib" -o "$exe"
+    "$exe" >"$exe.got"
+    if ! diff -u "$exe.out" "$exe.got"; then
+        echo "bindings/c/ci.sh: README example $(basename "$src") printed something else" >&2
+        exit 1
+    fi
+done
+
 # No suppressions: the library keeps no process-wide allocation (each
 # scrubber is built for its handle), so everything is freed at exit.
 valgrind --quiet --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \

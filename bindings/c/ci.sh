@@ -2,8 +2,8 @@
 # CI for the C ABI: one release build of hush-ffi, the crate's own Rust
 # tests on that build, the header compiled as C99 and C++, the exported
 # symbols checked against the header, the C test linked dynamically and
-# statically and run, and a short run under valgrind that must show no
-# leaks and no memory errors. Runs from any directory; needs Rust, cc, c++,
+# statically and run, the README's examples and a bench smoke run, and a
+# short run under valgrind that must show no leaks and no memory errors. Runs from any directory; needs Rust, cc, c++,
 # nm and valgrind, and installs nothing.
 set -euo pipefail
 
@@ -73,6 +73,11 @@ for src in "$work"/example*.c; do
         exit 1
     fi
 done
+
+# The bench compiles, and a 1 MiB run checks its redaction count (its
+# speed is not checked).
+cc -O2 "${cflags[@]}" "$here/bench/bench.c" -L"$lib" -lhush_ffi -Wl,-rpath,"$lib" -o "$work/bench"
+"$work/bench" 1 >/dev/null
 
 # No suppressions: the library keeps no process-wide allocation (each
 # scrubber is built for its handle), so everything is freed at exit.

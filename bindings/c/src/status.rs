@@ -2,7 +2,7 @@
 //! panics on the Rust side of the boundary.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ffi::{CString, c_char, c_int};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
@@ -97,19 +97,37 @@ pub(crate) fn last_error() -> *const c_char {
         .unwrap_or(EMPTY.as_ptr().cast())
 }
 
+thread_local! {
+    /// Whether this thread is inside a call into the library.
+    static IN_CALL: Cell<bool> = const { Cell::new(false) };
+}
+
 /// The default panic hook prints the panic's payload to stderr, and a
-/// payload may quote input. The library prints nothing: the failure is
-/// reported through the status code and `hush_last_error` instead.
+/// payload may quote input. A panic inside a call prints nothing: it is
+/// reported through the status code and `hush_last_error` instead. Other
+/// panics (a test's failed assertion) go to the hook there was before.
 fn quiet_panics() {
     static ONCE: Once = Once::new();
-    ONCE.call_once(|| std::panic::set_hook(Box::new(|_| {})));
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_CALL.try_with(Cell::get).unwrap_or(true) {
+                previous(info);
+            }
+        }));
+    });
 }
 
 /// Runs `body` with panics caught: returns its status code and records
 /// its failure, if any, as the last error.
 pub(crate) fn guard(body: impl FnOnce() -> Result<(), Failure>) -> c_int {
     quiet_panics();
-    match catch_unwind(AssertUnwindSafe(body)) {
+    // `try_with`: a call from a thread-local destructor must not panic
+    // outside the guard when this slot is already gone.
+    let outer = IN_CALL.try_with(|c| c.replace(true)).unwrap_or(false);
+    let result = catch_unwind(AssertUnwindSafe(body));
+    let _ = IN_CALL.try_with(|c| c.set(outer));
+    match result {
         Ok(Ok(())) => HUSH_OK,
         Ok(Err(failure)) => {
             set_last_error(&failure.message);

@@ -250,3 +250,24 @@ fn scrubbers_from_hush_scrubber_new_do_not_share_known_secrets() {
     }
     assert_eq!((in_a, in_b), (1, 0));
 }
+
+/// Run as a child process by `a_panic_inside_a_call_prints_nothing`.
+#[test]
+#[ignore = "run by a_panic_inside_a_call_prints_nothing in a child process"]
+fn child_panics() {
+    // Outside a call: the previous hook prints, so capture works.
+    let _ = std::panic::catch_unwind(|| panic!("outside-call-7d1c"));
+    assert_eq!(guard(|| panic!("inside-call-4b9e")), HUSH_ERR_PANIC);
+}
+
+#[test]
+fn a_panic_inside_a_call_prints_nothing() {
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "tests::child_panics", "--ignored", "--nocapture"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success());
+    assert!(stderr.contains("outside-call-7d1c"));
+    assert!(!stderr.contains("inside-call-4b9e"));
+}

@@ -14,6 +14,11 @@
 
 #![deny(missing_docs)]
 
+// The guard turns panics into error codes by unwinding; with panics that
+// abort, a bug would kill the host process instead.
+#[cfg(panic = "abort")]
+compile_error!("hush-ffi needs panic = \"unwind\" to keep panics from crossing the C boundary");
+
 use std::ffi::c_char;
 
 mod buffer;

@@ -7,10 +7,10 @@
 //! [`Unknown`], its type checked here, and a wrong one reported by the
 //! parameter's name and the type received, never by its value.
 
+use napi::bindgen_prelude::JsObjectValue;
 use napi::bindgen_prelude::{
     BufferSlice, Error, FromNapiValue, Object, Result, Status, Uint8ArraySlice, Unknown,
 };
-use napi::bindgen_prelude::JsObjectValue;
 use napi::{JsValue, ValueType};
 
 /// A `TypeError`-like error: which argument, what was expected, what type

@@ -1,9 +1,9 @@
 //! The `Scrubber` class: options, one-shot scrubbing, findings, JSON.
 
+use napi::bindgen_prelude::JsObjectValue;
 use napi::bindgen_prelude::{
     Buffer, Env, Error, FromNapiValue, Function, Object, Result, Status, Unknown,
 };
-use napi::bindgen_prelude::JsObjectValue;
 use napi::{JsValue, ValueType};
 use napi_derive::napi;
 
@@ -103,10 +103,17 @@ impl Scrubber {
     #[napi(ts_args_type = "text: string", ts_return_type = "string")]
     pub fn scrub<'env>(&self, env: &'env Env, text: Unknown<'env>) -> Result<Unknown<'env>> {
         let owned = args::string(text, "scrub(text): text")?;
-        match guard(|| Ok(self.inner.scrub_str(&owned).into_owned()))? {
-            // Strings are immutable: the clean input is the output.
-            out if out == owned => Ok(text),
-            out => env.create_string(&out).map(|s| s.to_unknown()),
+        // `None` for clean input: strings are immutable, so the input is
+        // the output, and nothing is copied back.
+        let scrubbed = guard(|| {
+            Ok(match self.inner.scrub_str(&owned) {
+                std::borrow::Cow::Borrowed(_) => None,
+                std::borrow::Cow::Owned(out) => Some(out),
+            })
+        })?;
+        match scrubbed {
+            None => Ok(text),
+            Some(out) => env.create_string(&out).map(|s| s.to_unknown()),
         }
     }
 
@@ -227,7 +234,6 @@ impl Scrubber {
             .collect()
     }
 }
-
 
 /// Reads the options object into the builder.
 fn configure(builder: &mut hush::Builder, options: Object) -> Result<()> {
@@ -370,9 +376,6 @@ mod tests {
         // Inside the emoji: widened to all of it.
         assert_eq!(utf16_spans(text, &[(3, 5)]), vec![(1, 3)]);
         // Unsorted and overlapping spans.
-        assert_eq!(
-            utf16_spans(text, &[(7, 9), (0, 6)]),
-            vec![(4, 6), (0, 3)]
-        );
+        assert_eq!(utf16_spans(text, &[(7, 9), (0, 6)]), vec![(4, 6), (0, 3)]);
     }
 }

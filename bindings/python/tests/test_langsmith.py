@@ -29,7 +29,14 @@ def test_anonymizer_scrubs_a_nested_run_payload():
 
 
 def test_client_uses_it_on_inputs_outputs_and_errors():
-    client = Client(api_key="lsv2-not-used-offline", api_url="http://127.0.0.1:9", anonymizer=anonymizer())
+    # No request is made: info given, no background batching.
+    client = Client(
+        api_key="lsv2-not-used-offline",
+        api_url="http://127.0.0.1:9",
+        anonymizer=anonymizer(),
+        auto_batch_tracing=False,
+        info={},
+    )
     assert client._hide_run_inputs({"q": f"deploy with {GH_TOKEN}"}) == {"q": f"deploy with {GH_LABEL}"}
     assert client._hide_run_outputs({"a": [GH_TOKEN]}) == {"a": [GH_LABEL]}
     assert client._hide_run_error(f"HTTP 401 for {GH_TOKEN}") == f"HTTP 401 for {GH_LABEL}"

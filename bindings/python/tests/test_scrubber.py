@@ -182,3 +182,18 @@ def test_module_exports_and_version():
     assert hush_redact.__version__ == "0.1.0"
     assert issubclass(hush_redact.HushError, ValueError)
     assert hush_redact.MIN_KNOWN_SECRET_LEN == 6
+
+
+def test_clean_text_comes_back_as_the_same_object(scrubber):
+    text = "no secrets on this line " * 3
+    assert scrubber.scrub(text) is text
+    data = b"no secrets here either"
+    assert scrubber.scrub_bytes(data) is data
+
+
+def test_reprs_never_show_a_value():
+    s = Scrubber(known=["sess-3b5d7f9a1c"])
+    st = s.stream()
+    st.write(b"sess-3b5d7f9a")
+    for r in (repr(s), repr(s.known_secrets), repr(st)):
+        assert "sess-" not in r

@@ -93,7 +93,7 @@ use nix::unistd::Pid;
 
 use crate::scrubber::Scrubber;
 use crate::stream::Stream;
-use crate::structured::JsonLinesWriter;
+use crate::structured::{Counted, JsonLinesWriter};
 
 /// Where the chunks of one output stream go: a push-style scrubber that
 /// writes what may leave.
@@ -248,7 +248,7 @@ pub struct JsonLinesSink<W: Write> {
     /// `None` once finished.
     writer: Option<JsonLinesWriter<W>>,
     /// The counts and the merged count, once finished.
-    finished: (Vec<(String, u64)>, u64),
+    finished: Counted,
 }
 
 impl<W: Write + Send> JsonLinesSink<W> {
@@ -284,8 +284,7 @@ impl<W: Write + Send> Sink for JsonLinesSink<W> {
         let Some(w) = self.writer.take() else {
             return Ok(());
         };
-        let (_, counts, merged) = w.finish_counted()?;
-        self.finished = (counts, merged);
+        self.finished = w.finish_counted()?.1;
         Ok(())
     }
 

@@ -386,3 +386,20 @@ fn report_has_each_file_and_the_totals_but_no_values() {
     assert_eq!(v["redactions"]["total"], 1);
     assert_eq!(v["dry_run"], false);
 }
+
+#[test]
+fn a_token_far_into_a_large_file_keeps_every_byte_before_and_after_it() {
+    // The scrubbed copy begins at the first difference, with the original
+    // copied up to it: here several read chunks in.
+    let dir = Scratch::new("large");
+    let lines: String = (0..20_000).map(|i| format!("line {i} ok\n")).collect();
+    let body = format!("{lines}token {GHP_A} here\n{lines}");
+    let path = dir.file("large.log", &body);
+    let out = scrub(&[], &[&path]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        format!("{lines}token [REDACTED:github-pat-classic] here\n{lines}")
+    );
+    assert_eq!(dir.names(), ["large.log"]);
+}

@@ -12,8 +12,8 @@
 //! original is left as it was.
 
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, BufReader, Read, Seek, SeekFrom, Write};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+use std::io::{self, Read, Write};
+use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -77,9 +77,9 @@ pub(crate) fn scrub_file(
         bail!("changed while it was being opened; left as it is");
     }
     let dir = real.parent().unwrap_or(Path::new("/")).to_path_buf();
-    let original = BufReader::with_capacity(CHUNK, File::open(&real).context("cannot open it")?);
     let mut out = Rewrite {
-        original,
+        // The same file, whatever happens to its name meanwhile.
+        original: input.try_clone().context("cannot open it")?,
         theirs: Vec::new(),
         matched: 0,
         differs: false,
@@ -193,7 +193,9 @@ fn same_file(a: &fs::Metadata, b: &fs::Metadata) -> bool {
 /// The sinks' output: compared with the original while they agree, then
 /// written to a temporary file (unless it is a dry run).
 struct Rewrite {
-    original: BufReader<File>,
+    /// The original, read at offsets of its own (`pread`): the handle
+    /// shares its file offset with the one the sinks' input is read from.
+    original: File,
     /// The original's bytes to compare a write with.
     theirs: Vec<u8>,
     /// How many bytes of output agreed with the original.
@@ -214,13 +216,19 @@ impl Rewrite {
             return Ok(());
         }
         let mut temp = Temp::create(&self.dir)?;
-        self.original.seek(SeekFrom::Start(0))?;
-        let copied = io::copy(&mut (&mut self.original).take(self.matched), &mut temp.file)?;
-        if copied != self.matched {
-            return Err(io::Error::new(
-                io::ErrorKind::UnexpectedEof,
-                "the file shrank while it was being scrubbed",
-            ));
+        let mut buf = vec![0u8; CHUNK];
+        let mut copied = 0;
+        while copied < self.matched {
+            let want = buf.len().min((self.matched - copied) as usize);
+            let got = read_full_at(&self.original, &mut buf[..want], copied)?;
+            if got < want {
+                return Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "the file shrank while it was being scrubbed",
+                ));
+            }
+            temp.file.write_all(&buf[..got])?;
+            copied += got as u64;
         }
         self.temp = Some(temp);
         Ok(())
@@ -228,11 +236,8 @@ impl Rewrite {
 
     /// The output is complete: it also differs if the original goes on.
     fn finish(&mut self) -> io::Result<()> {
-        if !self.differs {
-            let mut byte = [0u8; 1];
-            if self.original.read(&mut byte)? > 0 {
-                self.diverge()?;
-            }
+        if !self.differs && read_full_at(&self.original, &mut [0u8; 1], self.matched)? > 0 {
+            self.diverge()?;
         }
         Ok(())
     }
@@ -241,27 +246,18 @@ impl Rewrite {
 impl Write for Rewrite {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         if !self.differs {
-            let theirs = &mut self.theirs;
-            theirs.clear();
-            theirs.resize(data.len(), 0);
-            let mut got = 0;
-            while got < data.len() {
-                match self.original.read(&mut theirs[got..]) {
-                    Ok(0) => break,
-                    Ok(n) => got += n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                    Err(e) => return Err(e),
-                }
-            }
+            self.theirs.clear();
+            self.theirs.resize(data.len(), 0);
+            let got = read_full_at(&self.original, &mut self.theirs, self.matched)?;
             if self.theirs[..got] == *data {
                 self.matched += data.len() as u64;
                 return Ok(data.len());
             }
             self.diverge()?;
         }
-        match &mut self.temp {
-            Some(temp) => temp.file.write_all(data)?,
-            None => {} // a dry run
+        // Without a temporary file, a dry run: nothing is written.
+        if let Some(temp) = &mut self.temp {
+            temp.file.write_all(data)?;
         }
         Ok(data.len())
     }
@@ -269,6 +265,21 @@ impl Write for Rewrite {
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
+}
+
+/// Reads into `buf` from `offset` until it is full or the file ends;
+/// returns how many bytes were read.
+fn read_full_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        match file.read_at(&mut buf[got..], offset + got as u64) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
 }
 
 /// A temporary file in the original's folder, removed unless persisted.

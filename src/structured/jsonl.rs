@@ -59,6 +59,9 @@ use crate::stream::Core;
 /// event, by default: 8 MiB. A longer line is scrubbed as text, streamed.
 pub const JSON_LINE_LIMIT: usize = 8 << 20;
 
+/// A finished writer's counts: `(rule id, count)` and the merged count.
+pub(crate) type Counted = (Vec<(String, u64)>, u64);
+
 /// The line buffer's capacity kept between lines; a longer line's buffer
 /// is freed once the line is done.
 const KEEP_CAPACITY: usize = 1 << 20;
@@ -846,7 +849,7 @@ impl<W: Write> JsonLinesWriter<W> {
 
     /// [`JsonLinesWriter::finish`], also returning the final
     /// [`JsonLinesWriter::redactions`] and [`JsonLinesWriter::merged`].
-    pub(crate) fn finish_counted(mut self) -> io::Result<(W, Vec<(String, u64)>, u64)> {
+    pub(crate) fn finish_counted(mut self) -> io::Result<(W, Counted)> {
         self.end();
         let counts = self
             .redactions()
@@ -861,7 +864,7 @@ impl<W: Write> JsonLinesWriter<W> {
         inner.write_all(&self.out)?;
         self.out.clear();
         inner.flush()?;
-        Ok((inner, counts, merged))
+        Ok((inner, (counts, merged)))
     }
 
     /// How many bytes have been written but not yet passed on.

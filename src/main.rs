@@ -124,11 +124,14 @@ enum Command {
         #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
         command: Vec<std::ffi::OsString>,
     },
-    /// Scrub files in place (transcripts at rest): each through the JSON
-    /// Lines scrubber if its first non-blank line is a JSON object or array,
-    /// else the text one. A changed file is replaced atomically (same
-    /// permissions); an unchanged one is not touched. Prints one line per
-    /// file to standard error: its redaction counts, or `unchanged`.
+    /// Scrub files in place (transcripts at rest).
+    ///
+    /// Each file goes through the JSON Lines scrubber if its first
+    /// non-blank line is a JSON object or array, else the text one. A
+    /// changed file is replaced atomically (same permissions); an unchanged
+    /// one is not touched. Prints one line per file to standard error: its
+    /// redaction counts, or `unchanged`. A file that fails is reported and
+    /// skipped; the exit code is then 2.
     Scrub {
         /// Only report what would change; write nothing.
         #[arg(long)]

@@ -594,3 +594,27 @@ fn run_report_counts_one_token_assignment_once_and_the_rest_as_merged() {
     assert_eq!(v["redactions"]["total"], 2, "{v}");
     assert_eq!(v["redactions"]["merged"], 0, "{v}");
 }
+
+#[test]
+fn filter_report_says_when_the_output_closed_before_the_input_ended() {
+    let path = report_path("closed");
+    let mut child = hush()
+        .arg("--report")
+        .arg(&path)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Closed before hush can have written anything.
+    drop(child.stdout.take());
+    let mut stdin = child.stdin.take().unwrap();
+    let _ = stdin.write_all(format!("GITHUB_TOKEN={GHP_A}\n").as_bytes());
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    // As for `hush < big | head`: no message, success.
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v = take_report(&path);
+    assert!(v["redactions"].is_null(), "{v}");
+    assert!(v["error"].as_str().unwrap().contains("Broken pipe"), "{v}");
+}

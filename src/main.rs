@@ -1,7 +1,11 @@
 //! The `hush` command: scrub stdin to stdout, wrap a command and scrub its
-//! output live, check rule files, list rules.
+//! output live, scrub files in place, check rule files, list rules.
 //!
 //! This is the only code in the crate that prints.
+
+// The command's own modules live under src/cli/, apart from the library's.
+#[path = "cli/scrub.rs"]
+mod scrub;
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -94,6 +98,12 @@ struct Cli {
     /// 8 MiB, are scrubbed as text.
     #[arg(long, global = true)]
     json_lines: bool,
+    /// Write a JSON summary of the redactions (counts per rule, never
+    /// values) to this file: for the filter when the input ends, for `run`
+    /// when the command ends, for `scrub` once every file is done. The file
+    /// is created (or emptied) before any input is read.
+    #[arg(long, value_name = "FILE", global = true)]
+    report: Option<PathBuf>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -110,13 +120,28 @@ enum Command {
         /// one stream, in order; typed input and the window size pass through.
         #[arg(long)]
         pty: bool,
-        /// Write a JSON summary (redaction counts per rule and stream, never
-        /// values) to this file when the command ends.
-        #[arg(long, value_name = "FILE")]
-        report: Option<PathBuf>,
         /// The command and its arguments.
         #[arg(required = true, trailing_var_arg = true, allow_hyphen_values = true)]
         command: Vec<std::ffi::OsString>,
+    },
+    /// Scrub files in place (transcripts at rest).
+    ///
+    /// Each file goes through the JSON Lines scrubber if its first
+    /// non-blank line is a JSON object or array, else the text one. A
+    /// changed file is replaced atomically (same permissions); an unchanged
+    /// one is not touched. Prints one line per file to standard error: its
+    /// redaction counts, or `unchanged`. A file that fails is reported and
+    /// skipped; the exit code is then 2.
+    Scrub {
+        /// Only report what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Scrub every file as text (`--json-lines`: as JSON Lines).
+        #[arg(long, conflicts_with = "json_lines")]
+        text: bool,
+        /// The files (a symbolic link: the file it points to).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
     },
     /// Validate rule files and run their examples. Prints one line per rule
     /// (examples, negative examples, keyword presence, maximum match length,
@@ -222,15 +247,40 @@ fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         None | Some(Command::Filter) => {
             let scrubber = build(&cli, config)?;
+            let mut report = Report::create(cli.report.as_deref())?;
             let mut sink = sink(&scrubber, raw_stdout()?, cli.json_lines);
-            hush::process::pump(io::stdin(), &mut *sink, idle)?;
+            let pumped = hush::process::pump(io::stdin(), &mut *sink, idle);
+            // An error (a closed stdout) ends the input early: the report
+            // says so rather than counting part of it.
+            report.write(&match &pumped {
+                Ok(()) => serde_json::json!({
+                    "redactions": redactions_json(&sink.redactions(), sink.merged()),
+                }),
+                Err(e) => serde_json::json!({
+                    "redactions": null,
+                    "error": e.to_string(),
+                }),
+            })?;
+            pumped?;
             Ok(EXIT_OK)
         }
-        Some(Command::Run {
-            pty,
-            ref report,
-            ref command,
+        Some(Command::Scrub {
+            dry_run,
+            text,
+            ref files,
         }) => {
+            let scrubber = build(&cli, config)?;
+            let report = Report::create(cli.report.as_deref())?;
+            let mode = if cli.json_lines {
+                scrub::Mode::JsonLines
+            } else if text {
+                scrub::Mode::Text
+            } else {
+                scrub::Mode::Detect
+            };
+            scrub_files(&scrubber, files, mode, dry_run, report)
+        }
+        Some(Command::Run { pty, ref command }) => {
             // Fail closed: no rules (or a secret that cannot be
             // registered), no command.
             let scrubber = build(&cli, config)?;
@@ -239,7 +289,7 @@ fn run(cli: Cli) -> Result<u8> {
                 command,
                 idle,
                 pty,
-                report.as_deref(),
+                cli.report.as_deref(),
                 cli.json_lines,
             )
         }
@@ -404,6 +454,7 @@ fn refuse_ignored_flags(matches: &clap::ArgMatches) -> Result<()> {
             "secret_file",
             "redaction",
             "json_lines",
+            "report",
         ],
         "rules" => &[
             "idle_ms",
@@ -412,7 +463,11 @@ fn refuse_ignored_flags(matches: &clap::ArgMatches) -> Result<()> {
             "secret_file",
             "redaction",
             "json_lines",
+            "report",
         ],
+        // A file has no pauses to release.
+        "scrub" => &["idle_ms"],
+        "completions" | "man" => &["report"],
         _ => &[],
     };
     for id in ignored {
@@ -438,12 +493,134 @@ fn raw_stderr() -> Result<File> {
 
 /// Where a stream's output goes: through the text scrubber, or the JSON
 /// Lines one (`--json-lines`).
-fn sink(scrubber: &hush::Scrubber, output: File, json_lines: bool) -> Box<dyn Sink> {
+fn sink<'a, W: Write + Send + 'a>(
+    scrubber: &hush::Scrubber,
+    output: W,
+    json_lines: bool,
+) -> Box<dyn Sink + 'a> {
     if json_lines {
         Box::new(JsonLinesSink::new(scrubber, output))
     } else {
         Box::new(TextSink::new(scrubber, output))
     }
+}
+
+/// The `--report` file, created (or emptied) before any input is read, so
+/// that one that cannot be written stops hush before it starts.
+struct Report {
+    file: Option<(PathBuf, File)>,
+}
+
+impl Report {
+    fn create(path: Option<&Path>) -> Result<Report> {
+        let file = match path {
+            Some(path) => Some((
+                path.to_path_buf(),
+                File::create(path)
+                    .with_context(|| format!("--report {}: cannot write it", path.display()))?,
+            )),
+            None => None,
+        };
+        Ok(Report { file })
+    }
+
+    fn is_some(&self) -> bool {
+        self.file.is_some()
+    }
+
+    /// Writes `summary`, if there is a report to write.
+    fn write(&mut self, summary: &serde_json::Value) -> Result<()> {
+        let Some((path, file)) = &mut self.file else {
+            return Ok(());
+        };
+        let text = serde_json::to_string_pretty(summary)? + "\n";
+        file.write_all(text.as_bytes())
+            .with_context(|| format!("--report {}: cannot write it", path.display()))
+    }
+}
+
+/// A report's `redactions`: `total` (one per redacted secret), `per_rule`,
+/// and `merged` (findings merged into another's redaction, the same bytes
+/// found by several rules; not in `total`). Counts, never values.
+fn redactions_json<'a>(
+    counts: impl IntoIterator<Item = &'a (String, u64)>,
+    merged: u64,
+) -> serde_json::Value {
+    let mut per_rule: BTreeMap<&str, u64> = BTreeMap::new();
+    for (id, n) in counts {
+        *per_rule.entry(id).or_default() += n;
+    }
+    serde_json::json!({
+        "total": per_rule.values().sum::<u64>(),
+        "per_rule": per_rule,
+        "merged": merged,
+    })
+}
+
+/// `hush scrub`: each file in turn, one line on standard error for each;
+/// a file that fails does not stop the others, but makes the exit code 2.
+fn scrub_files(
+    scrubber: &hush::Scrubber,
+    files: &[PathBuf],
+    mode: scrub::Mode,
+    dry_run: bool,
+    mut report: Report,
+) -> Result<u8> {
+    let mut failed = 0usize;
+    let mut entries = Vec::new();
+    let mut all = Vec::new();
+    let mut all_merged = 0;
+    for path in files {
+        let name = path.display();
+        match scrub::scrub_file(scrubber, path, mode, dry_run) {
+            Ok(done) => {
+                let total: u64 = done.redactions.iter().map(|(_, n)| n).sum();
+                if !done.changed {
+                    eprintln!("{name}: unchanged");
+                } else {
+                    let rules: Vec<String> = done
+                        .redactions
+                        .iter()
+                        .map(|(id, n)| format!("{id}: {n}"))
+                        .collect();
+                    eprintln!(
+                        "{name}: {total} redaction{} ({}){}",
+                        if total == 1 { "" } else { "s" },
+                        rules.join(", "),
+                        if dry_run {
+                            ", not written (dry run)"
+                        } else {
+                            ""
+                        },
+                    );
+                }
+                if report.is_some() {
+                    entries.push(serde_json::json!({
+                        "path": name.to_string(),
+                        "mode": if done.json_lines { "json-lines" } else { "text" },
+                        "changed": done.changed,
+                        "redactions": redactions_json(&done.redactions, done.merged),
+                    }));
+                }
+                all.extend(done.redactions);
+                all_merged += done.merged;
+            }
+            Err(err) => {
+                failed += 1;
+                eprintln!("hush: {name}: {err:#}");
+                entries.push(serde_json::json!({
+                    "path": name.to_string(),
+                    "error": format!("{err:#}"),
+                }));
+            }
+        }
+    }
+    report.write(&serde_json::json!({
+        "dry_run": dry_run,
+        "files": entries,
+        "redactions": redactions_json(&all, all_merged),
+    }))?;
+    Ok(if failed == 0 { EXIT_OK } else { EXIT_ERROR })
 }
 
 fn run_command(
@@ -458,13 +635,7 @@ fn run_command(
 
     // A report that cannot be written is found out before the command
     // runs, not after.
-    let mut report_file = match report {
-        Some(path) => Some(
-            File::create(path)
-                .with_context(|| format!("--report {}: cannot write it", path.display()))?,
-        ),
-        None => None,
-    };
+    let mut report = Report::create(report)?;
 
     let outcome = Process::new(&command[0])
         .args(&command[1..])
@@ -494,7 +665,7 @@ fn run_command(
 
     let code = outcome.code();
     let streams = [outcome.stdout(), outcome.stderr()];
-    if let (Some(path), Some(file)) = (report, report_file.as_mut()) {
+    if report.is_some() {
         let counts = |s: &hush::process::StreamOutcome| {
             s.error().is_none().then(|| {
                 s.redactions()
@@ -507,24 +678,17 @@ fn run_command(
             "stdout": counts(streams[0]),
             "stderr": counts(streams[1]),
         });
-        let mut per_rule: BTreeMap<&str, u64> = BTreeMap::new();
-        for s in streams.iter().filter(|s| s.error().is_none()) {
-            for (id, n) in s.redactions() {
-                *per_rule.entry(id).or_default() += n;
-            }
-        }
-        let summary = serde_json::json!({
+        let complete: Vec<_> = streams.iter().filter(|s| s.error().is_none()).collect();
+        let mut redactions = redactions_json(
+            complete.iter().flat_map(|s| s.redactions()),
+            complete.iter().map(|s| s.merged()).sum(),
+        );
+        redactions["per_stream"] = per_stream;
+        report.write(&serde_json::json!({
             "exit_code": code,
             "signal": outcome.signal(),
-            "redactions": {
-                "total": per_rule.values().sum::<u64>(),
-                "per_rule": per_rule,
-                "per_stream": per_stream,
-            },
-        });
-        let text = serde_json::to_string_pretty(&summary)? + "\n";
-        file.write_all(text.as_bytes())
-            .with_context(|| format!("--report {}: cannot write it", path.display()))?;
+            "redactions": redactions,
+        }))?;
     }
     // An output error (our stdout closed) does not change the child's code.
     for e in streams.iter().filter_map(|s| s.error()) {

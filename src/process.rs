@@ -93,7 +93,7 @@ use nix::unistd::Pid;
 
 use crate::scrubber::Scrubber;
 use crate::stream::Stream;
-use crate::structured::JsonLinesWriter;
+use crate::structured::{Counted, JsonLinesWriter};
 
 /// Where the chunks of one output stream go: a push-style scrubber that
 /// writes what may leave.
@@ -129,8 +129,18 @@ pub trait Sink: Send {
     fn finish(&mut self) -> io::Result<()>;
 
     /// How many findings of each rule were redacted in what was written:
-    /// `(rule id, count)`, never the values.
+    /// `(rule id, count)`, never the values. One count per redaction: when
+    /// several findings cover the same bytes, one counts here and the
+    /// others in [`Sink::merged`].
     fn redactions(&self) -> Vec<(String, u64)>;
+
+    /// How many findings were merged into another's redaction (the same or
+    /// overlapping bytes found by several rules) in what was written; they
+    /// are not in [`Sink::redactions`]. A sink that does not count them
+    /// keeps the default, 0.
+    fn merged(&self) -> u64 {
+        0
+    }
 }
 
 /// A sink lent to a run, to be read after it.
@@ -149,6 +159,9 @@ impl<S: Sink + ?Sized> Sink for &mut S {
     }
     fn redactions(&self) -> Vec<(String, u64)> {
         (**self).redactions()
+    }
+    fn merged(&self) -> u64 {
+        (**self).merged()
     }
 }
 
@@ -213,6 +226,10 @@ impl<W: Write + Send> Sink for TextSink<W> {
             .map(|(id, n)| (id.to_string(), n))
             .collect()
     }
+
+    fn merged(&self) -> u64 {
+        self.stream.merged()
+    }
 }
 
 impl<W> fmt::Debug for TextSink<W> {
@@ -230,8 +247,8 @@ impl<W> fmt::Debug for TextSink<W> {
 pub struct JsonLinesSink<W: Write> {
     /// `None` once finished.
     writer: Option<JsonLinesWriter<W>>,
-    /// The counts, once finished.
-    finished: Vec<(String, u64)>,
+    /// The counts and the merged count, once finished.
+    finished: Counted,
 }
 
 impl<W: Write + Send> JsonLinesSink<W> {
@@ -239,7 +256,7 @@ impl<W: Write + Send> JsonLinesSink<W> {
     pub fn new(scrubber: &Scrubber, out: W) -> JsonLinesSink<W> {
         JsonLinesSink {
             writer: Some(scrubber.json_lines_writer(out)),
-            finished: Vec::new(),
+            finished: (Vec::new(), 0),
         }
     }
 
@@ -267,8 +284,7 @@ impl<W: Write + Send> Sink for JsonLinesSink<W> {
         let Some(w) = self.writer.take() else {
             return Ok(());
         };
-        let (_, counts) = w.finish_counted()?;
-        self.finished = counts;
+        self.finished = w.finish_counted()?.1;
         Ok(())
     }
 
@@ -279,7 +295,14 @@ impl<W: Write + Send> Sink for JsonLinesSink<W> {
                 .into_iter()
                 .map(|(id, n)| (id.to_string(), n))
                 .collect(),
-            None => self.finished.clone(),
+            None => self.finished.0.clone(),
+        }
+    }
+
+    fn merged(&self) -> u64 {
+        match &self.writer {
+            Some(w) => w.merged(),
+            None => self.finished.1,
         }
     }
 }
@@ -588,9 +611,11 @@ impl Command {
         });
         drop(raw);
         let (status, (out, _)) = waited.map_err(|e| RunError::io("waiting for the command", e))?;
+        let error = stderr.finish().err();
         let err = StreamOutcome {
             redactions: stderr.redactions(),
-            error: stderr.finish().err(),
+            merged: stderr.merged(),
+            error,
         };
         Ok(Outcome::new(status, out, err))
     }
@@ -853,8 +878,9 @@ impl Forwarder {
     }
 }
 
-/// What a pump hands back: the sink's counts and its error, if any.
-type Pumped = (Vec<(String, u64)>, Option<io::Error>);
+/// What a pump hands back: the sink's counts, its merged count and its
+/// error, if any.
+type Pumped = (Vec<(String, u64)>, u64, Option<io::Error>);
 
 /// The pumps of a run, one per stream, and when they end.
 struct Pumps<'scope> {
@@ -879,7 +905,7 @@ impl<'scope> Pumps<'scope> {
             let (stop, tx) = (Arc::clone(&stop), tx.clone());
             scope.spawn(move || {
                 let r = pump_until(pipe, &mut sink, idle, Some(&stop));
-                let _ = tx.send((0, (sink.redactions(), r.err())));
+                let _ = tx.send((0, (sink.redactions(), sink.merged(), r.err())));
             });
         }
         if let Some((pipe, mut sink)) = err {
@@ -887,7 +913,7 @@ impl<'scope> Pumps<'scope> {
             let stop = Arc::clone(&stop);
             scope.spawn(move || {
                 let r = pump_until(pipe, &mut sink, idle, Some(&stop));
-                let _ = tx.send((1, (sink.redactions(), r.err())));
+                let _ = tx.send((1, (sink.redactions(), sink.merged(), r.err())));
             });
         }
         Pumps {
@@ -901,7 +927,7 @@ impl<'scope> Pumps<'scope> {
     /// Waits for the pumps, for at most `grace` before telling them to end
     /// where they are.
     fn end(self, grace: Duration) -> (StreamOutcome, StreamOutcome) {
-        let mut results: [Pumped; 2] = [(Vec::new(), None), (Vec::new(), None)];
+        let mut results: [Pumped; 2] = [(Vec::new(), 0, None), (Vec::new(), 0, None)];
         let deadline = Instant::now() + grace;
         for _ in 0..self.count {
             let next = match self
@@ -920,14 +946,16 @@ impl<'scope> Pumps<'scope> {
                 None => break,
             }
         }
-        let [(r0, e0), (r1, e1)] = results;
+        let [(r0, m0, e0), (r1, m1, e1)] = results;
         (
             StreamOutcome {
                 redactions: r0,
+                merged: m0,
                 error: e0,
             },
             StreamOutcome {
                 redactions: r1,
+                merged: m1,
                 error: e1,
             },
         )
@@ -1089,13 +1117,22 @@ impl Outcome {
 #[derive(Debug)]
 pub struct StreamOutcome {
     redactions: Vec<(String, u64)>,
+    merged: u64,
     error: Option<io::Error>,
 }
 
 impl StreamOutcome {
-    /// What the stream's sink redacted: `(rule id, count)`, never values.
+    /// What the stream's sink redacted: `(rule id, count)`, never values;
+    /// one count per redaction (see [`Sink::redactions`]).
     pub fn redactions(&self) -> &[(String, u64)] {
         &self.redactions
+    }
+
+    /// How many findings the stream's sink merged into another's
+    /// redaction ([`Sink::merged`]); they are not in
+    /// [`StreamOutcome::redactions`].
+    pub fn merged(&self) -> u64 {
+        self.merged
     }
 
     /// The error that ended the stream early (reading the command's output

@@ -308,6 +308,24 @@ impl Scrubber {
         spans
     }
 
+    /// Counts `spans` (sorted) as [`Scrubber::redact`] does, in `counts`
+    /// and `merged` only: one per union of overlapping spans, under the rule
+    /// of its first span, the others as merged.
+    pub(crate) fn count_unions(&self, spans: &[Span], counts: &mut [u64], merged: &mut u64) {
+        let mut i = 0;
+        while i < spans.len() {
+            let first = spans[i];
+            let mut end = first.end;
+            i += 1;
+            while i < spans.len() && spans[i].start < end {
+                end = end.max(spans[i].end);
+                i += 1;
+                *merged += 1;
+            }
+            counts[self.slot(first.rule)] += 1;
+        }
+    }
+
     /// Writes the input from `from` up to `limit` to `out` with the union of
     /// `spans` redacted, and returns where it stopped: `limit`, or the end
     /// of a redaction that reaches past it.

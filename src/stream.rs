@@ -135,6 +135,11 @@ impl Core {
             .collect()
     }
 
+    /// Findings merged into another's redaction so far.
+    pub(crate) fn merged(&self) -> u64 {
+        self.merged
+    }
+
     /// Bytes received but not yet passed on.
     pub(crate) fn held(&self) -> usize {
         self.end() - self.emitted

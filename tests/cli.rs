@@ -470,3 +470,151 @@ fn json_lines_keep_every_line_valid_json() {
         lines[3]
     );
 }
+
+// Fake GitHub classic PATs (ghp_ + 36 base62), found by the default rules.
+const GHP_A: &str = "ghp_ErQHQwjyaxErPZDS3MoJaQNjCxkv5ndK0meG";
+const GHP_B: &str = "ghp_R0vRzZ1fb6d06QGofB8ChQBiIu4NJkS4dJkG";
+
+/// A path for a report, unique to the test.
+fn report_path(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("hush-report-{}-{name}.json", std::process::id()))
+}
+
+/// Reads and removes the report at `path`, checks that it quotes no token,
+/// and returns it parsed.
+fn take_report(path: &Path) -> serde_json::Value {
+    let report = std::fs::read_to_string(path).unwrap();
+    std::fs::remove_file(path).unwrap();
+    for token in [GHP_A, GHP_B, TOKEN] {
+        assert!(!report.contains(token), "{report}");
+    }
+    serde_json::from_str(&report).unwrap()
+}
+
+#[test]
+fn filter_report_counts_one_token_assignment_once_and_the_rest_as_merged() {
+    let line = format!("GITHUB_TOKEN={GHP_A}\n");
+    for mode in [&[][..], &["--json-lines"]] {
+        let path = report_path(&format!("one-{}", mode.len()));
+        let out = feed(
+            hush().args(mode).arg("--report").arg(&path),
+            line.as_bytes(),
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_eq!(
+            text(&out.stdout),
+            "GITHUB_TOKEN=[REDACTED:github-pat-classic]\n"
+        );
+        let v = take_report(&path);
+        assert_eq!(v["redactions"]["total"], 1, "{mode:?}: {v}");
+        assert_eq!(v["redactions"]["per_rule"]["github-pat-classic"], 1, "{v}");
+        assert!(v["redactions"]["merged"].as_u64().unwrap() >= 1, "{v}");
+        assert!(v.get("exit_code").is_none(), "{v}");
+    }
+}
+
+#[test]
+fn filter_report_counts_two_tokens_twice() {
+    let path = report_path("two");
+    let out = feed(
+        hush().arg("filter").arg("--report").arg(&path),
+        format!("a {GHP_A}\nb {GHP_B}\n").as_bytes(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v = take_report(&path);
+    assert_eq!(v["redactions"]["total"], 2, "{v}");
+    assert_eq!(v["redactions"]["per_rule"]["github-pat-classic"], 2, "{v}");
+    assert_eq!(v["redactions"]["merged"], 0, "{v}");
+}
+
+#[test]
+fn filter_report_of_clean_input_counts_nothing() {
+    let path = report_path("clean");
+    let out = feed(hush().arg("--report").arg(&path), b"nothing secret here\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v = take_report(&path);
+    assert_eq!(
+        v,
+        serde_json::json!({"redactions": {"total": 0, "per_rule": {}, "merged": 0}})
+    );
+}
+
+#[test]
+fn filter_report_that_cannot_be_created_stops_before_reading_input() {
+    let out = feed(
+        hush()
+            .args(["--report", "/nonexistent/hush/r.json"])
+            .stderr(Stdio::piped()),
+        format!("GITHUB_TOKEN={GHP_A}\nclean line\n").as_bytes(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty(), "{}", text(&out.stdout));
+    let err = text(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("hush: --report /nonexistent/hush/r.json: cannot write it"),
+        "{err}"
+    );
+}
+
+#[test]
+fn run_report_counts_one_token_assignment_once_and_the_rest_as_merged() {
+    let path = report_path("run-one");
+    let out = hush()
+        .arg("run")
+        .arg("--report")
+        .arg(&path)
+        .args(["--", "sh", "-c", &format!("echo GITHUB_TOKEN={GHP_A}")])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v = take_report(&path);
+    assert_eq!(v["redactions"]["total"], 1, "{v}");
+    assert_eq!(
+        v["redactions"]["per_stream"]["stdout"]["github-pat-classic"], 1,
+        "{v}"
+    );
+    assert!(v["redactions"]["merged"].as_u64().unwrap() >= 1, "{v}");
+
+    // Before the subcommand, as a global flag, and with two tokens.
+    let out = hush()
+        .arg("--report")
+        .arg(&path)
+        .args([
+            "run",
+            "--",
+            "sh",
+            "-c",
+            &format!("echo {GHP_A}; echo {GHP_B} >&2"),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v = take_report(&path);
+    assert_eq!(v["redactions"]["total"], 2, "{v}");
+    assert_eq!(v["redactions"]["merged"], 0, "{v}");
+}
+
+#[test]
+fn filter_report_says_when_the_output_closed_before_the_input_ended() {
+    let path = report_path("closed");
+    let mut child = hush()
+        .arg("--report")
+        .arg(&path)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Closed before hush can have written anything.
+    drop(child.stdout.take());
+    let mut stdin = child.stdin.take().unwrap();
+    let _ = stdin.write_all(format!("GITHUB_TOKEN={GHP_A}\n").as_bytes());
+    drop(stdin);
+    let out = child.wait_with_output().unwrap();
+    // As for `hush < big | head`: no message, success.
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v = take_report(&path);
+    assert!(v["redactions"].is_null(), "{v}");
+    assert!(v["error"].as_str().unwrap().contains("Broken pipe"), "{v}");
+}

@@ -276,6 +276,46 @@ fn events_and_plain_lines_keep_their_order() {
 }
 
 #[test]
+fn a_token_in_a_command_line_or_argv_is_counted_once() {
+    // Two rules find the token in `GITHUB_TOKEN=ghp_...` (the GitHub rule
+    // and a generic assignment rule); the structural scrubbers counted a
+    // finding of each, two per string, where text mode counts one.
+    let s = Scrubber::builder().build().unwrap();
+    let mut w = s.json_lines_writer(Vec::new());
+    let line = format!(
+        "{{\"cmd\":\"GITHUB_TOKEN={GHP_A} make\",\"argv\":[\"env\",\"GITHUB_TOKEN={GHP_A}\"]}}\n"
+    );
+    w.write_all(line.as_bytes()).unwrap();
+    let total: u64 = w.redactions().iter().map(|(_, n)| n).sum();
+    assert_eq!(total, 2, "{:?}", w.redactions());
+    assert_eq!(w.redactions(), [("github-pat-classic", 2)]);
+    assert!(w.merged() >= 2, "{}", w.merged());
+    let out = String::from_utf8(w.finish().unwrap()).unwrap();
+    assert!(!out.contains(GHP_A), "{out}");
+}
+
+#[test]
+fn merged_counts_findings_in_events_and_plain_lines() {
+    let s = Scrubber::builder().build().unwrap();
+    let mut w = s.json_lines_writer(Vec::new());
+    w.write_all(format!("{{\"msg\":\"GITHUB_TOKEN={GHP_A}\"}}\n").as_bytes())
+        .unwrap();
+    let in_event = w.merged();
+    assert!(in_event >= 1, "{in_event}");
+    w.write_all(format!("export GITHUB_TOKEN={GHP_B}\n").as_bytes())
+        .unwrap();
+    assert!(w.merged() > in_event, "{}", w.merged());
+    assert_eq!(w.redactions(), [("github-pat-classic", 2)]);
+    // Separate tokens are not merged.
+    let s = Scrubber::builder().build().unwrap();
+    let mut w = s.json_lines_writer(Vec::new());
+    w.write_all(format!("{{\"msg\":\"{GHP_A} {GHP_B}\"}}\n").as_bytes())
+        .unwrap();
+    assert_eq!(w.merged(), 0);
+    assert_eq!(w.redactions(), [("github-pat-classic", 2)]);
+}
+
+#[test]
 fn redactions_count_events_and_plain_lines() {
     let s = scrubber();
     let mut w = s.json_lines_writer(Vec::new());
@@ -611,6 +651,11 @@ fn cli_flags_a_subcommand_would_ignore_are_refused() {
         &["rules", "--idle-ms", "5"],
         &["--secret-env", "HOME", "rules"],
         &["rules", "--mask-env"],
+        &["check", "--report", "/nonexistent/r.json", rules],
+        &["--report", "/nonexistent/r.json", "rules"],
+        &["man", "--report", "/nonexistent/r.json"],
+        &["completions", "bash", "--report", "/nonexistent/r.json"],
+        &["scrub", "--idle-ms", "5", "/nonexistent/f.txt"],
     ] {
         let out = hush().args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");

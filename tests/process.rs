@@ -282,6 +282,26 @@ fn library_run_scrubs_each_stream_and_reports_the_exit_code() {
 }
 
 #[test]
+fn library_run_reports_merged_findings_per_stream() {
+    // The default rules: the GitHub rule and a generic assignment rule both
+    // find the token in `GITHUB_TOKEN=ghp_...`; one redaction, one merged.
+    let scrubber = hush::Scrubber::builder().build().unwrap();
+    let token = "ghp_ErQHQwjyaxErPZDS3MoJaQNjCxkv5ndK0meG";
+    let script = format!(r#"echo GITHUB_TOKEN={token}; echo '{{"t":"GITHUB_TOKEN={token}"}}' >&2"#);
+    let outcome = hush::process::Command::new("sh")
+        .args(["-c", &script])
+        .run(
+            TextSink::new(&scrubber, Shared::default()),
+            hush::process::JsonLinesSink::new(&scrubber, Shared::default()),
+        )
+        .unwrap();
+    for stream in [outcome.stdout(), outcome.stderr()] {
+        assert_eq!(stream.redactions(), [("github-pat-classic".to_string(), 1)]);
+        assert!(stream.merged() >= 1, "{}", stream.merged());
+    }
+}
+
+#[test]
 fn library_run_reports_death_by_signal_as_128_plus_n() {
     let scrubber = scrubber();
     let outcome = hush::process::Command::new("sh")

@@ -59,6 +59,9 @@ use crate::stream::Core;
 /// event, by default: 8 MiB. A longer line is scrubbed as text, streamed.
 pub const JSON_LINE_LIMIT: usize = 8 << 20;
 
+/// A finished writer's counts: `(rule id, count)` and the merged count.
+pub(crate) type Counted = (Vec<(String, u64)>, u64);
+
 /// The line buffer's capacity kept between lines; a longer line's buffer
 /// is freed once the line is done.
 const KEEP_CAPACITY: usize = 1 << 20;
@@ -89,7 +92,7 @@ impl Scrubber {
     /// ```
     pub fn scrub_json_line<'h>(&self, line: &'h [u8]) -> Cow<'h, [u8]> {
         let mut counts = vec![0; self.slots()];
-        match self.json_event(line, &mut counts) {
+        match self.json_event(line, &mut counts, &mut 0) {
             Some(out) => out,
             None => self.scrub(line),
         }
@@ -102,8 +105,14 @@ impl Scrubber {
         JsonLinesWriter::new(self.clone(), inner)
     }
 
-    /// The scrubbed event, if `line` is one; counts its redactions.
-    fn json_event<'h>(&self, line: &'h [u8], counts: &mut [u64]) -> Option<Cow<'h, [u8]>> {
+    /// The scrubbed event, if `line` is one; counts its redactions, and
+    /// the findings merged into another's redaction.
+    fn json_event<'h>(
+        &self,
+        line: &'h [u8],
+        counts: &mut [u64],
+        merged: &mut u64,
+    ) -> Option<Cow<'h, [u8]>> {
         if !starts_event(line) || std::str::from_utf8(line).is_err() {
             return None;
         }
@@ -123,6 +132,7 @@ impl Scrubber {
             reach: &reach,
             edits: Vec::new(),
             counts,
+            merged,
         };
         // Validated above: the walk cannot fail.
         walk.value(false).ok()?;
@@ -398,6 +408,8 @@ struct Walk<'s, 'a> {
     /// Token ranges to replace, in order, with their new bytes.
     edits: Vec<(usize, usize, Vec<u8>)>,
     counts: &'a mut [u64],
+    /// Findings merged into another's redaction.
+    merged: &'a mut u64,
 }
 
 /// What the structure says about a string.
@@ -557,6 +569,8 @@ impl Walk<'_, '_> {
                 let mut out = Vec::new();
                 scrubber.replace_named(KEY, d.as_bytes(), &mut out);
                 self.counts[scrubber.slot(KEY)] += 1;
+                // What the rules found in the value is inside its label.
+                *self.merged += found.len() as u64;
                 Some(out)
             }
             Role::Plain | Role::Sensitive => {
@@ -604,8 +618,6 @@ impl Walk<'_, '_> {
         spans.sort_unstable();
         spans.dedup();
         let mut out = Vec::with_capacity(hay.len() + 32);
-        // Findings merged into another's redaction are not counted.
-        let mut merged = 0;
         let end = self.scrubber.redact(
             hay,
             0,
@@ -613,7 +625,7 @@ impl Walk<'_, '_> {
             0,
             hay.len(),
             &mut out,
-            Some((&mut *self.counts, &mut merged)),
+            Some((&mut *self.counts, &mut *self.merged)),
         );
         out.extend_from_slice(&hay[end..]);
         Some(out)
@@ -626,14 +638,13 @@ impl Walk<'_, '_> {
         let changed = out != d;
         if changed {
             // The structural scrubbers count only in the scrubber's totals:
-            // count the rules' findings here, or one flag if there are none.
+            // count the rules' findings here (one per secret, as text mode
+            // does), or one flag if there are none.
             let spans = self.scrubber.spans(d.as_bytes());
             if spans.is_empty() {
                 self.counts[self.scrubber.slot(FLAG)] += 1;
             }
-            for s in spans {
-                self.counts[self.scrubber.slot(s.rule)] += 1;
-            }
+            self.scrubber.count_unions(&spans, self.counts, self.merged);
         }
         let mut left = Vec::new();
         for f in &found {
@@ -798,6 +809,8 @@ pub struct JsonLinesWriter<W: Write> {
     limit: usize,
     /// Redactions in events, per counter slot.
     counts: Vec<u64>,
+    /// Findings merged into another's redaction in events.
+    merged: u64,
     out: Vec<u8>,
 }
 
@@ -807,6 +820,7 @@ impl<W: Write> JsonLinesWriter<W> {
             inner: Some(inner),
             core: Core::new(scrubber.clone()),
             counts: vec![0; scrubber.slots()],
+            merged: 0,
             scrubber,
             state: State::Start,
             line: Vec::new(),
@@ -830,18 +844,19 @@ impl<W: Write> JsonLinesWriter<W> {
     ///
     /// Returns the inner writer's error.
     pub fn finish(self) -> io::Result<W> {
-        self.finish_counted().map(|(inner, _)| inner)
+        self.finish_counted().map(|(inner, ..)| inner)
     }
 
     /// [`JsonLinesWriter::finish`], also returning the final
-    /// [`JsonLinesWriter::redactions`].
-    pub(crate) fn finish_counted(mut self) -> io::Result<(W, Vec<(String, u64)>)> {
+    /// [`JsonLinesWriter::redactions`] and [`JsonLinesWriter::merged`].
+    pub(crate) fn finish_counted(mut self) -> io::Result<(W, Counted)> {
         self.end();
         let counts = self
             .redactions()
             .into_iter()
             .map(|(id, n)| (id.to_string(), n))
             .collect();
+        let merged = self.merged();
         let mut inner = self
             .inner
             .take()
@@ -849,7 +864,7 @@ impl<W: Write> JsonLinesWriter<W> {
         inner.write_all(&self.out)?;
         self.out.clear();
         inner.flush()?;
-        Ok((inner, counts))
+        Ok((inner, (counts, merged)))
     }
 
     /// How many bytes have been written but not yet passed on.
@@ -871,6 +886,14 @@ impl<W: Write> JsonLinesWriter<W> {
             })
             .filter(|&(_, n)| n > 0)
             .collect()
+    }
+
+    /// How many findings were merged into another's redaction (the same
+    /// bytes found by several rules, or a rule's finding inside a value
+    /// redacted whole for its key) in what was passed on so far; they are
+    /// not in [`JsonLinesWriter::redactions`].
+    pub fn merged(&self) -> u64 {
+        self.core.merged() + self.merged
     }
 
     /// The inner writer.
@@ -955,7 +978,10 @@ impl<W: Write> JsonLinesWriter<W> {
     /// to the text stream if not.
     fn event(&mut self, ending: &[u8]) {
         let line = std::mem::take(&mut self.line);
-        match self.scrubber.json_event(&line, &mut self.counts) {
+        match self
+            .scrubber
+            .json_event(&line, &mut self.counts, &mut self.merged)
+        {
             Some(scrubbed) => {
                 // The plain lines before it go first, all of them.
                 self.core.finish(&mut self.out);

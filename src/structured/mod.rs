@@ -12,6 +12,7 @@ mod jsonl;
 mod shell;
 
 pub use env::env_secret;
+pub(crate) use jsonl::Counted;
 pub use jsonl::{JSON_LINE_LIMIT, JsonLinesWriter};
 
 /// Words that make a name (flag, variable, key, header) sensitive, matched

@@ -253,8 +253,10 @@ fn bench_stream(c: &mut Criterion) {
         }
         w.finish().unwrap()
     };
+    let mut pushed = Vec::with_capacity(input.len());
+    push_all(&s, &input, 64 << 10, |out| pushed.extend_from_slice(out));
     assert!(
-        stream(64) == expected && stream(64 << 10) == expected,
+        stream(64) == expected && stream(64 << 10) == expected && pushed == expected,
         "stream output differs"
     );
     let mut g = c.benchmark_group("stream");
@@ -264,8 +266,26 @@ fn bench_stream(c: &mut Criterion) {
         b.iter(|| black_box(s.scrub(black_box(&input))).len())
     });
     g.bench_function("64KiB-writes", |b| b.iter(|| stream(64 << 10).len()));
+    g.bench_function("64KiB-pushes", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            push_all(&s, &input, 64 << 10, |out| n += black_box(out).len());
+            n
+        })
+    });
     g.bench_function("64B-writes", |b| b.iter(|| stream(64).len()));
     g.finish();
+}
+
+/// Pushes `input` into a push stream (no `io::Write` sink) in chunks of
+/// `size` bytes, handing each returned slice to `take` before the next
+/// push.
+fn push_all(s: &Scrubber, input: &[u8], size: usize, mut take: impl FnMut(&[u8])) {
+    let mut stream = s.stream();
+    for chunk in input.chunks(size) {
+        take(stream.push(chunk));
+    }
+    take(stream.finish());
 }
 
 /// One line of `size` bytes, no line break: keyword assignments with short

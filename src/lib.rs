@@ -26,6 +26,12 @@
 //!   `"token"` key) as well as the rules.
 //! * [`check_file`] validates a rule file and runs its examples.
 //!
+//! Embedding hush in an agent runtime: `docs/integrating.md` (in the
+//! package and the repository) has one tested example per seam, a
+//! command's output read in threads, tokio, `tracing`, OpenTelemetry,
+//! secrets minted at run time and a JSON Lines transcript, with what each
+//! guarantees and what it costs.
+//!
 //! # Example: scrub a line of output
 //!
 //! ```
@@ -120,7 +126,7 @@
 //! * `cli` (default): the `hush` command-line tool. A runtime that links the
 //!   library can turn it off (`default-features = false`) and does without
 //!   its dependencies (argument parsing, error reporting).
-//! * `process` (enabled by `cli`; Unix only): [`process`], the command
+//! * `process` (enabled by `cli`; Unix only): `hush::process`, the command
 //!   runner behind `hush run`: spawn a command, scrub its output live, on
 //!   pipes or a pseudo-terminal, with idle release, the exit grace period
 //!   and signals forwarded to its process group.
@@ -180,7 +186,13 @@ pub mod tokio;
 #[cfg(feature = "tracing")]
 pub mod tracing;
 
-// The README's examples are compiled and run as doctests.
+// The README's examples and the integration guide's are compiled and run
+// as doctests; the guide's feature-gated examples build to nothing without
+// their feature.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+#[cfg(doctest)]
+#[doc = include_str!("../docs/integrating.md")]
+struct IntegratingGuide;

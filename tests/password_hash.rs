@@ -8,7 +8,10 @@ const SHADOW: &str = "root:$6$KcRsgDEBfJwaBV3W$rIwJb7SP0d4HIrxtgfWC1QemWDae/WZ/i
 #[test]
 fn password_hashes_are_redacted_by_default() {
     let out = Scrubber::new().scrub_str(SHADOW).into_owned();
-    assert_eq!(out, "root:[REDACTED:sha512-crypt-hash]:19000:0:99999:7:::\n");
+    assert_eq!(
+        out,
+        "root:[REDACTED:sha512-crypt-hash]:19000:0:99999:7:::\n"
+    );
 }
 
 #[test]

@@ -46,6 +46,7 @@ pub const CATEGORIES: &[&str] = &[
     "assignment",
     "cli",
     "connection-string",
+    "password-hash",
 ];
 
 /// Categories of rules that find secrets by their context (a `password=`,

@@ -133,11 +133,14 @@ impl Scrubber {
     /// Reports every finding in `haystack`: the rule and the span of the
     /// secret, never the secret itself.
     ///
-    /// Findings are sorted by position. Findings of different rules may
-    /// overlap; [`Scrubber::scrub`] redacts their union.
+    /// Findings are sorted by position and never overlap: one finding per
+    /// secret. Where several rules find the same or overlapping bytes
+    /// (`GITHUB_TOKEN=ghp_...` is found by the GitHub rule and by the
+    /// generic assignment rule), the finding spans their union and names
+    /// the rule that [`Scrubber::scrub`]'s label names: the leftmost, then
+    /// longest, then provider before context rule.
     pub fn find(&self, haystack: &[u8]) -> Vec<Finding<'_>> {
-        self.spans(haystack)
-            .into_iter()
+        unions(&self.spans(haystack))
             .map(|s| Finding {
                 rule: self.slot_id(self.slot(s.rule)),
                 start: s.start,
@@ -373,6 +376,21 @@ impl Scrubber {
         }
         at
     }
+}
+
+/// The unions of overlapping `spans` (sorted), each under the rule of its
+/// first span: what [`Scrubber::redact`] replaces, one span per union.
+fn unions(spans: &[Span]) -> impl Iterator<Item = Span> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let mut union = *spans.get(i)?;
+        i += 1;
+        while i < spans.len() && spans[i].start < union.end {
+            union.end = union.end.max(spans[i].end);
+            i += 1;
+        }
+        Some(union)
+    })
 }
 
 /// Which pseudo-rule a span's rule index stands for, if any.
@@ -750,12 +768,24 @@ keywords = ["hunter"]
             s.scrub_str("hunter2 pw=abcd"),
             "[REDACTED:inner] pw=[REDACTED:long]"
         );
+        // One finding per secret, as one redaction.
         let f = s.find(b"x pw=hunter2xyzsecret y");
-        assert_eq!(f.len(), 2);
+        assert_eq!(f.len(), 1);
         assert_eq!(f[0].rule(), "long");
         assert_eq!(f[0].range(), 5..21);
-        assert_eq!(f[1].rule(), "inner");
-        assert_eq!(f[1].range(), 5..12);
+        let f = s.find(b"hunter2 pw=abcd");
+        assert_eq!(f.len(), 2);
+    }
+
+    #[test]
+    fn find_reports_one_finding_for_a_token_two_rules_match() {
+        // The GitHub rule and the generic assignment rule both match.
+        let line = b"GITHUB_TOKEN=ghp_SCTwl3kYySJufB8wNRj4N6OKt2ek7WvBOipU";
+        let s = Scrubber::new();
+        let f = s.find(line);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].rule(), "github-pat-classic");
+        assert_eq!(f[0].range(), 13..line.len());
     }
 
     #[test]

@@ -368,6 +368,7 @@ impl Scrubber {
                 None => &rules[first.rule as usize].replacer,
             };
             replacer.write(secret, &self.inner.key, out);
+            keep_line_breaks(secret, out);
             at = end;
         }
         if at < limit {
@@ -375,6 +376,19 @@ impl Scrubber {
             at = limit;
         }
         at
+    }
+}
+
+/// Writes the line breaks of a redacted secret after its replacement, so
+/// that a multi-line secret (a PEM block) leaves as many lines as it had:
+/// the replacement on the first, the others emptied, each break as it was
+/// (`\n`, `\r\n` or `\r`). Line-oriented consumers, diffs and line
+/// numbers stay aligned with the input.
+fn keep_line_breaks(secret: &[u8], out: &mut Vec<u8>) {
+    let mut from = 0;
+    while let Some(i) = memchr::memchr2(b'\n', b'\r', &secret[from..]) {
+        out.push(secret[from + i]);
+        from += i + 1;
     }
 }
 
@@ -786,6 +800,28 @@ keywords = ["hunter"]
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].rule(), "github-pat-classic");
         assert_eq!(f[0].range(), 13..line.len());
+    }
+
+    #[test]
+    fn a_multi_line_secret_keeps_its_line_count_in_every_style() {
+        let input = "key:\r\n-----BEGIN OPENSSH PRIVATE KEY-----\r\n\
+            b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtz\r\n\
+            Suk6Du2nS0RY8O5dRUMd3oehfCZQs4IGl6Zi+4sy4WIumODBGDCQQeGl2IesAKgV\r\n\
+            -----END OPENSSH PRIVATE KEY-----\r\nnext\r\n";
+        for (style, first) in [
+            (Redaction::Label, "[REDACTED:openssh-private-key]"),
+            (Redaction::Mask, "[REDACTED]"),
+            (Redaction::Fingerprint, "[REDACTED:openssh-private-key:"),
+            (Redaction::Text("***".into()), "***"),
+        ] {
+            let s = Scrubber::builder().redaction(style).build().unwrap();
+            let out = s.scrub_str(input);
+            let lines: Vec<&str> = out.split("\r\n").collect();
+            assert_eq!(lines.len(), input.split("\r\n").count(), "{out}");
+            assert!(lines[1].starts_with(first), "{out}");
+            assert_eq!(lines[2..5], ["", "", ""], "{out}");
+            assert_eq!(lines[5], "next", "{out}");
+        }
     }
 
     #[test]

@@ -160,6 +160,7 @@ pub use serde_json;
 #[cfg(all(feature = "process", unix))]
 pub mod process;
 
+mod ansi;
 mod check;
 mod compile;
 mod config;

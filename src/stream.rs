@@ -49,6 +49,7 @@ use std::io::{self, Read, Write};
 
 use std::sync::Arc;
 
+use crate::ansi::{self, ESC, Map, Stripper};
 use crate::compile::{CONTEXT, Seen, Span};
 use crate::known::KnownSet;
 use crate::scrubber::{KNOWN, Scrubber};
@@ -93,6 +94,22 @@ pub(crate) struct Core {
     /// The known secrets as of the last write, and their generation.
     known: Arc<KnownSet>,
     known_generation: u64,
+    /// Terminal escapes, from the first write with an ESC byte on: `buf`
+    /// then holds the text the rules run on, and this the input.
+    ansi: Option<Box<Ansi>>,
+}
+
+/// A stream's input once it has held an ESC byte (see `ansi.rs`): `Core`'s
+/// buffer holds its text, escapes taken out; this holds the input itself,
+/// from where the text was last written out.
+struct Ansi {
+    stripper: Stripper,
+    map: Map,
+    /// Input bytes from offset `base` (an input offset, not a text one).
+    raw: Vec<u8>,
+    base: usize,
+    /// Input written out so far.
+    at: usize,
 }
 
 impl Core {
@@ -121,6 +138,7 @@ impl Core {
             seen: Seen::new(),
             known,
             known_generation,
+            ansi: None,
         }
     }
 
@@ -137,7 +155,10 @@ impl Core {
 
     /// Bytes received but not yet passed on.
     pub(crate) fn held(&self) -> usize {
-        self.end() - self.emitted
+        match &self.ansi {
+            None => self.end() - self.emitted,
+            Some(a) => a.base + a.raw.len() - a.at,
+        }
     }
 
     fn end(&self) -> usize {
@@ -149,12 +170,51 @@ impl Core {
         if data.is_empty() {
             return;
         }
-        let at = self.end();
-        if let Some(i) = memchr::memrchr2(b'\n', b'\r', data) {
-            self.last_break = Some(at + i);
+        if self.ansi.is_none() && memchr::memchr(ESC, data).is_none() {
+            let at = self.end();
+            if let Some(i) = memchr::memrchr2(b'\n', b'\r', data) {
+                self.last_break = Some(at + i);
+            }
+            self.buf.extend_from_slice(data);
+        } else {
+            self.push_escaped(data);
         }
-        self.buf.extend_from_slice(data);
         self.advance(Mode::Push, out);
+    }
+
+    /// Takes in input that has held an ESC byte: the input is kept, its
+    /// text (escapes taken out) goes to the buffer the rules run on.
+    fn push_escaped(&mut self, data: &[u8]) {
+        let ansi = self.ansi.get_or_insert_with(|| {
+            // So far text and input are the same bytes.
+            let held = &self.buf[self.dead + (self.emitted - self.base)..];
+            Box::new(Ansi {
+                stripper: Stripper::new(self.max_len),
+                map: Map::default(),
+                raw: held.to_vec(),
+                base: self.emitted,
+                at: self.emitted,
+            })
+        });
+        ansi.raw.extend_from_slice(data);
+        let from = self.buf.len();
+        let text_base = self.base + (from - self.dead);
+        let scrubber = &self.scrubber;
+        let mut out = ansi::Out {
+            text: &mut self.buf,
+            text_base: text_base - from,
+            map: &mut ansi.map,
+        };
+        ansi.stripper
+            .feed(data, &mut out, &|s: &[u8]| scrubber.is_clean(s));
+        self.note_breaks(from);
+    }
+
+    /// Records the last line break among the text bytes from `buf[from]`.
+    fn note_breaks(&mut self, from: usize) {
+        if let Some(i) = memchr::memrchr2(b'\n', b'\r', &self.buf[from..]) {
+            self.last_break = Some(self.base + (from - self.dead) + i);
+        }
     }
 
     /// Passes on what may leave during a pause in the input (see
@@ -166,6 +226,18 @@ impl Core {
 
     /// Ends the stream: passes on everything held.
     pub(crate) fn finish(&mut self, out: &mut Vec<u8>) {
+        if let Some(ansi) = self.ansi.as_mut() {
+            // An escape still unfinished is text.
+            let from = self.buf.len();
+            let text_base = self.base + (from - self.dead);
+            let mut text = ansi::Out {
+                text: &mut self.buf,
+                text_base: text_base - from,
+                map: &mut ansi.map,
+            };
+            ansi.stripper.finish(&mut text);
+            self.note_breaks(from);
+        }
         self.advance(Mode::Finish, out);
     }
 
@@ -342,15 +414,49 @@ impl Core {
             }
         }
 
-        let stopped = self.scrubber.redact(
-            hay,
-            base,
-            &self.spans,
-            self.emitted,
-            release,
-            out,
-            Some((&mut self.counts, &mut self.merged)),
-        );
+        let counts = Some((&mut self.counts[..], &mut self.merged));
+        let stopped = match self.ansi.as_deref_mut() {
+            None => self.scrubber.redact(
+                hay,
+                base,
+                &self.spans,
+                self.emitted,
+                release,
+                out,
+                counts,
+            ),
+            Some(ansi) => {
+                let mut raw = ansi::Raw {
+                    bytes: &ansi.raw,
+                    base: ansi.base,
+                    at: ansi.at,
+                    map: &ansi.map,
+                };
+                let stopped = self.scrubber.redact_mapped(
+                    hay,
+                    base,
+                    &self.spans,
+                    self.emitted,
+                    release,
+                    out,
+                    counts,
+                    Some(&mut raw),
+                );
+                if finish {
+                    raw.copy_until(ansi.base + ansi.raw.len(), out);
+                }
+                ansi.at = raw.at;
+                // Forget the input written out, once it is most of what
+                // is kept.
+                ansi.map.forget_before(stopped);
+                let written = ansi.at - ansi.base;
+                if written > 0 && written >= ansi.raw.len() - written {
+                    ansi.raw.drain(..written);
+                    ansi.base = ansi.at;
+                }
+                stopped
+            }
+        };
         self.emitted = stopped;
         let emitted = self.emitted;
         self.spans.retain(|s| s.end > emitted);

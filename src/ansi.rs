@@ -240,7 +240,7 @@ impl Stripper {
                         _ => MAX_CONTROL,
                     };
                     if self.pending.len() >= cap {
-                        self.to_text(out);
+                        self.keep_as_text(out);
                     }
                 }
                 Step::Done => {
@@ -255,11 +255,11 @@ impl Stripper {
                         // The ESC that could not end the string may start
                         // a sequence of its own.
                         self.pending.pop();
-                        self.to_text(out);
+                        self.keep_as_text(out);
                         self.pending.push(ESC);
                         self.state = State::Esc;
                     } else {
-                        self.to_text(out);
+                        self.keep_as_text(out);
                     }
                 }
             }
@@ -268,7 +268,7 @@ impl Stripper {
 
     /// Ends the input: an unfinished sequence is text.
     pub(crate) fn finish(&mut self, out: &mut Out<'_>) {
-        self.to_text(out);
+        self.keep_as_text(out);
     }
 
     fn step(&mut self, b: u8) -> Step {
@@ -322,7 +322,7 @@ impl Stripper {
     fn complete(&mut self, out: &mut Out<'_>, clean: &dyn Fn(&[u8]) -> bool) {
         let is_string = matches!(self.state, State::Str | State::StrEsc);
         if is_string && !clean(&self.pending) {
-            return self.to_text(out);
+            return self.keep_as_text(out);
         }
         let at = out.end();
         while let Some(&(pos, len)) = self.recent.front() {
@@ -334,7 +334,7 @@ impl Stripper {
         }
         let len = self.pending.len();
         if self.recent_bytes + len > self.budget {
-            return self.to_text(out);
+            return self.keep_as_text(out);
         }
         self.recent.push_back((at, len));
         self.recent_bytes += len;
@@ -343,18 +343,14 @@ impl Stripper {
     }
 
     /// The sequence in progress is not an escape: its bytes are text.
-    fn to_text(&mut self, out: &mut Out<'_>) {
+    fn keep_as_text(&mut self, out: &mut Out<'_>) {
         out.text.extend_from_slice(&self.pending);
         self.pending.clear();
     }
 }
 
 /// Takes the escapes out of a complete input: its text and the map.
-pub(crate) fn strip(
-    input: &[u8],
-    max_len: usize,
-    clean: &dyn Fn(&[u8]) -> bool,
-) -> (Vec<u8>, Map) {
+pub(crate) fn strip(input: &[u8], max_len: usize, clean: &dyn Fn(&[u8]) -> bool) -> (Vec<u8>, Map) {
     let mut text = Vec::with_capacity(input.len());
     let mut map = Map::default();
     let mut stripper = Stripper::new(max_len);

@@ -36,6 +36,20 @@
 //! soon as the write that completes it returns, unless a multi-line rule's
 //! window (a PEM block) is still open.
 //!
+//! # Terminal escapes
+//!
+//! From the first write with an ESC byte on, the buffer above holds the
+//! *text* (escapes taken out, see `ansi.rs`) and `Ansi` the input itself
+//! and the map between them. Everything above is then about text offsets;
+//! writing out text up to a release point `r` writes the input up to text
+//! byte `r`, the complete escapes just before it included (a secret that
+//! starts at `r` starts after them, in the one-shot result too), and a
+//! redaction skips the input from its first text byte to just after its
+//! last. The stripper reads the input left to right, the same state machine
+//! as the one-shot scrubber's, holding an escape still arriving (at most
+//! `ansi::MAX_STRING` bytes) until a byte decides it; so the text, its
+//! findings and the output do not depend on the split either.
+//!
 //! # Memory
 //!
 //! The buffer holds at most the context, plus about `2 * L_max + 4` bytes
@@ -44,6 +58,9 @@
 //! than held: a chain of overlapping findings longer than `4 * L_max` is
 //! written out in pieces, each piece redacted (so nothing leaks, but the
 //! number of `[REDACTED:…]` labels may differ from the one-shot output).
+//! Escapes add to the input held at most the stripper's budget of
+//! `4 * L_max + 1024` escape bytes per `L_max` text positions held, plus
+//! one escape still arriving.
 
 use std::io::{self, Read, Write};
 
@@ -416,15 +433,10 @@ impl Core {
 
         let counts = Some((&mut self.counts[..], &mut self.merged));
         let stopped = match self.ansi.as_deref_mut() {
-            None => self.scrubber.redact(
-                hay,
-                base,
-                &self.spans,
-                self.emitted,
-                release,
-                out,
-                counts,
-            ),
+            None => {
+                self.scrubber
+                    .redact(hay, base, &self.spans, self.emitted, release, out, counts)
+            }
             Some(ansi) => {
                 let mut raw = ansi::Raw {
                     bytes: &ansi.raw,

@@ -157,7 +157,11 @@ const TOKEN: &str = "ghp_LZ8ahHK6pvvQRitYuDlhB8uppivAC9C45zaJ";
 
 #[test]
 fn find_reports_offsets_in_the_input_escapes_inside_the_secret_included() {
-    let input = format!("\x1b[1m{}\x1b[01;31m\x1b[K{}\x1b[0m\n", &TOKEN[..10], &TOKEN[10..]);
+    let input = format!(
+        "\x1b[1m{}\x1b[01;31m\x1b[K{}\x1b[0m\n",
+        &TOKEN[..10],
+        &TOKEN[10..]
+    );
     let found = scrubber().find(input.as_bytes());
     assert_eq!(found.len(), 1, "{found:?}");
     assert_eq!(found[0].rule(), "github-pat-classic");
@@ -174,15 +178,24 @@ fn a_fingerprint_is_of_the_secret_without_its_escapes() {
         .build()
         .unwrap();
     let plain = s.scrub_str(&format!("t {TOKEN}\n")).into_owned();
-    let coloured = format!("t {}\x1b[01;31m\x1b[K{}\x1b[m\x1b[K\n", &TOKEN[..9], &TOKEN[9..]);
-    assert_eq!(s.scrub_str(&coloured), format!("{}\x1b[m\x1b[K\n", plain.trim_end()));
+    let coloured = format!(
+        "t {}\x1b[01;31m\x1b[K{}\x1b[m\x1b[K\n",
+        &TOKEN[..9],
+        &TOKEN[9..]
+    );
+    assert_eq!(
+        s.scrub_str(&coloured),
+        format!("{}\x1b[m\x1b[K\n", plain.trim_end())
+    );
 }
 
 #[test]
 fn an_idle_release_holds_a_token_split_by_a_colour_and_an_unfinished_escape() {
     let mut st = scrubber().stream();
     let mut out = Vec::new();
-    out.extend_from_slice(st.push(format!("$ grep -r ghp_ .\n./ci.env: - {}", &TOKEN[..12]).as_bytes()));
+    out.extend_from_slice(
+        st.push(format!("$ grep -r ghp_ .\n./ci.env: - {}", &TOKEN[..12]).as_bytes()),
+    );
     out.extend_from_slice(st.push(b"\x1b[01;31m\x1b[K"));
     out.extend_from_slice(st.release_idle());
     assert_eq!(common::show(&out), "$ grep -r ghp_ .\n./ci.env: - ");

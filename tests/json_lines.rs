@@ -525,7 +525,10 @@ fn cli_json_lines_a_pem_key_on_plain_lines_between_events_is_redacted() {
     // (emptied).
     let input_lines = PEM.lines().count() + 2;
     assert_eq!(out.lines().count(), input_lines, "{out}");
-    assert!(out.lines().nth(1).unwrap().starts_with("[REDACTED:"), "{out}");
+    assert!(
+        out.lines().nth(1).unwrap().starts_with("[REDACTED:"),
+        "{out}"
+    );
     let events: Vec<&str> = out.lines().filter(|l| l.starts_with('{')).collect();
     assert_valid_json_lines(&events.join("\n"), 2);
 }

@@ -107,6 +107,19 @@
 //! `max_len`: that bound is what lets a stream hold back only a bounded
 //! tail. Errors name the file, line and rule, and never quote an example.
 //!
+//! # Terminal output
+//!
+//! Colours and other terminal escape sequences do not hide a secret: the
+//! rules match as if they were absent (`grep --color=always` highlighting
+//! inside a token, `jq -C`, coloured diffs), the redaction covers the
+//! escapes inside the secret and every other escape is kept byte for
+//! byte. Inputs without an ESC byte take the plain path. `src/ansi.rs`
+//! says which sequences count and the bounds.
+//!
+//! A multi-line secret (a PEM block) keeps its number of lines: the
+//! replacement on its first line, the others emptied, each line break as
+//! it was.
+//!
 //! # Streaming and memory
 //!
 //! A [`Writer`] holds back only bytes that a secret still arriving could
@@ -166,6 +179,7 @@ pub use serde_json;
 #[cfg(all(feature = "process", unix))]
 pub mod process;
 
+mod ansi;
 mod check;
 mod compile;
 mod config;

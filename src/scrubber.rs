@@ -8,6 +8,7 @@ use std::sync::{Arc, OnceLock};
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::ansi;
 use crate::compile::{Matcher, Span};
 use crate::error::{Error, ErrorKind};
 use crate::known::KnownSecrets;
@@ -102,7 +103,14 @@ impl Scrubber {
     /// Input without secrets is returned borrowed, without a copy. Bytes
     /// outside redactions are passed through exactly, whether or not they
     /// are valid UTF-8.
+    ///
+    /// Terminal escape sequences (colours, hyperlinks) do not hide a
+    /// secret: the rules match as if they were absent, a redaction covers
+    /// the escapes inside the secret, and every other escape is kept.
     pub fn scrub<'h>(&self, haystack: &'h [u8]) -> Cow<'h, [u8]> {
+        if memchr::memchr(ansi::ESC, haystack).is_some() {
+            return self.scrub_escaped(haystack);
+        }
         let spans = self.spans(haystack);
         if spans.is_empty() {
             return Cow::Borrowed(haystack);
@@ -133,17 +141,75 @@ impl Scrubber {
     /// Reports every finding in `haystack`: the rule and the span of the
     /// secret, never the secret itself.
     ///
-    /// Findings are sorted by position. Findings of different rules may
-    /// overlap; [`Scrubber::scrub`] redacts their union.
+    /// Findings are sorted by position and never overlap: one finding per
+    /// secret. Where several rules find the same or overlapping bytes
+    /// (`GITHUB_TOKEN=ghp_...` is found by the GitHub rule and by the
+    /// generic assignment rule), the finding spans their union and names
+    /// the rule that [`Scrubber::scrub`]'s label names: the leftmost, then
+    /// longest, then provider before context rule.
+    ///
+    /// Offsets are in `haystack`; with terminal escapes inside a secret,
+    /// its finding spans them too (see [`Scrubber::scrub`]).
     pub fn find(&self, haystack: &[u8]) -> Vec<Finding<'_>> {
-        self.spans(haystack)
-            .into_iter()
-            .map(|s| Finding {
-                rule: self.slot_id(self.slot(s.rule)),
-                start: s.start,
-                end: s.end,
-            })
-            .collect()
+        let finding = |s: Span| Finding {
+            rule: self.slot_id(self.slot(s.rule)),
+            start: s.start,
+            end: s.end,
+        };
+        if memchr::memchr(ansi::ESC, haystack).is_some() {
+            let (text, map) = self.strip(haystack);
+            return unions(&self.spans(&text))
+                .map(|s| {
+                    finding(Span {
+                        start: map.input_at(s.start),
+                        end: map.input_after(s.end),
+                        rule: s.rule,
+                    })
+                })
+                .collect();
+        }
+        unions(&self.spans(haystack)).map(finding).collect()
+    }
+
+    /// [`Scrubber::scrub`] of an input with an ESC byte: the rules run on
+    /// its text (escapes taken out) and the input is written with the
+    /// findings redacted and every escape outside them kept.
+    fn scrub_escaped<'h>(&self, haystack: &'h [u8]) -> Cow<'h, [u8]> {
+        let (text, map) = self.strip(haystack);
+        let spans = self.spans(&text);
+        if spans.is_empty() {
+            return Cow::Borrowed(haystack);
+        }
+        let mut out = Vec::with_capacity(haystack.len());
+        let mut raw = ansi::Raw {
+            bytes: haystack,
+            base: 0,
+            at: 0,
+            map: &map,
+        };
+        self.redact_mapped(
+            &text,
+            0,
+            &spans,
+            0,
+            text.len(),
+            &mut out,
+            None,
+            Some(&mut raw),
+        );
+        raw.copy_until(haystack.len(), &mut out);
+        Cow::Owned(out)
+    }
+
+    /// The text of `input` with its escapes taken out, and where they were.
+    fn strip(&self, input: &[u8]) -> (Vec<u8>, ansi::Map) {
+        ansi::strip(input, self.max_match_len(), &|s| self.is_clean(s))
+    }
+
+    /// Whether the rules find nothing in `bytes` (a terminal string
+    /// sequence, checked before it is taken out of the text).
+    pub(crate) fn is_clean(&self, bytes: &[u8]) -> bool {
+        self.spans(bytes).is_empty()
     }
 
     /// Wraps a writer: what is written to the returned [`Writer`] reaches
@@ -343,7 +409,27 @@ impl Scrubber {
         from: usize,
         limit: usize,
         out: &mut Vec<u8>,
+        counts: Option<(&mut [u64], &mut u64)>,
+    ) -> usize {
+        self.redact_mapped(hay, base, spans, from, limit, out, counts, None)
+    }
+
+    /// [`Scrubber::redact`], where `hay` is the text of an input with its
+    /// terminal escapes taken out, if `raw` is given: what is written is
+    /// the input (`raw`), escapes before and after each redaction kept,
+    /// those inside it replaced with it. Escapes just before `limit` (or
+    /// where it stopped) are written too: a later secret starts after them.
+    #[allow(clippy::too_many_arguments)] // as above, and the input
+    pub(crate) fn redact_mapped(
+        &self,
+        hay: &[u8],
+        base: usize,
+        spans: &[Span],
+        from: usize,
+        limit: usize,
+        out: &mut Vec<u8>,
         mut counts: Option<(&mut [u64], &mut u64)>,
+        mut raw: Option<&mut ansi::Raw<'_>>,
     ) -> usize {
         let rules = &self.inner.matcher.rules;
         let mut at = from;
@@ -376,21 +462,59 @@ impl Scrubber {
                 **total_merged += merged;
             }
             let start = first.start.max(at);
-            out.extend_from_slice(&hay[at - base..start - base]);
+            match raw.as_deref_mut() {
+                None => out.extend_from_slice(&hay[at - base..start - base]),
+                // Escapes at `at` are inside a union that began before it.
+                Some(raw) if first.start >= at => raw.copy_until(raw.map.input_at(start), out),
+                Some(_) => {}
+            }
             let secret = &hay[first.start.max(base) - base..end - base];
             let replacer = match pseudo_index(first.rule) {
                 Some(k) => &self.inner.pseudo_replacers[k],
                 None => &rules[first.rule as usize].replacer,
             };
             replacer.write(secret, &self.inner.key, out);
+            keep_line_breaks(secret, out);
+            if let Some(raw) = raw.as_deref_mut() {
+                raw.skip_to(raw.map.input_after(end));
+            }
             at = end;
         }
-        if at < limit {
-            out.extend_from_slice(&hay[at - base..limit - base]);
-            at = limit;
+        match raw {
+            None if at < limit => out.extend_from_slice(&hay[at - base..limit - base]),
+            None => {}
+            Some(raw) => raw.copy_until(raw.map.input_at(at.max(limit)), out),
         }
-        at
+        at.max(limit)
     }
+}
+
+/// Writes the line breaks of a redacted secret after its replacement, so
+/// that a multi-line secret (a PEM block) leaves as many lines as it had:
+/// the replacement on the first, the others emptied, each break as it was
+/// (`\n`, `\r\n` or `\r`). Line-oriented consumers, diffs and line
+/// numbers stay aligned with the input.
+fn keep_line_breaks(secret: &[u8], out: &mut Vec<u8>) {
+    let mut from = 0;
+    while let Some(i) = memchr::memchr2(b'\n', b'\r', &secret[from..]) {
+        out.push(secret[from + i]);
+        from += i + 1;
+    }
+}
+
+/// The unions of overlapping `spans` (sorted), each under the rule of its
+/// first span: what [`Scrubber::redact`] replaces, one span per union.
+fn unions(spans: &[Span]) -> impl Iterator<Item = Span> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let mut union = *spans.get(i)?;
+        i += 1;
+        while i < spans.len() && spans[i].start < union.end {
+            union.end = union.end.max(spans[i].end);
+            i += 1;
+        }
+        Some(union)
+    })
 }
 
 /// Which pseudo-rule a span's rule index stands for, if any.
@@ -768,12 +892,46 @@ keywords = ["hunter"]
             s.scrub_str("hunter2 pw=abcd"),
             "[REDACTED:inner] pw=[REDACTED:long]"
         );
+        // One finding per secret, as one redaction.
         let f = s.find(b"x pw=hunter2xyzsecret y");
-        assert_eq!(f.len(), 2);
+        assert_eq!(f.len(), 1);
         assert_eq!(f[0].rule(), "long");
         assert_eq!(f[0].range(), 5..21);
-        assert_eq!(f[1].rule(), "inner");
-        assert_eq!(f[1].range(), 5..12);
+        let f = s.find(b"hunter2 pw=abcd");
+        assert_eq!(f.len(), 2);
+    }
+
+    #[test]
+    fn find_reports_one_finding_for_a_token_two_rules_match() {
+        // The GitHub rule and the generic assignment rule both match.
+        let line = b"GITHUB_TOKEN=ghp_SCTwl3kYySJufB8wNRj4N6OKt2ek7WvBOipU";
+        let s = Scrubber::new();
+        let f = s.find(line);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].rule(), "github-pat-classic");
+        assert_eq!(f[0].range(), 13..line.len());
+    }
+
+    #[test]
+    fn a_multi_line_secret_keeps_its_line_count_in_every_style() {
+        let input = "key:\r\n-----BEGIN OPENSSH PRIVATE KEY-----\r\n\
+            b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtz\r\n\
+            Suk6Du2nS0RY8O5dRUMd3oehfCZQs4IGl6Zi+4sy4WIumODBGDCQQeGl2IesAKgV\r\n\
+            -----END OPENSSH PRIVATE KEY-----\r\nnext\r\n";
+        for (style, first) in [
+            (Redaction::Label, "[REDACTED:openssh-private-key]"),
+            (Redaction::Mask, "[REDACTED]"),
+            (Redaction::Fingerprint, "[REDACTED:openssh-private-key:"),
+            (Redaction::Text("***".into()), "***"),
+        ] {
+            let s = Scrubber::builder().redaction(style).build().unwrap();
+            let out = s.scrub_str(input);
+            let lines: Vec<&str> = out.split("\r\n").collect();
+            assert_eq!(lines.len(), input.split("\r\n").count(), "{out}");
+            assert!(lines[1].starts_with(first), "{out}");
+            assert_eq!(lines[2..5], ["", "", ""], "{out}");
+            assert_eq!(lines[5], "next", "{out}");
+        }
     }
 
     #[test]

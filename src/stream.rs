@@ -36,6 +36,20 @@
 //! soon as the write that completes it returns, unless a multi-line rule's
 //! window (a PEM block) is still open.
 //!
+//! # Terminal escapes
+//!
+//! From the first write with an ESC byte on, the buffer above holds the
+//! *text* (escapes taken out, see `ansi.rs`) and `Ansi` the input itself
+//! and the map between them. Everything above is then about text offsets;
+//! writing out text up to a release point `r` writes the input up to text
+//! byte `r`, the complete escapes just before it included (a secret that
+//! starts at `r` starts after them, in the one-shot result too), and a
+//! redaction skips the input from its first text byte to just after its
+//! last. The stripper reads the input left to right, the same state machine
+//! as the one-shot scrubber's, holding an escape still arriving (at most
+//! `ansi::MAX_STRING` bytes) until a byte decides it; so the text, its
+//! findings and the output do not depend on the split either.
+//!
 //! # Memory
 //!
 //! The buffer holds at most the context, plus about `2 * L_max + 4` bytes
@@ -44,11 +58,15 @@
 //! than held: a chain of overlapping findings longer than `4 * L_max` is
 //! written out in pieces, each piece redacted (so nothing leaks, but the
 //! number of `[REDACTED:…]` labels may differ from the one-shot output).
+//! Escapes add to the input held at most the stripper's budget of
+//! `4 * L_max + 1024` escape bytes per `L_max` text positions held, plus
+//! one escape still arriving.
 
 use std::io::{self, Read, Write};
 
 use std::sync::Arc;
 
+use crate::ansi::{self, ESC, Map, Stripper};
 use crate::compile::{CONTEXT, Seen, Span};
 use crate::known::KnownSet;
 use crate::scrubber::{KNOWN, Scrubber};
@@ -93,6 +111,22 @@ pub(crate) struct Core {
     /// The known secrets as of the last write, and their generation.
     known: Arc<KnownSet>,
     known_generation: u64,
+    /// Terminal escapes, from the first write with an ESC byte on: `buf`
+    /// then holds the text the rules run on, and this the input.
+    ansi: Option<Box<Ansi>>,
+}
+
+/// A stream's input once it has held an ESC byte (see `ansi.rs`): `Core`'s
+/// buffer holds its text, escapes taken out; this holds the input itself,
+/// from where the text was last written out.
+struct Ansi {
+    stripper: Stripper,
+    map: Map,
+    /// Input bytes from offset `base` (an input offset, not a text one).
+    raw: Vec<u8>,
+    base: usize,
+    /// Input written out so far.
+    at: usize,
 }
 
 impl Core {
@@ -121,6 +155,7 @@ impl Core {
             seen: Seen::new(),
             known,
             known_generation,
+            ansi: None,
         }
     }
 
@@ -142,7 +177,10 @@ impl Core {
 
     /// Bytes received but not yet passed on.
     pub(crate) fn held(&self) -> usize {
-        self.end() - self.emitted
+        match &self.ansi {
+            None => self.end() - self.emitted,
+            Some(a) => a.base + a.raw.len() - a.at,
+        }
     }
 
     fn end(&self) -> usize {
@@ -154,12 +192,51 @@ impl Core {
         if data.is_empty() {
             return;
         }
-        let at = self.end();
-        if let Some(i) = memchr::memrchr2(b'\n', b'\r', data) {
-            self.last_break = Some(at + i);
+        if self.ansi.is_none() && memchr::memchr(ESC, data).is_none() {
+            let at = self.end();
+            if let Some(i) = memchr::memrchr2(b'\n', b'\r', data) {
+                self.last_break = Some(at + i);
+            }
+            self.buf.extend_from_slice(data);
+        } else {
+            self.push_escaped(data);
         }
-        self.buf.extend_from_slice(data);
         self.advance(Mode::Push, out);
+    }
+
+    /// Takes in input that has held an ESC byte: the input is kept, its
+    /// text (escapes taken out) goes to the buffer the rules run on.
+    fn push_escaped(&mut self, data: &[u8]) {
+        let ansi = self.ansi.get_or_insert_with(|| {
+            // So far text and input are the same bytes.
+            let held = &self.buf[self.dead + (self.emitted - self.base)..];
+            Box::new(Ansi {
+                stripper: Stripper::new(self.max_len),
+                map: Map::default(),
+                raw: held.to_vec(),
+                base: self.emitted,
+                at: self.emitted,
+            })
+        });
+        ansi.raw.extend_from_slice(data);
+        let from = self.buf.len();
+        let text_base = self.base + (from - self.dead);
+        let scrubber = &self.scrubber;
+        let mut out = ansi::Out {
+            text: &mut self.buf,
+            text_base: text_base - from,
+            map: &mut ansi.map,
+        };
+        ansi.stripper
+            .feed(data, &mut out, &|s: &[u8]| scrubber.is_clean(s));
+        self.note_breaks(from);
+    }
+
+    /// Records the last line break among the text bytes from `buf[from]`.
+    fn note_breaks(&mut self, from: usize) {
+        if let Some(i) = memchr::memrchr2(b'\n', b'\r', &self.buf[from..]) {
+            self.last_break = Some(self.base + (from - self.dead) + i);
+        }
     }
 
     /// Passes on what may leave during a pause in the input (see
@@ -171,6 +248,18 @@ impl Core {
 
     /// Ends the stream: passes on everything held.
     pub(crate) fn finish(&mut self, out: &mut Vec<u8>) {
+        if let Some(ansi) = self.ansi.as_mut() {
+            // An escape still unfinished is text.
+            let from = self.buf.len();
+            let text_base = self.base + (from - self.dead);
+            let mut text = ansi::Out {
+                text: &mut self.buf,
+                text_base: text_base - from,
+                map: &mut ansi.map,
+            };
+            ansi.stripper.finish(&mut text);
+            self.note_breaks(from);
+        }
         self.advance(Mode::Finish, out);
     }
 
@@ -347,15 +436,44 @@ impl Core {
             }
         }
 
-        let stopped = self.scrubber.redact(
-            hay,
-            base,
-            &self.spans,
-            self.emitted,
-            release,
-            out,
-            Some((&mut self.counts, &mut self.merged)),
-        );
+        let counts = Some((&mut self.counts[..], &mut self.merged));
+        let stopped = match self.ansi.as_deref_mut() {
+            None => {
+                self.scrubber
+                    .redact(hay, base, &self.spans, self.emitted, release, out, counts)
+            }
+            Some(ansi) => {
+                let mut raw = ansi::Raw {
+                    bytes: &ansi.raw,
+                    base: ansi.base,
+                    at: ansi.at,
+                    map: &ansi.map,
+                };
+                let stopped = self.scrubber.redact_mapped(
+                    hay,
+                    base,
+                    &self.spans,
+                    self.emitted,
+                    release,
+                    out,
+                    counts,
+                    Some(&mut raw),
+                );
+                if finish {
+                    raw.copy_until(ansi.base + ansi.raw.len(), out);
+                }
+                ansi.at = raw.at;
+                // Forget the input written out, once it is most of what
+                // is kept.
+                ansi.map.forget_before(stopped);
+                let written = ansi.at - ansi.base;
+                if written > 0 && written >= ansi.raw.len() - written {
+                    ansi.raw.drain(..written);
+                    ansi.base = ansi.at;
+                }
+                stopped
+            }
+        };
         self.emitted = stopped;
         let emitted = self.emitted;
         self.spans.retain(|s| s.end > emitted);

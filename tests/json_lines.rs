@@ -146,9 +146,11 @@ fn a_pem_key_on_plain_lines_between_events_is_redacted() {
     assert!(!out.contains(PEM_BODY), "{out}");
     assert!(
         out.starts_with("{\"event\":\"start\"}\n[REDACTED:")
-            && out.ends_with("]\n{\"event\":\"end\"}\n"),
+            && out.ends_with("]\n\n\n\n{\"event\":\"end\"}\n"),
         "{out}"
     );
+    // The key's lines stay, emptied.
+    assert_eq!(out.lines().count(), input.lines().count(), "{out}");
     // Split in two at every offset, the output is the same.
     for cut in 0..=input.len() {
         let mut w = s.json_lines_writer(Vec::new());
@@ -559,8 +561,16 @@ fn cli_json_lines_a_token_as_a_key_is_redacted() {
 fn cli_json_lines_a_pem_key_on_plain_lines_between_events_is_redacted() {
     let out = cli_json_lines(&format!("{{\"e\":1}}\n{PEM}{{\"e\":2}}\n"));
     assert!(!out.contains(PEM_BODY), "{out}");
-    // Two events around the PEM block, redacted as one.
-    assert_valid_json_lines(&out.lines().step_by(2).collect::<Vec<_>>().join("\n"), 2);
+    // Two events around the PEM block, redacted as one, its lines kept
+    // (emptied).
+    let input_lines = PEM.lines().count() + 2;
+    assert_eq!(out.lines().count(), input_lines, "{out}");
+    assert!(
+        out.lines().nth(1).unwrap().starts_with("[REDACTED:"),
+        "{out}"
+    );
+    let events: Vec<&str> = out.lines().filter(|l| l.starts_with('{')).collect();
+    assert_valid_json_lines(&events.join("\n"), 2);
 }
 
 #[test]

@@ -139,7 +139,7 @@ fn a_pem_block_in_progress_is_held_until_it_can_be_decided() {
     .unwrap();
     assert_eq!(show(w.get_ref()), "before\n");
     let out = w.finish().unwrap();
-    assert_eq!(show(&out), "before\n[REDACTED:pem]\n");
+    assert_eq!(show(&out), "before\n[REDACTED:pem]\n\n");
 }
 
 #[test]

@@ -1,0 +1,246 @@
+//! Terminal escapes (colours, erase-in-line, hyperlinks) neither hide a
+//! secret nor change clean text: the rules match as if they were absent.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use hush::{Redaction, Scrubber};
+use proptest::prelude::*;
+
+fn scrubber() -> &'static Scrubber {
+    static S: OnceLock<Scrubber> = OnceLock::new();
+    S.get_or_init(Scrubber::new)
+}
+
+/// `(input, secret)` for every example of every default rule.
+fn examples() -> &'static [(String, String)] {
+    static EX: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    EX.get_or_init(|| {
+        scrubber()
+            .rules()
+            .flat_map(|r| {
+                r.examples()
+                    .filter(|(_, s)| !s.is_empty())
+                    .map(|(i, s)| (i.to_string(), s.to_string()))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    })
+}
+
+/// Lines of the benign corpus.
+fn benign_lines() -> &'static [String] {
+    static LINES: OnceLock<Vec<String>> = OnceLock::new();
+    LINES.get_or_init(|| {
+        common::files("tests/data/benign", None)
+            .iter()
+            .flat_map(|p| {
+                std::fs::read_to_string(p)
+                    .unwrap()
+                    .lines()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    })
+}
+
+/// SGR sequences and erase-in-line, as `ls`, `grep`, `jq`, `git` and
+/// tracing write them.
+const ESCAPES: &[&str] = &[
+    "\x1b[0m",
+    "\x1b[m",
+    "\x1b[1m",
+    "\x1b[01;31m\x1b[K",
+    "\x1b[m\x1b[K",
+    "\x1b[1;34m",
+    "\x1b[0;32m",
+    "\x1b[38;5;208m",
+    "\x1b[38;2;255;128;0m",
+    "\x1b[3m",
+    "\x1b[2m",
+];
+
+/// `text` with escapes inserted at character boundaries: `(position as a
+/// fraction of the length, which escape)`.
+fn insert(text: &str, at: &[(f64, usize)]) -> String {
+    let mut cuts: Vec<(usize, &str)> = at
+        .iter()
+        .map(|&(f, e)| {
+            let mut i = (f * text.len() as f64) as usize;
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            (i, ESCAPES[e % ESCAPES.len()])
+        })
+        .collect();
+    cuts.sort_by_key(|c| c.0);
+    let mut out = String::new();
+    let mut from = 0;
+    for (i, e) in cuts {
+        out.push_str(&text[from..i]);
+        out.push_str(e);
+        from = i;
+    }
+    out.push_str(&text[from..]);
+    out
+}
+
+/// `text` without SGR and erase-in-line sequences.
+fn strip_sgr(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("\x1b[") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let end = after
+            .find(|c: char| !(c.is_ascii_digit() || c == ';'))
+            .expect("a final byte");
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn escapes() -> impl Strategy<Value = Vec<(f64, usize)>> {
+    proptest::collection::vec((0.0..1.0f64, 0..ESCAPES.len()), 1..8)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn escapes_anywhere_never_let_a_secret_through(
+        k in 0..examples().len(),
+        at in escapes(),
+        cut in 0.0..1.0f64,
+    ) {
+        let (input, secret) = &examples()[k];
+        let coloured = insert(input, &at);
+        let out = scrubber().scrub_str(&coloured).into_owned();
+        let plain = strip_sgr(&out);
+        prop_assert!(!plain.contains(secret.as_str()), "{:?} -> {:?}", coloured, out);
+        // Without its escapes, the output is the plain input's.
+        prop_assert_eq!(&plain, &scrubber().scrub_str(input).into_owned());
+        // Streamed in two pieces, the same.
+        let cut = (cut * coloured.len() as f64) as usize;
+        let streamed = common::stream_split(scrubber(), coloured.as_bytes(), &[cut]);
+        prop_assert_eq!(common::show(&streamed), out);
+    }
+
+    #[test]
+    fn escapes_in_clean_text_leave_it_byte_identical(
+        lines in proptest::collection::vec(0..benign_lines().len(), 1..4),
+        at in escapes(),
+        sizes in proptest::collection::vec(1..40usize, 1..4),
+    ) {
+        let text = lines.iter().map(|&i| benign_lines()[i].as_str()).collect::<Vec<_>>().join("\n");
+        prop_assume!(scrubber().scrub_str(&text) == text);
+        let coloured = insert(&text, &at);
+        prop_assert_eq!(scrubber().scrub_str(&coloured), coloured.as_str());
+        let streamed = common::stream(scrubber(), coloured.as_bytes(), &sizes);
+        prop_assert_eq!(common::show(&streamed), coloured);
+    }
+
+    #[test]
+    fn escape_only_input_is_unchanged(
+        at in proptest::collection::vec((0.0..1.0f64, 0..ESCAPES.len()), 0..40),
+    ) {
+        let input = insert("", &at);
+        prop_assert_eq!(scrubber().scrub_str(&input), input.as_str());
+        prop_assert_eq!(common::show(&common::stream(scrubber(), input.as_bytes(), &[3])), input);
+    }
+}
+
+const TOKEN: &str = "ghp_LZ8ahHK6pvvQRitYuDlhB8uppivAC9C45zaJ";
+
+#[test]
+fn find_reports_offsets_in_the_input_escapes_inside_the_secret_included() {
+    let input = format!(
+        "\x1b[1m{}\x1b[01;31m\x1b[K{}\x1b[0m\n",
+        &TOKEN[..10],
+        &TOKEN[10..]
+    );
+    let found = scrubber().find(input.as_bytes());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].rule(), "github-pat-classic");
+    // From the token's first byte (after `\x1b[1m`) to its last (before
+    // `\x1b[0m`).
+    assert_eq!(found[0].range(), 4..input.len() - 5);
+}
+
+#[test]
+fn a_fingerprint_is_of_the_secret_without_its_escapes() {
+    let s = Scrubber::builder()
+        .redaction(Redaction::Fingerprint)
+        .fingerprint_key("a key for this test only, 32 bytes")
+        .build()
+        .unwrap();
+    let plain = s.scrub_str(&format!("t {TOKEN}\n")).into_owned();
+    let coloured = format!(
+        "t {}\x1b[01;31m\x1b[K{}\x1b[m\x1b[K\n",
+        &TOKEN[..9],
+        &TOKEN[9..]
+    );
+    assert_eq!(
+        s.scrub_str(&coloured),
+        format!("{}\x1b[m\x1b[K\n", plain.trim_end())
+    );
+}
+
+#[test]
+fn an_idle_release_holds_a_token_split_by_a_colour_and_an_unfinished_escape() {
+    let mut st = scrubber().stream();
+    let mut out = Vec::new();
+    out.extend_from_slice(
+        st.push(format!("$ grep -r ghp_ .\n./ci.env: - {}", &TOKEN[..12]).as_bytes()),
+    );
+    out.extend_from_slice(st.push(b"\x1b[01;31m\x1b[K"));
+    out.extend_from_slice(st.release_idle());
+    assert_eq!(common::show(&out), "$ grep -r ghp_ .\n./ci.env: - ");
+    // An escape still arriving: held too.
+    out.extend_from_slice(st.push(&TOKEN.as_bytes()[12..20]));
+    out.extend_from_slice(st.push(b"\x1b[m\x1b"));
+    out.extend_from_slice(st.release_idle());
+    assert_eq!(common::show(&out), "$ grep -r ghp_ .\n./ci.env: - ");
+    out.extend_from_slice(st.push(format!("[K{}\n", &TOKEN[20..]).as_bytes()));
+    out.extend_from_slice(st.finish());
+    assert_eq!(
+        common::show(&out),
+        "$ grep -r ghp_ .\n./ci.env: - [REDACTED:github-pat-classic]\n"
+    );
+}
+
+#[test]
+fn an_idle_release_writes_a_coloured_prompt_whole() {
+    let mut st = scrubber().stream();
+    let prompt = "\x1b[01;32mdeploy@ci\x1b[00m:\x1b[01;34m~/app\x1b[00m$ \x1b[0m";
+    let mut out = st.push(prompt.as_bytes()).to_vec();
+    out.extend_from_slice(st.release_idle());
+    assert_eq!(common::show(&out), prompt);
+    assert_eq!(st.held(), 0);
+}
+
+#[test]
+fn a_line_of_escapes_without_end_is_held_within_a_bound() {
+    // A terminal program that redraws with cursor movements and colours,
+    // never a line break: what the stream holds does not grow with it.
+    let s = scrubber();
+    let mut st = s.stream();
+    let mut most = 0;
+    let mut written = 0;
+    for i in 0..20_000 {
+        let piece = format!("\x1b[{};1H\x1b[38;5;{}m#\x1b[0m", i % 50, i % 256);
+        written += st.push(piece.as_bytes()).len();
+        most = most.max(st.held());
+    }
+    written += st.finish().len();
+    assert!(written > 0);
+    // The text held (up to the longest match `L`), plus the escapes in it:
+    // at most `4 * L + 1024` bytes per `L` text positions (ansi.rs).
+    let l = s.max_match_len();
+    let bound = l + 2 * (4 * l + 1024) + 4096;
+    assert!(20_000 * 20 > 2 * bound, "the input outgrows the bound");
+    assert!(most <= bound, "held {most} > {bound}");
+}

@@ -629,3 +629,33 @@ fn cli_flags_a_subcommand_would_ignore_are_refused() {
     let out = hush().args(["check", "--quiet", rules]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
 }
+
+/// Regression: `--json-lines` redacted the `sessionId` UUID that agent
+/// transcripts put on every event (`sessionId` holds the sensitive word
+/// `sessionid`). A UUID there names a conversation; anything else under the
+/// name, and a UUID under a token name, is still redacted.
+#[test]
+fn session_id_uuid_is_not_redacted() {
+    let s = scrubber();
+    let line = concat!(
+        r#"{"type":"user","sessionId":"3f6c2a1e-8b7d-4c2e-9f1a-2b3c4d5e6f70","#,
+        r#""parent_session_id":"9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d","#,
+        r#""cookies":{"sessionid":"q8v1x0m3k2n7b5c4z9l6j3h8g1f0d2s4"},"#,
+        r#""session_token":"3f6c2a1e-8b7d-4c2e-9f1a-2b3c4d5e6f70"}"#,
+        "\n"
+    );
+    let expected = concat!(
+        r#"{"type":"user","sessionId":"3f6c2a1e-8b7d-4c2e-9f1a-2b3c4d5e6f70","#,
+        r#""parent_session_id":"9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d","#,
+        r#""cookies":{"sessionid":"[REDACTED:sensitive-key]"},"#,
+        r#""session_token":"[REDACTED:sensitive-key]"}"#,
+        "\n"
+    );
+    assert_eq!(text(&one_shot(&s, line.as_bytes())), expected);
+    for sizes in common::CHUNK_SIZES {
+        assert_eq!(text(&stream(&s, line.as_bytes(), sizes)), expected, "{sizes:?}");
+    }
+    let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+    s.scrub_json(&mut v);
+    assert_eq!(v, serde_json::from_str::<serde_json::Value>(expected).unwrap());
+}

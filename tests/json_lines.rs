@@ -659,3 +659,39 @@ fn session_id_uuid_is_not_redacted() {
     s.scrub_json(&mut v);
     assert_eq!(v, serde_json::from_str::<serde_json::Value>(expected).unwrap());
 }
+
+/// Secrets right after a JSON escape (`\n`, `\t`, `\"`, `\u001b[..m`) in a
+/// tool result, and in JSON inside a JSON string, go in `--json-lines` mode
+/// as they do in text mode; every event stays valid JSON.
+#[test]
+fn secrets_after_json_escapes_are_redacted() {
+    let s = scrubber();
+    let secrets = [
+        "dTc6JMa8SmSCsgYyfvWtpaAYihTEJOlH",
+        "zND6IfzEg8dLQL",
+        "EzNOfZxdwwyQPphj0eKTF1cJjPv2pQt1",
+        "bzbCTfZJKPDSAE8vCYKLRfhQ2uo9ZPe1",
+        "wx2KVqi9voVAFVtXgv9FObHK3riu52e8",
+    ];
+    let input = format!(
+        concat!(
+            r#"{{"type":"tool_result","content":"$ cat .env\nSTRIPE_KEY={}\n\tpassword: {}\n\"API_TOKEN={}\""}}"#,
+            "\n",
+            r#"{{"content":"\u001b[1mDEPLOY_TOKEN={}\u001b[0m\n"}}"#,
+            "\n",
+            r#"{{"content":"{{\"maps_key\":\"{}\",\"region\":\"eu\"}}"}}"#,
+            "\n"
+        ),
+        secrets[0], secrets[1], secrets[2], secrets[3], secrets[4]
+    );
+    let out = text(&one_shot(&s, input.as_bytes()));
+    for secret in secrets {
+        assert!(!out.contains(secret), "{secret} survives in {out}");
+    }
+    for line in out.lines() {
+        serde_json::from_str::<serde_json::Value>(line).unwrap();
+    }
+    for sizes in common::CHUNK_SIZES {
+        assert_eq!(text(&stream(&s, input.as_bytes(), sizes)), out, "{sizes:?}");
+    }
+}

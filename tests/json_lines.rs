@@ -653,11 +653,18 @@ fn session_id_uuid_is_not_redacted() {
     );
     assert_eq!(text(&one_shot(&s, line.as_bytes())), expected);
     for sizes in common::CHUNK_SIZES {
-        assert_eq!(text(&stream(&s, line.as_bytes(), sizes)), expected, "{sizes:?}");
+        assert_eq!(
+            text(&stream(&s, line.as_bytes(), sizes)),
+            expected,
+            "{sizes:?}"
+        );
     }
     let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
     s.scrub_json(&mut v);
-    assert_eq!(v, serde_json::from_str::<serde_json::Value>(expected).unwrap());
+    assert_eq!(
+        v,
+        serde_json::from_str::<serde_json::Value>(expected).unwrap()
+    );
 }
 
 /// Secrets right after a JSON escape (`\n`, `\t`, `\"`, `\u001b[..m`) in a

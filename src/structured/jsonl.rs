@@ -453,7 +453,8 @@ impl Walk<'_, '_> {
                         }
                         (None, b'"') if sensitive => {
                             let t = self.p.string()?;
-                            let role = if !inherited && is_identifier_under(&key, &self.decoded(t)) {
+                            let role = if !inherited && is_identifier_under(&key, &self.decoded(t))
+                            {
                                 Role::Plain
                             } else {
                                 Role::Sensitive

@@ -244,8 +244,14 @@ mod tests {
             assert!(is_identifier_under(name, uuid), "{name}");
         }
         // Not a UUID: a session credential.
-        assert!(!is_identifier_under("sessionid", "q8v1x0m3k2n7b5c4z9l6j3h8g1f0d2s4"));
-        assert!(!is_identifier_under("sessionId", "3f6c2a1e8b7d4c2e9f1a2b3c4d5e6f70"));
+        assert!(!is_identifier_under(
+            "sessionid",
+            "q8v1x0m3k2n7b5c4z9l6j3h8g1f0d2s4"
+        ));
+        assert!(!is_identifier_under(
+            "sessionId",
+            "3f6c2a1e8b7d4c2e9f1a2b3c4d5e6f70"
+        ));
         // A UUID under another sensitive name stays sensitive.
         assert!(!is_identifier_under("session_token", uuid));
         assert!(!is_identifier_under("api_key", uuid));

@@ -684,3 +684,76 @@ fn cli_flags_a_subcommand_would_ignore_are_refused() {
     let out = hush().args(["check", "--quiet", rules]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
 }
+
+/// Regression: `--json-lines` redacted the `sessionId` UUID that agent
+/// transcripts put on every event (`sessionId` holds the sensitive word
+/// `sessionid`). A UUID there names a conversation; anything else under the
+/// name, and a UUID under a token name, is still redacted.
+#[test]
+fn session_id_uuid_is_not_redacted() {
+    let s = scrubber();
+    let line = concat!(
+        r#"{"type":"user","sessionId":"3f6c2a1e-8b7d-4c2e-9f1a-2b3c4d5e6f70","#,
+        r#""parent_session_id":"9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d","#,
+        r#""cookies":{"sessionid":"q8v1x0m3k2n7b5c4z9l6j3h8g1f0d2s4"},"#,
+        r#""session_token":"3f6c2a1e-8b7d-4c2e-9f1a-2b3c4d5e6f70"}"#,
+        "\n"
+    );
+    let expected = concat!(
+        r#"{"type":"user","sessionId":"3f6c2a1e-8b7d-4c2e-9f1a-2b3c4d5e6f70","#,
+        r#""parent_session_id":"9a0b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d","#,
+        r#""cookies":{"sessionid":"[REDACTED:sensitive-key]"},"#,
+        r#""session_token":"[REDACTED:sensitive-key]"}"#,
+        "\n"
+    );
+    assert_eq!(text(&one_shot(&s, line.as_bytes())), expected);
+    for sizes in common::CHUNK_SIZES {
+        assert_eq!(
+            text(&stream(&s, line.as_bytes(), sizes)),
+            expected,
+            "{sizes:?}"
+        );
+    }
+    let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+    s.scrub_json(&mut v);
+    assert_eq!(
+        v,
+        serde_json::from_str::<serde_json::Value>(expected).unwrap()
+    );
+}
+
+/// Secrets right after a JSON escape (`\n`, `\t`, `\"`, `\u001b[..m`) in a
+/// tool result, and in JSON inside a JSON string, go in `--json-lines` mode
+/// as they do in text mode; every event stays valid JSON.
+#[test]
+fn secrets_after_json_escapes_are_redacted() {
+    let s = scrubber();
+    let secrets = [
+        "dTc6JMa8SmSCsgYyfvWtpaAYihTEJOlH",
+        "zND6IfzEg8dLQL",
+        "EzNOfZxdwwyQPphj0eKTF1cJjPv2pQt1",
+        "bzbCTfZJKPDSAE8vCYKLRfhQ2uo9ZPe1",
+        "wx2KVqi9voVAFVtXgv9FObHK3riu52e8",
+    ];
+    let input = format!(
+        concat!(
+            r#"{{"type":"tool_result","content":"$ cat .env\nSTRIPE_KEY={}\n\tpassword: {}\n\"API_TOKEN={}\""}}"#,
+            "\n",
+            r#"{{"content":"\u001b[1mDEPLOY_TOKEN={}\u001b[0m\n"}}"#,
+            "\n",
+            r#"{{"content":"{{\"maps_key\":\"{}\",\"region\":\"eu\"}}"}}"#,
+            "\n"
+        ),
+        secrets[0], secrets[1], secrets[2], secrets[3], secrets[4]
+    );
+    let out = text(&one_shot(&s, input.as_bytes()));
+    for secret in secrets {
+        assert!(!out.contains(secret), "{secret} survives in {out}");
+    }
+    for line in out.lines() {
+        serde_json::from_str::<serde_json::Value>(line).unwrap();
+    }
+    for sizes in common::CHUNK_SIZES {
+        assert_eq!(text(&stream(&s, input.as_bytes(), sizes)), out, "{sizes:?}");
+    }
+}

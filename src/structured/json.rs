@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{is_reference, sensitive_name};
+use super::{is_identifier_under, is_reference, sensitive_name};
 use crate::Scrubber;
 use crate::scrubber::KEY;
 
@@ -91,7 +91,9 @@ impl Scrubber {
             Value::Object(map) => {
                 let mut changed = false;
                 for (k, v) in map.iter_mut() {
-                    let sensitive = sensitive || sensitive_name(k);
+                    let sensitive = sensitive
+                        || (sensitive_name(k)
+                            && !v.as_str().is_some_and(|s| is_identifier_under(k, s)));
                     changed |= match (command_key(k), &mut *v) {
                         (Some(_), Value::Array(items))
                             if !sensitive && items.iter().all(Value::is_string) =>

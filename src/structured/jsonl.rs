@@ -50,7 +50,7 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 
 use super::json::command_key;
-use super::{is_reference, sensitive_name};
+use super::{is_identifier_under, is_reference, sensitive_name};
 use crate::compile::Span;
 use crate::scrubber::{FLAG, KEY, Scrubber};
 use crate::stream::Core;
@@ -453,7 +453,8 @@ impl Walk<'_, '_> {
                     self.p.colon()?;
                     let key = self.decoded(k).into_owned();
                     self.string(k, Role::Plain);
-                    let sensitive = sensitive || sensitive_name(&key);
+                    let inherited = sensitive;
+                    let sensitive = inherited || sensitive_name(&key);
                     let command = if sensitive { None } else { command_key(&key) };
                     self.p.ws();
                     match (command, self.p.peek()?) {
@@ -461,6 +462,16 @@ impl Walk<'_, '_> {
                         (Some(true), b'"') => {
                             let t = self.p.string()?;
                             self.string(t, Role::Command);
+                        }
+                        (None, b'"') if sensitive => {
+                            let t = self.p.string()?;
+                            let role = if !inherited && is_identifier_under(&key, &self.decoded(t))
+                            {
+                                Role::Plain
+                            } else {
+                                Role::Sensitive
+                            };
+                            self.string(t, role);
                         }
                         _ => self.value(sensitive)?,
                     }

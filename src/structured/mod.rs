@@ -135,6 +135,25 @@ pub(crate) fn sensitive_name(name: &str) -> bool {
     true
 }
 
+/// Whether `value` under the key `name` is an identifier rather than a
+/// secret, though the name is sensitive: a UUID under a session-id key
+/// (`sessionId`, `parent_session_id`). Agent transcripts tag every event
+/// with such an id; it names a conversation and grants nothing. A session
+/// cookie's value is not a bare UUID, so cookies stay covered.
+pub(crate) fn is_identifier_under(name: &str, value: &str) -> bool {
+    normalize(name).ends_with("sessionid") && is_uuid(value)
+}
+
+/// A canonical UUID: 8-4-4-4-12 hex digits.
+fn is_uuid(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, &c)| match i {
+            8 | 13 | 18 | 23 => c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
 /// Whether a value is a reference to a secret or a placeholder rather than
 /// a secret: `${DB_PASSWORD}`, `$TOKEN`, `{{ .Values.x }}`, `<your-token>`,
 /// `***`, an empty string.
@@ -216,6 +235,27 @@ mod tests {
         ] {
             assert!(!sensitive_name(no), "{no}");
         }
+    }
+
+    #[test]
+    fn session_id_uuid_is_not_a_secret() {
+        let uuid = "3f6c2a1e-8b7d-4c2e-9f1a-2b3c4d5e6f70";
+        for name in ["sessionId", "session_id", "parentSessionId", "SESSION-ID"] {
+            assert!(sensitive_name(name), "{name}");
+            assert!(is_identifier_under(name, uuid), "{name}");
+        }
+        // Not a UUID: a session credential.
+        assert!(!is_identifier_under(
+            "sessionid",
+            "q8v1x0m3k2n7b5c4z9l6j3h8g1f0d2s4"
+        ));
+        assert!(!is_identifier_under(
+            "sessionId",
+            "3f6c2a1e8b7d4c2e9f1a2b3c4d5e6f70"
+        ));
+        // A UUID under another sensitive name stays sensitive.
+        assert!(!is_identifier_under("session_token", uuid));
+        assert!(!is_identifier_under("api_key", uuid));
     }
 
     #[test]

@@ -12,6 +12,7 @@ mod jsonl;
 mod shell;
 
 pub use env::env_secret;
+#[cfg(feature = "process")]
 pub(crate) use jsonl::Counted;
 pub use jsonl::{JSON_LINE_LIMIT, JsonLinesWriter};
 

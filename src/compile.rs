@@ -1069,8 +1069,18 @@ impl Matcher {
                 Some(m) => {
                     let from = out.len();
                     self.candidate(cr, c.rule, hay, w, m.range(), &mut caps, out);
+                    let found = out.len() > from;
                     rebase(&mut out[from..], base);
-                    c.at = base + if m.is_empty() { m.start() + 1 } else { m.end() };
+                    // A match that was not a finding (an allowlist, the
+                    // entropy floor, a label) must not hide a match that
+                    // starts inside it: the next search starts right after
+                    // its first character.
+                    c.at = base
+                        + if m.is_empty() || !found {
+                            ceil_char(hay, m.start() + 1, hay.len())
+                        } else {
+                            m.end()
+                        };
                 }
                 None if closed && stop == c.end => c.at = c.end,
                 // No match lies in the step: a match of the rule as written

@@ -482,3 +482,21 @@ proptest! {
         prop_assert!(once == twice || label_glued_to_a_token(&once), "{:?} -> {:?} -> {:?}", input, once, twice);
     }
 }
+
+// Fuzzing (scrub_split) found a rule match that was not a finding (an
+// allowlist or the entropy floor turned it down) hiding a match that starts
+// inside it: the search went on after the rejected match's end, so
+// `token: g\x001Ypb.internal:54` was missed once and redacted when the
+// output was scrubbed again.
+#[test]
+fn a_rejected_match_no_longer_hides_a_match_inside_it() {
+    let s = hush::Scrubber::builder().build().unwrap();
+    let input: &[u8] = b"SK[GITHUB[_TOKEN=ghp_Z3k2Lq9\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x014xRWYMpernal1n36t153C8vsBmTHUB\xabTOtoken: ghp_[9~\x00\x00\x00\x00\x00\x00\x00Rmm1mtoken: g\x001Ypb.internal:54\n";
+    let once = s.scrub(input).into_owned();
+    let twice = s.scrub(&once).into_owned();
+    assert_eq!(
+        String::from_utf8_lossy(&twice),
+        String::from_utf8_lossy(&once)
+    );
+    assert!(!once.windows(8).any(|w| w == b"1Ypb.int"));
+}

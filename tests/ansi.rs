@@ -29,23 +29,6 @@ fn examples() -> &'static [(String, String)] {
     })
 }
 
-/// Lines of the benign corpus.
-fn benign_lines() -> &'static [String] {
-    static LINES: OnceLock<Vec<String>> = OnceLock::new();
-    LINES.get_or_init(|| {
-        common::files("tests/data/benign", None)
-            .iter()
-            .flat_map(|p| {
-                std::fs::read_to_string(p)
-                    .unwrap()
-                    .lines()
-                    .map(str::to_string)
-                    .collect::<Vec<_>>()
-            })
-            .collect()
-    })
-}
-
 /// SGR sequences and erase-in-line, as `ls`, `grep`, `jq`, `git` and
 /// tracing write them.
 const ESCAPES: &[&str] = &[
@@ -131,11 +114,11 @@ proptest! {
 
     #[test]
     fn escapes_in_clean_text_leave_it_byte_identical(
-        lines in proptest::collection::vec(0..benign_lines().len(), 1..4),
+        lines in proptest::collection::vec(0..common::benign_lines().len(), 1..4),
         at in escapes(),
         sizes in proptest::collection::vec(1..40usize, 1..4),
     ) {
-        let text = lines.iter().map(|&i| benign_lines()[i].as_str()).collect::<Vec<_>>().join("\n");
+        let text = lines.iter().map(|&i| common::benign_lines()[i].as_str()).collect::<Vec<_>>().join("\n");
         prop_assume!(scrubber().scrub_str(&text) == text);
         let coloured = insert(&text, &at);
         prop_assert_eq!(scrubber().scrub_str(&coloured), coloured.as_str());

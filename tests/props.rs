@@ -15,23 +15,6 @@ fn scrubber() -> &'static Scrubber {
     S.get_or_init(Scrubber::new)
 }
 
-/// Lines of the benign corpus.
-fn benign_lines() -> &'static [String] {
-    static LINES: OnceLock<Vec<String>> = OnceLock::new();
-    LINES.get_or_init(|| {
-        common::files("tests/data/benign", None)
-            .iter()
-            .flat_map(|p| {
-                std::fs::read_to_string(p)
-                    .unwrap()
-                    .lines()
-                    .map(str::to_string)
-                    .collect::<Vec<_>>()
-            })
-            .collect()
-    })
-}
-
 /// `(rule id, input, secret)` for every example of every default rule.
 fn examples() -> &'static [(String, String, String)] {
     static EX: OnceLock<Vec<(String, String, String)>> = OnceLock::new();
@@ -48,10 +31,10 @@ fn examples() -> &'static [(String, String, String)] {
 }
 
 fn context() -> impl Strategy<Value = String> {
-    let n = benign_lines().len();
+    let n = common::benign_lines().len();
     proptest::collection::vec(0..n, 0..6).prop_map(|ix| {
         ix.iter()
-            .map(|&i| benign_lines()[i].as_str())
+            .map(|&i| common::benign_lines()[i].as_str())
             .collect::<Vec<_>>()
             .join("\n")
     })
@@ -173,7 +156,7 @@ fn a_secret_piece_in_the_context_is_no_survivor() {
 #[test]
 fn every_example_survives_nowhere_in_random_context() {
     // A deterministic sweep over every example, where the proptest samples.
-    let lines = benign_lines();
+    let lines = common::benign_lines();
     for (n, (id, input, secret)) in examples().iter().enumerate() {
         let before = &lines[(n * 7919) % lines.len()];
         let after = &lines[(n * 104_729) % lines.len()];

@@ -91,3 +91,20 @@ pub fn hush_test_rules() -> std::process::Command {
     cmd.arg("--no-defaults").arg("--rules").arg(test_rules());
     cmd
 }
+
+/// Lines of the benign corpus.
+pub fn benign_lines() -> &'static [String] {
+    static LINES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    LINES.get_or_init(|| {
+        files("tests/data/benign", None)
+            .iter()
+            .flat_map(|p| {
+                std::fs::read_to_string(p)
+                    .unwrap()
+                    .lines()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    })
+}

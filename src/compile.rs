@@ -80,7 +80,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use regex_automata::util::captures::Captures;
-use regex_automata::{Anchored, Input, meta};
+use regex_automata::{Anchored, Input, Match, meta};
 
 use crate::error::{Error, ErrorKind};
 use crate::keywords::KeywordScanner;
@@ -936,11 +936,16 @@ impl Matcher {
             input = input.anchored(Anchored::Yes);
         }
         let mut caps: Option<Captures> = None;
-        for m in re.find_iter(input) {
-            self.candidate(cr, rule, hay, w, m.range(), &mut caps, out);
+        while let Some(m) = re.search(&input) {
+            let found = self.candidate(cr, rule, hay, w, m.range(), &mut caps, out);
             if cr.rule.anchored {
                 break;
             }
+            let at = resume_at(hay, &m, found);
+            if at > w.end {
+                break;
+            }
+            input.set_start(at);
         }
     }
 
@@ -1068,19 +1073,9 @@ impl Matcher {
             match re.search(&Input::new(hay).range(p..w.end)) {
                 Some(m) => {
                     let from = out.len();
-                    self.candidate(cr, c.rule, hay, w, m.range(), &mut caps, out);
-                    let found = out.len() > from;
+                    let found = self.candidate(cr, c.rule, hay, w, m.range(), &mut caps, out);
                     rebase(&mut out[from..], base);
-                    // A match that was not a finding (an allowlist, the
-                    // entropy floor, a label) must not hide a match that
-                    // starts inside it: the next search starts right after
-                    // its first character.
-                    c.at = base
-                        + if m.is_empty() || !found {
-                            ceil_char(hay, m.start() + 1, hay.len())
-                        } else {
-                            m.end()
-                        };
+                    c.at = base + resume_at(hay, &m, found);
                 }
                 None if closed && stop == c.end => c.at = c.end,
                 // No match lies in the step: a match of the rule as written
@@ -1092,6 +1087,7 @@ impl Matcher {
     }
 
     /// A match of a rule's regex: its secret group found, then checked.
+    /// Returns where the finding it gave ends, if it gave one.
     #[allow(clippy::too_many_arguments)] // a match, where it is, and a sink
     fn candidate(
         &self,
@@ -1102,9 +1098,9 @@ impl Matcher {
         m: std::ops::Range<usize>,
         caps: &mut Option<Captures>,
         out: &mut Vec<Span>,
-    ) {
+    ) -> Option<usize> {
         if cr.rule.group_count == 0 || cr.rule.secret_group == Some(0) {
-            self.consider(cr, rule, hay, w, m.clone(), m, out);
+            self.consider(cr, rule, hay, w, m.clone(), m, out)
         } else if let Some(group) = cr.split().and_then(|s| s.find(hay, m.clone())) {
             // The group found with DFAs, when the match splits only one way
             // around it. (An unnamed group that is empty gives the whole
@@ -1114,9 +1110,9 @@ impl Matcher {
             } else {
                 group
             };
-            self.consider(cr, rule, hay, w, m, secret, out);
+            self.consider(cr, rule, hay, w, m, secret, out)
         } else {
-            let Some(re) = cr.regex() else { return };
+            let re = cr.regex()?;
             let caps = caps.get_or_insert_with(|| re.create_captures());
             let span = Input::new(hay).range(m.clone()).anchored(Anchored::Yes);
             re.search_captures(&span, caps);
@@ -1130,7 +1126,7 @@ impl Matcher {
                     .map(|s| s.range()),
             };
             let secret = secret.unwrap_or(whole.clone());
-            self.consider(cr, rule, hay, w, whole, secret, out);
+            self.consider(cr, rule, hay, w, whole, secret, out)
         }
     }
 
@@ -1144,9 +1140,9 @@ impl Matcher {
         whole: std::ops::Range<usize>,
         secret: std::ops::Range<usize>,
         out: &mut Vec<Span>,
-    ) {
+    ) -> Option<usize> {
         if secret.is_empty() {
-            return;
+            return None;
         }
         let bytes = &hay[secret.clone()];
         // What was already redacted stays as it is: scrubbing is idempotent
@@ -1154,19 +1150,19 @@ impl Matcher {
         // a value.
         if memchr::memmem::find(bytes, b"REDACTED").is_some() || inside_label(hay, w, secret.start)
         {
-            return;
+            return None;
         }
         // Nor does a label stand as the name of a new secret: in
         // `[REDACTED:github-token]:'x'` the name `github-token]` that
         // makes `x` a secret is this scrubber's own output, which was a
         // secret's bytes when the input was scrubbed.
         if label_in_context(hay, w, &whole, &secret) {
-            return;
+            return None;
         }
         if let Some(min) = cr.rule.entropy
             && shannon_entropy(bytes) < min
         {
-            return;
+            return None;
         }
         if !cr.rule.allowlists.is_empty() {
             let line = if cr.needs_line {
@@ -1181,7 +1177,7 @@ impl Matcher {
                 .iter()
                 .any(|a| a.allows(bytes, whole_bytes, line))
             {
-                return;
+                return None;
             }
         }
         let mut start = secret.start;
@@ -1195,6 +1191,7 @@ impl Matcher {
             }
         }
         out.push(Span { start, end, rule });
+        Some(end)
     }
 }
 
@@ -1267,6 +1264,22 @@ fn is_continuation(b: u8) -> bool {
 
 /// Moves `at` forward past UTF-8 continuation bytes (at most three), never
 /// beyond `limit`.
+/// Where the search for a rule's next match starts after match `m`.
+///
+/// After a finding (`found`: where it ends), right after the secret, not
+/// after the match: context a match needs after its secret (a `;`, the first
+/// character of a host) may be the context the next match needs before its
+/// own, and scrubbing must find the same secrets in its output as in its
+/// input. A match that was not a finding (an allowlist, the entropy floor, a
+/// label) must not hide a match that starts inside it: the next search starts
+/// right after its first character.
+fn resume_at(hay: &[u8], m: &Match, found: Option<usize>) -> usize {
+    match found {
+        Some(end) if end > m.start() => end,
+        _ => ceil_char(hay, m.start() + 1, hay.len()),
+    }
+}
+
 fn ceil_char(hay: &[u8], mut at: usize, limit: usize) -> usize {
     for _ in 0..3 {
         if at < limit && is_continuation(hay[at]) {

@@ -483,3 +483,34 @@ fn a_rejected_match_no_longer_hides_a_match_inside_it() {
     );
     assert!(!once.windows(8).any(|w| w == b"1Ypb.int"));
 }
+
+// Found by fuzzing (scrub_split, the landing CI run): the first URL's match
+// ends with the host's first character, `d`, and the search went on after
+// it, so `b.i://` had no word boundary and `i://` is too short a scheme: the
+// second URL's password was left, and only a second scrub found it (from
+// `]@db.i://`).
+#[test]
+fn context_after_a_secret_no_longer_hides_the_next_match() {
+    let s = hush::Scrubber::builder().build().unwrap();
+    let input: &[u8] =
+        b"po{ugres://app:Pq8-Xe9\xffm-\xff\xff2\xff4@db.i://app:Pq8-Xe9\xffm-\xff\xff2\xff4@dnprgu{o9mT2pL8rX5vv\n";
+    let once = s.scrub(input).into_owned();
+    assert_eq!(
+        String::from_utf8_lossy(&once),
+        "po{ugres://app:[REDACTED:url-credentials]@db.i://app:[REDACTED:url-credentials]@dnprgu{o9mT2pL8rX5vv\n"
+    );
+    assert_eq!(s.scrub(&once).as_ref(), &once[..]);
+
+    // The same with a `;` that ends one assignment's match and starts the
+    // next one's context (fuzzing found it with invalid UTF-8 around).
+    let input: &[u8] = b"GITHUB_TOKEN=ghp_Z7k2Lq9Wx4Rt1Yp3M;n_TOKEN=ternr\xc6t1mtoken: ghpY\xff\xff\xff\xfb\xff\xff\xffNCs5fG0Dh2Jk4Lp\x1bZ\xd6\x92\r\n";
+    let once = s.scrub(input).into_owned();
+    assert!(!once.windows(5).any(|w| w == b"ternr"));
+    assert_eq!(s.scrub(&once).as_ref(), &once[..]);
+    assert_eq!(
+        String::from_utf8_lossy(
+            &s.scrub(b"DB_TOKEN=Zx81kQ2mLp0vN7aa;API_TOKEN=Qw93rT5yUi7oP1as\n")
+        ),
+        "DB_TOKEN=[REDACTED:env-secret];API_TOKEN=[REDACTED:env-secret]\n"
+    );
+}

@@ -399,6 +399,39 @@ fn label_glued_to_a_token(out: &str) -> bool {
     false
 }
 
+// Found by fuzzing (scrub_split): an unterminated PEM block glued to
+// `-auth_KEY=...` on its last line. Its redaction keeps the block's line
+// break after the label, so `-auth_KEY=` starts a line in the output (a
+// `-` at a line start is a diff line's prefix, a context the assignment
+// rules accept), where in the input it was glued to the key's body. The
+// second scrub redacts more, never less, and only junk the input never
+// presented as a value.
+#[test]
+fn idempotence_exemption_is_a_multi_line_secret_glued_to_a_token() {
+    let s = scrubber();
+    let input: &[u8] = b"STR\x15\xfd\xb0\xff\xff\x00---BEGIN RSA PRIVATE KEY-----\r\nMIIEowIBAAKCAQEAy7h3Kq9m1hJ3kL1mto\x02@\x03-----BEGIN RSA PRIVATE KEY-----\r\nMIIEowIBAAKCAQEAy7h3Kq9m1hJ3kL1mtoken: ghp4AEcWyDken: gh\xffY=7fG1hJ3kL1PIREx-auth_KEY=emt---x_KST-G\xd1Pt\r\n\xc2\x00E";
+    let once = s.scrub(input).into_owned();
+    assert!(
+        !once.windows(5).any(|w| w == b"PIREx"),
+        "the key's body is redacted"
+    );
+    let twice = s.scrub(&once).into_owned();
+    assert_ne!(twice, once, "the exemption is no longer needed here");
+    // The finding the exemption stands on: a secret spanning a line break,
+    // glued to a token character after it.
+    let glued = s.find(input).iter().any(|f| {
+        input[f.start()..f.end()].contains(&b'\n')
+            && input
+                .get(f.end())
+                .is_some_and(|&b| b == b'-' || b.is_ascii_alphanumeric())
+    });
+    assert!(glued);
+    // With a separator after the block, once is for good.
+    let input = b"-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAy7h3Kq9m1hJ3kL1mto\n-----END RSA PRIVATE KEY----- x-auth_KEY=emt---x_KST-GPt\n";
+    let once = s.scrub(input).into_owned();
+    assert_eq!(s.scrub(&once).as_ref(), &once[..]);
+}
+
 #[test]
 fn a_label_is_never_the_name_of_a_new_secret() {
     // A label's rule id (`...-token`, `...-api-key`) and its closing `]`

@@ -333,9 +333,11 @@ struct Group {
     /// Whether every rule has a `follows`: then a hit none of them accepts
     /// is dropped before anything else is computed.
     all_follow: bool,
-    /// The rules' `follows` in one DFA, built on first use; `None` inside
-    /// if it could not be.
-    follows: OnceLock<Option<crate::rule::AnchoredDfa>>,
+    /// The rules' `follows` in one DFA that says which of them match, built
+    /// on first use, with the position in `rules` of each of its patterns;
+    /// `None` inside if it could not be (each `follows` then runs on its
+    /// own).
+    follows: OnceLock<Option<(crate::rule::AnchoredSet, Vec<usize>)>>,
 }
 
 /// Per rule, the runs of overlapping windows still to be searched, and
@@ -616,48 +618,71 @@ impl Matcher {
         });
     }
 
-    /// Whether no rule of a keyword hit's group can match there, because
-    /// every rule has a `follows` and none of them matches after the hit.
-    /// `false` when that is not decided yet (the bytes have not arrived).
+    /// Which rules of a keyword hit's group have a `follows` that accepts
+    /// the bytes after the hit: bit `i` for `rules[i]` (rules without a
+    /// `follows` have theirs set); `None` if the group's set could not be
+    /// built or gave up, when each `follows` is asked on its own.
     ///
-    /// Each `follows` runs to the farthest any window reaches rather than to
-    /// its own window's end: that can only let more hits through, which
-    /// [`Matcher::eval`] then checks window by window.
-    pub(crate) fn rejects(
+    /// The set runs to the farthest any window reaches rather than to each
+    /// rule's own window end: that can only accept more, which the rule's
+    /// search in its window then settles.
+    fn follows_mask(&self, g: &Group, hay: &[u8], hit_start: usize, hit_end: usize) -> Option<u64> {
+        let (set, pos) = g
+            .follows
+            .get_or_init(|| {
+                if g.rules.len() > crate::rule::AnchoredSet::MAX {
+                    return None;
+                }
+                let mut hirs = Vec::new();
+                let mut pos = Vec::new();
+                for (i, &r) in g.rules.iter().enumerate() {
+                    if let Some(f) = &self.rules[r as usize].rule.follows {
+                        hirs.push(f.hir().clone());
+                        pos.push(i);
+                    }
+                }
+                crate::rule::AnchoredSet::new(&hirs).map(|set| (set, pos))
+            })
+            .as_ref()?;
+        let end = (hit_start + g.max_len).min(hay.len());
+        let found = set.matching(hay, hit_end, end)?;
+        // Rules without a `follows` accept every hit.
+        let mut mask = if g.rules.len() == 64 {
+            u64::MAX
+        } else {
+            (1u64 << g.rules.len()) - 1
+        };
+        for (p, &i) in pos.iter().enumerate() {
+            if found & (1 << p) == 0 {
+                mask &= !(1u64 << i);
+            }
+        }
+        Some(mask)
+    }
+
+    /// Whether no rule of a group whose rules all have a `follows` accepts
+    /// the hit, asking each on its own (when the group's set could not be
+    /// built); `false` while the bytes every window could reach have not
+    /// all arrived.
+    fn rejects_one_by_one(
         &self,
-        group: u32,
+        g: &Group,
         hay: &[u8],
         hit_start: usize,
         hit_end: usize,
         eof: bool,
     ) -> bool {
-        let g = &self.groups[group as usize];
-        if !g.all_follow {
-            return false;
-        }
         let end = (hit_start + g.max_len).min(hay.len());
         if end == hay.len() && !eof {
             return false;
         }
-        let dfa = g.follows.get_or_init(|| {
-            let hirs: Vec<_> = g
-                .rules
-                .iter()
-                .filter_map(|&r| self.rules[r as usize].rule.follows.as_ref())
-                .map(|f| f.hir().clone())
-                .collect();
-            crate::rule::AnchoredDfa::new(&hirs)
-        });
-        match dfa {
-            Some(dfa) => !dfa.matches_at(hay, hit_end, end),
-            None => !g.rules.iter().any(|&r| {
-                self.rules[r as usize]
-                    .rule
-                    .follows
-                    .as_ref()
-                    .is_none_or(|f| f.matches_at(hay, hit_end, end))
-            }),
-        }
+        !g.rules.iter().any(|&r| {
+            self.rules[r as usize]
+                .rule
+                .follows
+                .as_ref()
+                .is_none_or(|f| f.matches_at(hay, hit_end, end))
+        })
     }
 
     /// Where the earliest window of a keyword hit's rules starts.
@@ -700,10 +725,21 @@ impl Matcher {
         seen: &mut Seen,
         out: &mut Vec<Span>,
     ) -> bool {
-        if self.rejects(group, hay, hit_start, hit_end, eof) {
+        let g = &self.groups[group as usize];
+        let mask = self.follows_mask(g, hay, hit_start, hit_end);
+        // No rule's `follows` accepts the hit: it is dropped, once the
+        // bytes every window could reach have arrived (more of them could
+        // still make a `follows` match).
+        if g.all_follow && mask == Some(0) && ((hit_start + g.max_len) < hay.len() || eof) {
             return true;
         }
-        let g = &self.groups[group as usize];
+        if g.all_follow
+            && mask.is_none()
+            && self.rejects_one_by_one(g, hay, hit_start, hit_end, eof)
+        {
+            return true;
+        }
+        let follows_ok = |i: usize| mask.map(|m| m & (1u64 << i) != 0);
         let around = Around::new(hay, base, hit_start, hit_end, g.max_len, &mut seen.breaks);
         // Every window must be known before any rule runs. The first pass
         // also finds which rules can match at all (their `follows` and
@@ -731,7 +767,7 @@ impl Matcher {
         let mut unanchored = 0;
         for (i, &r) in g.rules.iter().enumerate() {
             let w = window_of(i, r);
-            let ok = self.may_match(r, hay, w, hit_end);
+            let ok = self.may_match(r, hay, w, hit_end, follows_ok(i));
             if i < KEEP {
                 can[i] = ok;
             }
@@ -783,7 +819,7 @@ impl Matcher {
             let can = if i < KEEP {
                 can[i]
             } else {
-                self.may_match(r, hay, w, hit_end)
+                self.may_match(r, hay, w, hit_end, follows_ok(i))
             };
             if !can {
                 continue;
@@ -813,12 +849,28 @@ impl Matcher {
     /// Whether a rule can match in a window at all: what its `follows` asks
     /// for comes right after the keyword, and one of the bytes every match
     /// contains occurs in the window.
-    fn may_match(&self, rule: u32, hay: &[u8], w: Window, hit_end: usize) -> bool {
+    ///
+    /// `follows` is the group's answer for the rule's `follows`, if it has
+    /// one (see [`Matcher::follows_mask`]).
+    fn may_match(
+        &self,
+        rule: u32,
+        hay: &[u8],
+        w: Window,
+        hit_end: usize,
+        follows: Option<bool>,
+    ) -> bool {
         let r = &self.rules[rule as usize].rule;
-        if let Some(f) = &r.follows
-            && !f.matches_at(hay, hit_end, w.end)
-        {
-            return false;
+        match follows {
+            Some(false) => return false,
+            Some(true) => {}
+            None => {
+                if let Some(f) = &r.follows
+                    && !f.matches_at(hay, hit_end, w.end)
+                {
+                    return false;
+                }
+            }
         }
         let window = &hay[w.start..w.end];
         match r.required.as_deref() {
@@ -1348,6 +1400,49 @@ pub(crate) fn shannon_entropy(bytes: &[u8]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn group_follows_answer_as_each_rule_follows() {
+        // The group's one-pass answer stands for each rule's own `follows`
+        // at every keyword hit in the default rules' examples and
+        // negatives: a rule it drops is one whose `follows` fails.
+        let s = crate::Scrubber::builder().build().unwrap();
+        let m = s.matcher();
+        let mut checked = 0;
+        for cr in &m.rules {
+            let texts = cr
+                .rule
+                .examples
+                .iter()
+                .map(|e| e.input.as_str())
+                .chain(cr.rule.negative_examples.iter().map(|(_, t)| t.as_str()));
+            for text in texts {
+                let hay = text.as_bytes();
+                m.hits(hay, 0, |group, start, end| {
+                    let g = &m.groups[group as usize];
+                    let Some(mask) = m.follows_mask(g, hay, start, end) else {
+                        return;
+                    };
+                    let far = (start + g.max_len).min(hay.len());
+                    for (i, &r) in g.rules.iter().enumerate() {
+                        let own = m.rules[r as usize]
+                            .rule
+                            .follows
+                            .as_ref()
+                            .is_none_or(|f| f.matches_at(hay, end, far));
+                        assert_eq!(
+                            mask & (1 << i) != 0,
+                            own,
+                            "rule {} at {start} in {text:?}",
+                            m.rules[r as usize].rule.id
+                        );
+                        checked += 1;
+                    }
+                });
+            }
+        }
+        assert!(checked > 1000, "{checked}");
+    }
 
     #[test]
     fn entropy_of_simple_strings() {

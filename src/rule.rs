@@ -314,6 +314,114 @@ impl AnchoredDfa {
     }
 }
 
+/// Several anchored patterns in one DFA that says which of them match at a
+/// position, in one pass over the bytes (a keyword group's `follows`).
+pub(crate) struct AnchoredSet {
+    dfa: regex_automata::dfa::dense::DFA<Vec<u32>>,
+    /// `first[b]`: whether any match can begin with byte `b` (as in
+    /// [`AnchoredDfa`]).
+    first: [bool; 256],
+}
+
+impl AnchoredSet {
+    /// The most patterns a set holds: one bit each in the answer.
+    pub(crate) const MAX: usize = 64;
+
+    /// A DFA of `hirs`, or `None` if it would be too big or they are more
+    /// than [`AnchoredSet::MAX`].
+    pub(crate) fn new(hirs: &[regex_syntax::hir::Hir]) -> Option<AnchoredSet> {
+        use regex_automata::dfa::{Automaton, StartKind, dense};
+        use regex_automata::nfa::thompson;
+        if hirs.is_empty() || hirs.len() > Self::MAX {
+            return None;
+        }
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .utf8(false)
+                    .which_captures(thompson::WhichCaptures::None)
+                    .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
+            )
+            .build_many_from_hir(hirs)
+            .ok()?;
+        let dfa = dense::Builder::new()
+            .configure(
+                dense::Config::new()
+                    .start_kind(StartKind::Anchored)
+                    .match_kind(regex_automata::MatchKind::All)
+                    .dfa_size_limit(Some(1 << 20))
+                    .determinize_size_limit(Some(1 << 21)),
+            )
+            .build_from_nfa(&nfa)
+            .ok()?;
+        let mut first = [true; 256];
+        if let Some(start) = dfa.universal_start_state(regex_automata::Anchored::Yes) {
+            for (b, ok) in first.iter_mut().enumerate() {
+                *ok = !dfa.is_dead_state(dfa.next_state(start, b as u8));
+            }
+        }
+        Some(AnchoredSet { dfa, first })
+    }
+
+    /// Which patterns match starting at `at` within `hay[..end]`, one bit
+    /// per pattern (bit `i` for `hirs[i]`); look-around sees the bytes
+    /// beyond. `None` if the DFA gives up (a quit byte): the caller then
+    /// asks each pattern on its own.
+    pub(crate) fn matching(&self, hay: &[u8], at: usize, end: usize) -> Option<u64> {
+        use regex_automata::dfa::Automaton;
+        if at > end {
+            return Some(0);
+        }
+        if let Some(&b) = hay.get(at)
+            && !self.first[usize::from(b)]
+        {
+            return Some(0);
+        }
+        let dfa = &self.dfa;
+        let mut sid = match dfa.universal_start_state(regex_automata::Anchored::Yes) {
+            Some(sid) => sid,
+            None => {
+                let input = Input::new(hay)
+                    .range(at..end)
+                    .anchored(regex_automata::Anchored::Yes);
+                dfa.start_state_forward(&input).ok()?
+            }
+        };
+        let mut mask = 0u64;
+        let mut add = |sid| {
+            for i in 0..dfa.match_len(sid) {
+                mask |= 1u64 << dfa.match_pattern(sid, i).as_usize();
+            }
+        };
+        // Match states are entered one byte after a match ends.
+        for &b in &hay[at..end] {
+            sid = dfa.next_state(sid, b);
+            if dfa.is_special_state(sid) {
+                if dfa.is_quit_state(sid) {
+                    return None;
+                }
+                if dfa.is_dead_state(sid) {
+                    return Some(mask);
+                }
+                if dfa.is_match_state(sid) {
+                    add(sid);
+                }
+            }
+        }
+        sid = match hay.get(end) {
+            Some(&b) => dfa.next_state(sid, b),
+            None => dfa.next_eoi_state(sid),
+        };
+        if dfa.is_quit_state(sid) {
+            return None;
+        }
+        if dfa.is_match_state(sid) {
+            add(sid);
+        }
+        Some(mask)
+    }
+}
+
 /// Where a rule was defined.
 #[derive(Clone, Debug)]
 pub(crate) struct Origin {

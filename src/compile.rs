@@ -1242,6 +1242,13 @@ impl Matcher {
                 end += 1;
             }
         }
+        // A lone ESC right before the secret goes with it: followed by the
+        // label's `[` it would start a terminal escape (`ESC [ R` is one)
+        // that eats the label's first letters on a terminal and, taken out
+        // by the next scrub, changes what it reads.
+        if start > 0 && hay[start - 1] == 0x1b {
+            start -= 1;
+        }
         out.push(Span { start, end, rule });
         Some(end)
     }

@@ -227,3 +227,32 @@ fn a_line_of_escapes_without_end_is_held_within_a_bound() {
     assert!(20_000 * 20 > 2 * bound, "the input outgrows the bound");
     assert!(most <= bound, "held {most} > {bound}");
 }
+
+// Found by fuzzing (scrub_split): a lone ESC right before a secret, followed
+// by the label's `[`, made `ESC [ R`, a terminal escape that eats the
+// label's first letter on a terminal; the next scrub took it out and read
+// `EDACTED:url-credentials]` as a password. The ESC now goes with the
+// secret, one-shot and streamed.
+#[test]
+fn a_lone_esc_before_a_secret_no_longer_turns_the_label_into_an_escape() {
+    let s = scrubber();
+    for (input, expected) in [
+        (
+            &b"x \x1bghp_Z7k2Lq9Wx4Rt1Yp3MNCs5fG0Dh2Jk4LpQ8vR\n"[..],
+            "x [REDACTED:github-pat-classic]\n",
+        ),
+        (
+            &b"stg://appy\x1b:\xa0Pq3-Xe9-Lm2-Vz4@db.internb\x0e"[..],
+            "stg://appy[REDACTED:url-credentials]@db.internb\u{e}",
+        ),
+    ] {
+        let once = s.scrub(input).into_owned();
+        assert_eq!(common::show(&once), expected);
+        assert!(!once.windows(2).any(|w| w == b"\x1b["));
+        assert_eq!(s.scrub(&once).as_ref(), &once[..]);
+        for cut in 1..input.len() {
+            let streamed = common::stream_split(s, input, &[cut]);
+            assert_eq!(common::show(&streamed), expected, "cut at {cut}");
+        }
+    }
+}

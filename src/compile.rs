@@ -1321,8 +1321,6 @@ fn is_continuation(b: u8) -> bool {
     b & 0xC0 == 0x80
 }
 
-/// Moves `at` forward past UTF-8 continuation bytes (at most three), never
-/// beyond `limit`.
 /// Where the search for a rule's next match starts after match `m`.
 ///
 /// After a finding (`found`: where it ends), right after the secret, not
@@ -1339,6 +1337,8 @@ fn resume_at(hay: &[u8], m: &Match, found: Option<usize>) -> usize {
     }
 }
 
+/// Moves `at` forward past UTF-8 continuation bytes (at most three), never
+/// beyond `limit`.
 fn ceil_char(hay: &[u8], mut at: usize, limit: usize) -> usize {
     for _ in 0..3 {
         if at < limit && is_continuation(hay[at]) {

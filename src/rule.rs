@@ -236,32 +236,8 @@ pub(crate) struct AnchoredDfa {
 impl AnchoredDfa {
     /// A DFA of any of `hirs`, or `None` if it would be too big.
     pub(crate) fn new(hirs: &[regex_syntax::hir::Hir]) -> Option<AnchoredDfa> {
-        use regex_automata::dfa::{Automaton, StartKind, dense};
-        use regex_automata::nfa::thompson;
-        let nfa = thompson::Compiler::new()
-            .configure(
-                thompson::Config::new()
-                    .utf8(false)
-                    .which_captures(thompson::WhichCaptures::None)
-                    .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
-            )
-            .build_from_hir(&regex_syntax::hir::Hir::alternation(hirs.to_vec()))
-            .ok()?;
-        let dfa = dense::Builder::new()
-            .configure(
-                dense::Config::new()
-                    .start_kind(StartKind::Anchored)
-                    .dfa_size_limit(Some(1 << 20))
-                    .determinize_size_limit(Some(1 << 21)),
-            )
-            .build_from_nfa(&nfa)
-            .ok()?;
-        let mut first = [true; 256];
-        if let Some(start) = dfa.universal_start_state(regex_automata::Anchored::Yes) {
-            for (b, ok) in first.iter_mut().enumerate() {
-                *ok = !dfa.is_dead_state(dfa.next_state(start, b as u8));
-            }
-        }
+        let any = regex_syntax::hir::Hir::alternation(hirs.to_vec());
+        let (dfa, first) = anchored_dense(&[any], regex_automata::MatchKind::LeftmostFirst)?;
         Some(AnchoredDfa { dfa, first })
     }
 
@@ -282,17 +258,8 @@ impl AnchoredDfa {
             return false;
         }
         let dfa = &self.dfa;
-        let mut sid = match dfa.universal_start_state(regex_automata::Anchored::Yes) {
-            Some(sid) => sid,
-            None => {
-                let input = Input::new(hay)
-                    .range(at..end)
-                    .anchored(regex_automata::Anchored::Yes);
-                match dfa.start_state_forward(&input) {
-                    Ok(sid) => sid,
-                    Err(_) => return true,
-                }
-            }
+        let Some(mut sid) = anchored_start(dfa, hay, at, end) else {
+            return true;
         };
         // Match states are entered one byte after a match ends.
         for &b in &hay[at..end] {
@@ -330,36 +297,10 @@ impl AnchoredSet {
     /// A DFA of `hirs`, or `None` if it would be too big or they are more
     /// than [`AnchoredSet::MAX`].
     pub(crate) fn new(hirs: &[regex_syntax::hir::Hir]) -> Option<AnchoredSet> {
-        use regex_automata::dfa::{Automaton, StartKind, dense};
-        use regex_automata::nfa::thompson;
         if hirs.is_empty() || hirs.len() > Self::MAX {
             return None;
         }
-        let nfa = thompson::Compiler::new()
-            .configure(
-                thompson::Config::new()
-                    .utf8(false)
-                    .which_captures(thompson::WhichCaptures::None)
-                    .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
-            )
-            .build_many_from_hir(hirs)
-            .ok()?;
-        let dfa = dense::Builder::new()
-            .configure(
-                dense::Config::new()
-                    .start_kind(StartKind::Anchored)
-                    .match_kind(regex_automata::MatchKind::All)
-                    .dfa_size_limit(Some(1 << 20))
-                    .determinize_size_limit(Some(1 << 21)),
-            )
-            .build_from_nfa(&nfa)
-            .ok()?;
-        let mut first = [true; 256];
-        if let Some(start) = dfa.universal_start_state(regex_automata::Anchored::Yes) {
-            for (b, ok) in first.iter_mut().enumerate() {
-                *ok = !dfa.is_dead_state(dfa.next_state(start, b as u8));
-            }
-        }
+        let (dfa, first) = anchored_dense(hirs, regex_automata::MatchKind::All)?;
         Some(AnchoredSet { dfa, first })
     }
 
@@ -378,15 +319,7 @@ impl AnchoredSet {
             return Some(0);
         }
         let dfa = &self.dfa;
-        let mut sid = match dfa.universal_start_state(regex_automata::Anchored::Yes) {
-            Some(sid) => sid,
-            None => {
-                let input = Input::new(hay)
-                    .range(at..end)
-                    .anchored(regex_automata::Anchored::Yes);
-                dfa.start_state_forward(&input).ok()?
-            }
-        };
+        let mut sid = anchored_start(dfa, hay, at, end)?;
         let mut mask = 0u64;
         let mut add = |sid| {
             for i in 0..dfa.match_len(sid) {
@@ -420,6 +353,62 @@ impl AnchoredSet {
         }
         Some(mask)
     }
+}
+
+/// An anchored dense DFA with one pattern per `hir`, and for each byte
+/// whether a match can begin with it (or begin empty before it; all `true`
+/// if the start depends on the byte before), or `None` if it would be too
+/// big.
+fn anchored_dense(
+    hirs: &[regex_syntax::hir::Hir],
+    kind: regex_automata::MatchKind,
+) -> Option<(regex_automata::dfa::dense::DFA<Vec<u32>>, [bool; 256])> {
+    use regex_automata::dfa::{Automaton, StartKind, dense};
+    use regex_automata::nfa::thompson;
+    let nfa = thompson::Compiler::new()
+        .configure(
+            thompson::Config::new()
+                .utf8(false)
+                .which_captures(thompson::WhichCaptures::None)
+                .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
+        )
+        .build_many_from_hir(hirs)
+        .ok()?;
+    let dfa = dense::Builder::new()
+        .configure(
+            dense::Config::new()
+                .start_kind(StartKind::Anchored)
+                .match_kind(kind)
+                .dfa_size_limit(Some(1 << 20))
+                .determinize_size_limit(Some(1 << 21)),
+        )
+        .build_from_nfa(&nfa)
+        .ok()?;
+    let mut first = [true; 256];
+    if let Some(start) = dfa.universal_start_state(regex_automata::Anchored::Yes) {
+        for (b, ok) in first.iter_mut().enumerate() {
+            *ok = !dfa.is_dead_state(dfa.next_state(start, b as u8));
+        }
+    }
+    Some((dfa, first))
+}
+
+/// The anchored start state of `dfa` for a search of `hay[at..end]`, or
+/// `None` if the DFA gives up there (a quit byte behind a look-behind).
+fn anchored_start(
+    dfa: &regex_automata::dfa::dense::DFA<Vec<u32>>,
+    hay: &[u8],
+    at: usize,
+    end: usize,
+) -> Option<regex_automata::util::primitives::StateID> {
+    use regex_automata::dfa::Automaton;
+    dfa.universal_start_state(regex_automata::Anchored::Yes)
+        .or_else(|| {
+            let input = Input::new(hay)
+                .range(at..end)
+                .anchored(regex_automata::Anchored::Yes);
+            dfa.start_state_forward(&input).ok()
+        })
 }
 
 /// Where a rule was defined.

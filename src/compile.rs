@@ -989,15 +989,71 @@ impl Matcher {
         }
         let mut caps: Option<Captures> = None;
         while let Some(m) = re.search(&input) {
-            let found = self.candidate(cr, rule, hay, w, m.range(), &mut caps, out);
+            let (secret, found) = self.candidate(cr, rule, hay, w, m.range(), &mut caps, out);
             if cr.rule.anchored {
                 break;
+            }
+            if let Some(secret) = secret
+                && secret > m.start()
+            {
+                self.before_secret(cr, rule, re, hay, w, m.start(), secret, &mut caps, out);
             }
             let at = resume_at(hay, &m, found);
             if at > w.end {
                 break;
             }
             input.set_start(at);
+        }
+    }
+
+    /// The secrets that a match starting at `start` with its secret at
+    /// `secret` hides before that secret: the same context followed by an
+    /// earlier value after the same flag. A regex finds one match per
+    /// context, but a context such as a command name can own several values
+    /// (`mysql -uroot -pA -h db -pB`), and the search resumes after the
+    /// secret, where the context is no longer in view. So the context is
+    /// searched again with the range ending where the secret starts, until
+    /// no earlier secret is found; for a rule whose gap between context and
+    /// value is greedy, that is every value from the last to the first.
+    ///
+    /// An earlier match counts only if the [`FLAG`] bytes before its secret
+    /// (spaces, quotes and backslashes skipped) are those before the later
+    /// one (`-p` and `-p '`): a shorter range can
+    /// also give another reading of the same text (in `htpasswd -b file
+    /// user pw`, `user` read as the password), which is not a second value.
+    #[allow(clippy::too_many_arguments)] // the pieces of one candidate
+    fn before_secret(
+        &self,
+        cr: &CompiledRule,
+        rule: u32,
+        re: &meta::Regex,
+        hay: &[u8],
+        w: Window,
+        start: usize,
+        mut secret: usize,
+        caps: &mut Option<Captures>,
+        out: &mut Vec<Span>,
+    ) {
+        let flag = |mut at: usize| {
+            while at > start && matches!(hay[at - 1], b' ' | b'\t' | b'"' | b'\'' | b'\\') {
+                at -= 1;
+            }
+            &hay[at.saturating_sub(FLAG).max(start)..at]
+        };
+        loop {
+            let input = Input::new(hay).range(start..secret).anchored(Anchored::Yes);
+            let Some(m) = re.search(&input) else { return };
+            let Some((whole, earlier)) = self.locate(cr, hay, m.range(), caps) else {
+                return;
+            };
+            if earlier.start <= start
+                || earlier.start >= secret
+                || flag(earlier.start) != flag(secret)
+            {
+                return;
+            }
+            self.consider(cr, rule, hay, w, whole, earlier.clone(), out);
+            secret = earlier.start;
         }
     }
 
@@ -1125,7 +1181,23 @@ impl Matcher {
             match re.search(&Input::new(hay).range(p..w.end)) {
                 Some(m) => {
                     let from = out.len();
-                    let found = self.candidate(cr, c.rule, hay, w, m.range(), &mut caps, out);
+                    let (secret, found) =
+                        self.candidate(cr, c.rule, hay, w, m.range(), &mut caps, out);
+                    if let Some(secret) = secret
+                        && secret > m.start()
+                    {
+                        self.before_secret(
+                            cr,
+                            c.rule,
+                            re,
+                            hay,
+                            w,
+                            m.start(),
+                            secret,
+                            &mut caps,
+                            out,
+                        );
+                    }
                     rebase(&mut out[from..], base);
                     c.at = base + resume_at(hay, &m, found);
                 }
@@ -1139,7 +1211,8 @@ impl Matcher {
     }
 
     /// A match of a rule's regex: its secret group found, then checked.
-    /// Returns where the finding it gave ends, if it gave one.
+    /// Returns where the secret starts (if the match has a secret group)
+    /// and where the finding it gave ends, if it gave one.
     #[allow(clippy::too_many_arguments)] // a match, where it is, and a sink
     fn candidate(
         &self,
@@ -1150,9 +1223,25 @@ impl Matcher {
         m: std::ops::Range<usize>,
         caps: &mut Option<Captures>,
         out: &mut Vec<Span>,
-    ) -> Option<usize> {
+    ) -> (Option<usize>, Option<usize>) {
+        let Some((whole, secret)) = self.locate(cr, hay, m, caps) else {
+            return (None, None);
+        };
+        let start = (secret.start > whole.start).then_some(secret.start);
+        (start, self.consider(cr, rule, hay, w, whole, secret, out))
+    }
+
+    /// A match's whole span (as the capturing search sees it) and its
+    /// secret's, or `None` if the rule's regex does not compile.
+    fn locate(
+        &self,
+        cr: &CompiledRule,
+        hay: &[u8],
+        m: std::ops::Range<usize>,
+        caps: &mut Option<Captures>,
+    ) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
         if cr.rule.group_count == 0 || cr.rule.secret_group == Some(0) {
-            self.consider(cr, rule, hay, w, m.clone(), m, out)
+            Some((m.clone(), m))
         } else if let Some(group) = cr.split().and_then(|s| s.find(hay, m.clone())) {
             // The group found with DFAs, when the match splits only one way
             // around it. (An unnamed group that is empty gives the whole
@@ -1162,7 +1251,7 @@ impl Matcher {
             } else {
                 group
             };
-            self.consider(cr, rule, hay, w, m, secret, out)
+            Some((m, secret))
         } else {
             let re = cr.regex()?;
             let caps = caps.get_or_insert_with(|| re.create_captures());
@@ -1178,7 +1267,7 @@ impl Matcher {
                     .map(|s| s.range()),
             };
             let secret = secret.unwrap_or(whole.clone());
-            self.consider(cr, rule, hay, w, whole, secret, out)
+            Some((whole, secret))
         }
     }
 
@@ -1330,6 +1419,10 @@ fn is_continuation(b: u8) -> bool {
 /// input. A match that was not a finding (an allowlist, the entropy floor, a
 /// label) must not hide a match that starts inside it: the next search starts
 /// right after its first character.
+/// How many bytes before two secrets of one context must be the same for
+/// the earlier to be a second value (see [`Matcher::before_secret`]).
+const FLAG: usize = 2;
+
 fn resume_at(hay: &[u8], m: &Match, found: Option<usize>) -> usize {
     match found {
         Some(end) if end > m.start() => end,

@@ -526,6 +526,23 @@ fn a_rejected_match_no_longer_hides_a_match_inside_it() {
 // it, so `b.i://` had no word boundary and `i://` is too short a scheme: the
 // second URL's password was left, and only a second scrub found it (from
 // `]@db.i://`).
+
+/// Found by fuzzing (scrub_split): with two `-p` after `mysql`, the regex
+/// took the second as the password and the search went on after it, so the
+/// first was never read; scrubbed again, the first was redacted. Every flag
+/// after the command is now a finding, in one scrub.
+#[test]
+fn a_second_password_flag_no_longer_hides_the_first() {
+    let s = hush::Scrubber::builder().build().unwrap();
+    let input: &[u8] = b"[REDACTED\nmysql -p\x8c -p\x8c";
+    let once = s.scrub(input).into_owned();
+    assert!(!once.windows(3).any(|w| w == b"\x8c -"), "first flag left");
+    assert_eq!(s.scrub(&once).as_ref(), &once[..]);
+    assert_eq!(
+        String::from_utf8_lossy(&s.scrub(b"mysql -pQd4Wk9Lm2Xs7Bt -pRe5Tj8Yh3Cn6Vf\n")),
+        "mysql -p[REDACTED:mysql-password-flag] -p[REDACTED:mysql-password-flag]\n"
+    );
+}
 #[test]
 fn context_after_a_secret_no_longer_hides_the_next_match() {
     let s = hush::Scrubber::builder().build().unwrap();

@@ -1385,8 +1385,25 @@ fn inside_label(hay: &[u8], w: Window, at: usize) -> bool {
     const OPEN: &[u8] = b"[REDACTED";
     let lo = w.start.max(at.saturating_sub(128));
     match memchr::memmem::rfind(&hay[lo..at], OPEN) {
-        Some(i) => !hay[lo + i..at].contains(&b']'),
+        Some(i) => label_so_far(&hay[lo + i + OPEN.len()..at]),
         None => false,
+    }
+}
+
+/// Whether `rest`, the bytes after a `[REDACTED`, can begin a label this
+/// scrubber writes (`[REDACTED]`, `[REDACTED:<rule-id>]`,
+/// `[REDACTED:<rule-id>:<hex>]`) not yet closed: nothing, or `:` and rule-id
+/// characters. Other bytes after a `[REDACTED` (`[REDACTEDPRIVATE KEY`) are
+/// not a label, and the secrets after them are found: a label written
+/// between them by the first scrub would otherwise end the "label" and
+/// give the second scrub a finding the first did not have.
+fn label_so_far(rest: &[u8]) -> bool {
+    match rest.split_first() {
+        None => true,
+        Some((b':', id)) => id
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':')),
+        Some(_) => false,
     }
 }
 
@@ -1410,6 +1427,10 @@ fn is_continuation(b: u8) -> bool {
     b & 0xC0 == 0x80
 }
 
+/// How many bytes before two secrets of one context must be the same for
+/// the earlier to be a second value (see [`Matcher::before_secret`]).
+const FLAG: usize = 2;
+
 /// Where the search for a rule's next match starts after match `m`.
 ///
 /// After a finding (`found`: where it ends), right after the secret, not
@@ -1419,10 +1440,6 @@ fn is_continuation(b: u8) -> bool {
 /// input. A match that was not a finding (an allowlist, the entropy floor, a
 /// label) must not hide a match that starts inside it: the next search starts
 /// right after its first character.
-/// How many bytes before two secrets of one context must be the same for
-/// the earlier to be a second value (see [`Matcher::before_secret`]).
-const FLAG: usize = 2;
-
 fn resume_at(hay: &[u8], m: &Match, found: Option<usize>) -> usize {
     match found {
         Some(end) if end > m.start() => end,

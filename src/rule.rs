@@ -288,6 +288,8 @@ pub(crate) struct AnchoredSet {
     /// `first[b]`: whether any match can begin with byte `b` (as in
     /// [`AnchoredDfa`]).
     first: [bool; 256],
+    /// One bit for each pattern: the answer when all of them match.
+    all: u64,
 }
 
 impl AnchoredSet {
@@ -301,7 +303,8 @@ impl AnchoredSet {
             return None;
         }
         let (dfa, first) = anchored_dense(hirs, regex_automata::MatchKind::All)?;
-        Some(AnchoredSet { dfa, first })
+        let all = u64::MAX >> (64 - hirs.len());
+        Some(AnchoredSet { dfa, first, all })
     }
 
     /// Which patterns match starting at `at` within `hay[..end]`, one bit
@@ -325,8 +328,11 @@ impl AnchoredSet {
             for i in 0..dfa.match_len(sid) {
                 mask |= 1u64 << dfa.match_pattern(sid, i).as_usize();
             }
+            mask
         };
-        // Match states are entered one byte after a match ends.
+        // Match states are entered one byte after a match ends. Once every
+        // pattern has matched, the rest of the walk cannot change the
+        // answer (a `follows` that matches a value walks on through it).
         for &b in &hay[at..end] {
             sid = dfa.next_state(sid, b);
             if dfa.is_special_state(sid) {
@@ -336,8 +342,8 @@ impl AnchoredSet {
                 if dfa.is_dead_state(sid) {
                     return Some(mask);
                 }
-                if dfa.is_match_state(sid) {
-                    add(sid);
+                if dfa.is_match_state(sid) && add(sid) == self.all {
+                    return Some(self.all);
                 }
             }
         }

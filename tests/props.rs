@@ -527,6 +527,25 @@ fn a_rejected_match_no_longer_hides_a_match_inside_it() {
 // second URL's password was left, and only a second scrub found it (from
 // `]@db.i://`).
 
+/// Found by fuzzing (scrub_split): a `[REDACTED` followed by other text
+/// (no label) made every secret after it on the line count as inside a
+/// label until a `]`; the first scrub wrote a label (closed) in between,
+/// and the second scrub then found the PEM block the first had left.
+#[test]
+fn text_after_a_redacted_word_no_longer_hides_the_secrets_after_it() {
+    let s = hush::Scrubber::builder().build().unwrap();
+    let input: &[u8] =
+        b"[REDACTEDPRIVATE KEY-----\res://:\x00@-----BEGIN R PRIVATE KEY-----\nwIBAAKCAQEAy7h3K";
+    let once = s.scrub(input).into_owned();
+    assert!(!once.windows(8).any(|w| w == b"wIBAAKCA"), "key body left");
+    assert_eq!(s.scrub(&once).as_ref(), &once[..]);
+    // A label the scrubber wrote, cut or whole, still is one.
+    let labelled = s
+        .scrub(b"password = [REDACTED:env-password]\n")
+        .into_owned();
+    assert_eq!(s.scrub(&labelled).as_ref(), &labelled[..]);
+}
+
 /// Found by fuzzing (scrub_split): with two `-p` after `mysql`, the regex
 /// took the second as the password and the search went on after it, so the
 /// first was never read; scrubbed again, the first was redacted. Every flag

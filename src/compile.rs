@@ -24,7 +24,12 @@
 //! `h.start`, so its one candidate begins at the keyword. A candidate's secret (its secret group, or the
 //! whole match) must reach the rule's entropy and escape its allowlists; the
 //! secret's span, widened to whole UTF-8 characters within the window, is a
-//! finding.
+//! finding. After a candidate whose secret starts inside the match, the
+//! match's start is searched again, anchored, with the range ending where
+//! that secret starts, for an earlier value of the same context after the
+//! same flag (see `Matcher::before_secret`); each one found is a candidate
+//! too. The next search in the window starts right after the secret after a
+//! finding, and one character after the match's start otherwise.
 //!
 //! Everything a window's result depends on lies within `L + 4` bytes of its
 //! keyword, or within the keyword's line: that bound is what lets a stream

@@ -994,14 +994,9 @@ impl Matcher {
         }
         let mut caps: Option<Captures> = None;
         while let Some(m) = re.search(&input) {
-            let (secret, found) = self.candidate(cr, rule, hay, w, m.range(), &mut caps, out);
+            let found = self.candidate(cr, rule, hay, w, m.range(), &mut caps, out);
             if cr.rule.anchored {
                 break;
-            }
-            if let Some(secret) = secret
-                && secret > m.start()
-            {
-                self.before_secret(cr, rule, re, hay, w, m.start(), secret, &mut caps, out);
             }
             let at = resume_at(hay, &m, found);
             if at > w.end {
@@ -1031,7 +1026,6 @@ impl Matcher {
         &self,
         cr: &CompiledRule,
         rule: u32,
-        re: &meta::Regex,
         hay: &[u8],
         w: Window,
         start: usize,
@@ -1045,6 +1039,7 @@ impl Matcher {
             }
             &hay[at.saturating_sub(FLAG).max(start)..at]
         };
+        let Some(re) = cr.regex() else { return };
         loop {
             let input = Input::new(hay).range(start..secret).anchored(Anchored::Yes);
             let Some(m) = re.search(&input) else { return };
@@ -1186,23 +1181,7 @@ impl Matcher {
             match re.search(&Input::new(hay).range(p..w.end)) {
                 Some(m) => {
                     let from = out.len();
-                    let (secret, found) =
-                        self.candidate(cr, c.rule, hay, w, m.range(), &mut caps, out);
-                    if let Some(secret) = secret
-                        && secret > m.start()
-                    {
-                        self.before_secret(
-                            cr,
-                            c.rule,
-                            re,
-                            hay,
-                            w,
-                            m.start(),
-                            secret,
-                            &mut caps,
-                            out,
-                        );
-                    }
+                    let found = self.candidate(cr, c.rule, hay, w, m.range(), &mut caps, out);
                     rebase(&mut out[from..], base);
                     c.at = base + resume_at(hay, &m, found);
                 }
@@ -1215,9 +1194,10 @@ impl Matcher {
         true
     }
 
-    /// A match of a rule's regex: its secret group found, then checked.
-    /// Returns where the secret starts (if the match has a secret group)
-    /// and where the finding it gave ends, if it gave one.
+    /// A match of a rule's regex: its secret group found, then checked, and
+    /// for an unanchored rule whose secret starts inside the match, the
+    /// earlier values of the same context ([`Matcher::before_secret`]).
+    /// Returns where the finding it gave ends, if it gave one.
     #[allow(clippy::too_many_arguments)] // a match, where it is, and a sink
     fn candidate(
         &self,
@@ -1228,12 +1208,14 @@ impl Matcher {
         m: std::ops::Range<usize>,
         caps: &mut Option<Captures>,
         out: &mut Vec<Span>,
-    ) -> (Option<usize>, Option<usize>) {
-        let Some((whole, secret)) = self.locate(cr, hay, m, caps) else {
-            return (None, None);
-        };
-        let start = (secret.start > whole.start).then_some(secret.start);
-        (start, self.consider(cr, rule, hay, w, whole, secret, out))
+    ) -> Option<usize> {
+        let (whole, secret) = self.locate(cr, hay, m, caps)?;
+        let (start, at) = (whole.start, secret.start);
+        let found = self.consider(cr, rule, hay, w, whole, secret, out);
+        if !cr.rule.anchored && at > start {
+            self.before_secret(cr, rule, hay, w, start, at, caps, out);
+        }
+        found
     }
 
     /// A match's whole span (as the capturing search sees it) and its

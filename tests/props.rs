@@ -503,6 +503,24 @@ proptest! {
     }
 }
 
+/// Scrubs `input` once, checks that scrubbing the output again changes
+/// nothing, and checks that `left` (a piece of a secret) is gone; returns the
+/// output. The regression tests of fuzz findings below share it.
+fn once_is_twice_without(s: &Scrubber, input: &[u8], left: &[u8]) -> Vec<u8> {
+    let once = s.scrub(input).into_owned();
+    assert_eq!(
+        String::from_utf8_lossy(&s.scrub(&once)),
+        String::from_utf8_lossy(&once),
+        "scrubbing twice differs from once"
+    );
+    assert!(
+        !once.windows(left.len()).any(|w| w == left),
+        "{:?} left in the output",
+        String::from_utf8_lossy(left)
+    );
+    once
+}
+
 // Fuzzing (scrub_split) found a rule match that was not a finding (an
 // allowlist or the entropy floor turned it down) hiding a match that starts
 // inside it: the search went on after the rejected match's end, so
@@ -512,20 +530,8 @@ proptest! {
 fn a_rejected_match_no_longer_hides_a_match_inside_it() {
     let s = hush::Scrubber::builder().build().unwrap();
     let input: &[u8] = b"SK[GITHUB[_TOKEN=ghp_Z3k2Lq9\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x01\x014xRWYMpernal1n36t153C8vsBmTHUB\xabTOtoken: ghp_[9~\x00\x00\x00\x00\x00\x00\x00Rmm1mtoken: g\x001Ypb.internal:54\n";
-    let once = s.scrub(input).into_owned();
-    let twice = s.scrub(&once).into_owned();
-    assert_eq!(
-        String::from_utf8_lossy(&twice),
-        String::from_utf8_lossy(&once)
-    );
-    assert!(!once.windows(8).any(|w| w == b"1Ypb.int"));
+    once_is_twice_without(&s, input, b"1Ypb.int");
 }
-
-// Found by fuzzing (scrub_split, the landing CI run): the first URL's match
-// ends with the host's first character, `d`, and the search went on after
-// it, so `b.i://` had no word boundary and `i://` is too short a scheme: the
-// second URL's password was left, and only a second scrub found it (from
-// `]@db.i://`).
 
 /// Found by fuzzing (scrub_split): a `[REDACTED` followed by other text
 /// (no label) made every secret after it on the line count as inside a
@@ -536,14 +542,10 @@ fn text_after_a_redacted_word_no_longer_hides_the_secrets_after_it() {
     let s = hush::Scrubber::builder().build().unwrap();
     let input: &[u8] =
         b"[REDACTEDPRIVATE KEY-----\res://:\x00@-----BEGIN R PRIVATE KEY-----\nwIBAAKCAQEAy7h3K";
-    let once = s.scrub(input).into_owned();
-    assert!(!once.windows(8).any(|w| w == b"wIBAAKCA"), "key body left");
-    assert_eq!(s.scrub(&once).as_ref(), &once[..]);
-    // A label the scrubber wrote, cut or whole, still is one.
-    let labelled = s
-        .scrub(b"password = [REDACTED:env-password]\n")
-        .into_owned();
-    assert_eq!(s.scrub(&labelled).as_ref(), &labelled[..]);
+    once_is_twice_without(&s, input, b"wIBAAKCA");
+    // A label the scrubber wrote still is one: it stays as it is.
+    let labelled: &[u8] = b"password = [REDACTED:env-password]\n";
+    assert_eq!(s.scrub(labelled).as_ref(), labelled);
 }
 
 /// Found by fuzzing (scrub_split): with two `-p` after `mysql`, the regex
@@ -554,14 +556,18 @@ fn text_after_a_redacted_word_no_longer_hides_the_secrets_after_it() {
 fn a_second_password_flag_no_longer_hides_the_first() {
     let s = hush::Scrubber::builder().build().unwrap();
     let input: &[u8] = b"[REDACTED\nmysql -p\x8c -p\x8c";
-    let once = s.scrub(input).into_owned();
-    assert!(!once.windows(3).any(|w| w == b"\x8c -"), "first flag left");
-    assert_eq!(s.scrub(&once).as_ref(), &once[..]);
+    once_is_twice_without(&s, input, b"\x8c -");
     assert_eq!(
         String::from_utf8_lossy(&s.scrub(b"mysql -pQd4Wk9Lm2Xs7Bt -pRe5Tj8Yh3Cn6Vf\n")),
         "mysql -p[REDACTED:mysql-password-flag] -p[REDACTED:mysql-password-flag]\n"
     );
 }
+
+// Found by fuzzing (scrub_split, the landing CI run): the first URL's match
+// ends with the host's first character, `d`, and the search went on after
+// it, so `b.i://` had no word boundary and `i://` is too short a scheme: the
+// second URL's password was left, and only a second scrub found it (from
+// `]@db.i://`).
 #[test]
 fn context_after_a_secret_no_longer_hides_the_next_match() {
     let s = hush::Scrubber::builder().build().unwrap();
@@ -577,9 +583,7 @@ fn context_after_a_secret_no_longer_hides_the_next_match() {
     // The same with a `;` that ends one assignment's match and starts the
     // next one's context (fuzzing found it with invalid UTF-8 around).
     let input: &[u8] = b"GITHUB_TOKEN=ghp_Z7k2Lq9Wx4Rt1Yp3M;n_TOKEN=ternr\xc6t1mtoken: ghpY\xff\xff\xff\xfb\xff\xff\xffNCs5fG0Dh2Jk4Lp\x1bZ\xd6\x92\r\n";
-    let once = s.scrub(input).into_owned();
-    assert!(!once.windows(5).any(|w| w == b"ternr"));
-    assert_eq!(s.scrub(&once).as_ref(), &once[..]);
+    once_is_twice_without(&s, input, b"ternr");
     assert_eq!(
         String::from_utf8_lossy(
             &s.scrub(b"DB_TOKEN=Zx81kQ2mLp0vN7aa;API_TOKEN=Qw93rT5yUi7oP1as\n")

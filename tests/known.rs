@@ -510,11 +510,16 @@ fn values_added_from_several_threads_while_another_scrubs_are_all_kept() {
         let (s, stop) = (s.clone(), stop.clone());
         std::thread::spawn(move || {
             let mut w = s.writer(Vec::new());
-            let mut rounds = 0u64;
-            while !stop.load(std::sync::atomic::Ordering::SeqCst) || rounds == 0 {
+            // The last round starts after every value was added (the stop
+            // is seen before it is written), however the threads are
+            // scheduled: its line must come out redacted.
+            loop {
+                let last = stop.load(std::sync::atomic::Ordering::SeqCst);
                 w.write_all(b"line thr0-v4lue-0000-Kq7 more\n").unwrap();
                 s.scrub_str("thr1-v4lue-0001-Kq7");
-                rounds += 1;
+                if last {
+                    break;
+                }
             }
             show(&w.finish().unwrap())
         })

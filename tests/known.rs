@@ -579,3 +579,25 @@ fn add_many_adds_all_or_nothing() {
         "[REDACTED:known-secret] b4tch-v4lue-three"
     );
 }
+
+// A lone ESC right before a known secret, followed by the label's `[`,
+// made `ESC [ R`: a terminal escape that eats the label's first letter on a
+// terminal, and that the next scrub took out as an escape. The ESC goes
+// with the secret, as it does for a rule's finding, one-shot and streamed.
+#[test]
+fn a_lone_esc_before_a_known_secret_no_longer_turns_the_label_into_an_escape() {
+    let s = scrubber_with_secret();
+    let input = format!("x \x1b{SECRET} y\n");
+    let expected = "x [REDACTED:known-secret] y\n";
+    let once = s.scrub(input.as_bytes()).into_owned();
+    assert_eq!(show(&once), expected);
+    assert_eq!(
+        s.scrub(&once).as_ref(),
+        &once[..],
+        "scrubbing twice differs"
+    );
+    for cut in 1..input.len() {
+        let streamed = stream_split(&s, input.as_bytes(), &[cut]);
+        assert_eq!(show(&streamed), expected, "cut at {cut}");
+    }
+}

@@ -596,6 +596,11 @@ impl KnownSet {
     /// Calls `f(segment, offset, pattern)` for every pattern at every
     /// offset of `hay` from `start` on.
     fn scan(&self, hay: &[u8], start: usize, mut f: impl FnMut(&Segment, usize, &Pat)) {
+        // No value, nothing to find: the anchor walk below would still
+        // cost a filter test per byte.
+        if self.segments.is_empty() {
+            return;
+        }
         if start + ANCHOR <= hay.len() {
             // The anchor at `i`, rolled one byte on at a time.
             let mut a = anchor(&hay[start..]);

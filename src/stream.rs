@@ -95,6 +95,9 @@ pub(crate) struct Core {
     /// The offset of the last line break seen.
     last_break: Option<usize>,
     pending: Vec<Pending>,
+    /// Scratch for [`Core::advance`]: the lowest window start of the
+    /// pending hits from each index on.
+    after: Vec<usize>,
     /// Findings not yet written out, sorted before use.
     spans: Vec<Span>,
     /// How much already written input is kept as context.
@@ -147,6 +150,7 @@ impl Core {
             scanned: 0,
             last_break: None,
             pending: Vec::new(),
+            after: Vec::new(),
             spans: Vec::new(),
             history,
             max_len,
@@ -327,12 +331,24 @@ impl Core {
                 .map(|p| p.window_start)
                 .fold(floor, usize::min)
         };
-        self.seen.raise_floor(lowest(&self.pending));
+        // The floor rises as the hits are run, in order: before each, to
+        // the lowest window start of the hits still to run or kept pending
+        // (and of those still to arrive), so that runs behind it are
+        // settled and dropped as they close rather than all kept open to
+        // the end of the write (which made a large write quadratic).
+        let mut after = std::mem::take(&mut self.after);
+        after.clear();
+        after.resize(self.pending.len() + 1, usize::MAX);
+        for i in (0..self.pending.len()).rev() {
+            after[i] = after[i + 1].min(self.pending[i].window_start);
+        }
+        let mut kept_low = usize::MAX;
+        let mut kept = 0;
         let mut tentative = Vec::new();
         let mut scratch = Seen::new();
-        let mut i = 0;
-        while i < self.pending.len() {
+        for i in 0..self.pending.len() {
             let p = self.pending[i];
+            self.seen.raise_floor(floor.min(kept_low).min(after[i]));
             let (hs, he) = (p.start - base, p.end - base);
             let seen = &mut self.seen;
             let spans = &mut self.spans;
@@ -349,12 +365,14 @@ impl Core {
                     &mut tentative,
                 );
             }
-            if done {
-                self.pending.swap_remove(i);
-            } else {
-                i += 1;
+            if !done {
+                self.pending[kept] = p;
+                kept += 1;
+                kept_low = kept_low.min(p.window_start);
             }
         }
+        self.pending.truncate(kept);
+        self.after = after;
         self.seen.raise_floor(lowest(&self.pending));
         matcher.settle(hay, base, &mut self.seen, finish, &mut self.spans);
         if mode == Mode::Idle {

@@ -469,6 +469,8 @@ impl Seen {
             self.chains.swap_remove(i);
         }
         self.chains.push(joined);
+        #[cfg(test)]
+        MOST_RUNS.with(|m| m.set(m.get().max(self.chains.len())));
     }
 
     /// Records that `rule` ran over `window`; whether it had already.
@@ -1335,6 +1337,13 @@ thread_local! {
     /// Bytes handed to regex searches on this thread, for tests that check
     /// how often the same bytes are searched.
     static SEARCHED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+#[cfg(test)]
+thread_local! {
+    /// The most runs open at once in any [`Seen`] on this thread, for tests
+    /// that check that runs are settled as they close.
+    pub(crate) static MOST_RUNS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// Counts `n` bytes searched (tests only).

@@ -608,6 +608,8 @@ impl KnownSet {
                 if i > start {
                     a = (a >> 8) | (u32::from(hay[i + ANCHOR - 1]) << 24);
                 }
+                #[cfg(test)]
+                FILTER_TESTS.with(|n| n.set(n.get() + 1));
                 if self.filter.contains(a) {
                     for seg in &self.segments {
                         seg.lookup(hay, i, a, |p| f(seg, i, p));
@@ -675,6 +677,12 @@ impl KnownSet {
         }
         best
     }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Offsets tested against a set's filter on this thread (tests only).
+    static FILTER_TESTS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// A set of anchors (a Bloom filter with one hash), grown only by adding:
@@ -1087,6 +1095,33 @@ fn hex(value: &[u8], digits: &[u8; 16]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // A stream walked its input through the known values' filter, a test
+    // per byte, with no value registered: about a quarter of the time of a
+    // clean stream.
+    #[test]
+    fn a_stream_no_longer_walks_for_known_secrets_when_there_are_none() {
+        let input = b"build ok: 12 crates compiled in 3.2s\n".repeat(2000);
+        let tests_in = |s: &crate::Scrubber| {
+            FILTER_TESTS.with(|n| n.set(0));
+            let mut stream = s.stream();
+            let mut out = stream.push(&input).to_vec();
+            out.extend_from_slice(stream.finish());
+            assert!(out == input, "the clean input changed");
+            FILTER_TESTS.with(|n| n.get())
+        };
+        let none = crate::Scrubber::builder().defaults(false).build().unwrap();
+        assert_eq!(tests_in(&none), 0);
+        let one = crate::Scrubber::builder()
+            .defaults(false)
+            .known_secret("k9-Zq2-Lm7-Xv4-Pw8")
+            .build()
+            .unwrap();
+        assert!(
+            tests_in(&one) >= input.len() / 2,
+            "a registered value is not searched for"
+        );
+    }
 
     #[test]
     fn base64_matches_a_reference_encoding() {

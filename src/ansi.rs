@@ -25,7 +25,12 @@
 //!   [`MAX_STRING`] bytes. A string is an escape only if the rules find
 //!   nothing in it on its own: a hyperlink's target can hold a secret
 //!   (`https://user:pass@host/`), and text the matcher does not see could
-//!   not be redacted. A string with a finding is left in the text;
+//!   not be redacted. A string with a finding is left in the text, and so
+//!   is a string that holds a redaction label (`[REDACTED`): once its
+//!   secret is redacted, the next scrub must read the bytes around it as
+//!   the first did, not joined across it. (The price: such a string in
+//!   the middle of a token keeps the token's pieces apart for the rules,
+//!   though a terminal shows them joined.);
 //! * `ESC`, intermediate bytes `0x20..=0x2F`, a final byte `0x30..=0x7E`
 //!   (character set designations such as `ESC ( B`);
 //! * `ESC` followed by one of `7 8 = > D E H M Z c \`.

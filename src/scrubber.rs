@@ -207,9 +207,12 @@ impl Scrubber {
     }
 
     /// Whether the rules find nothing in `bytes` (a terminal string
-    /// sequence, checked before it is taken out of the text).
+    /// sequence, checked before it is taken out of the text) and it holds
+    /// no redaction: a string whose secret a scrub redacted stays text on
+    /// the next scrub too, as it did on the first, so that a second scrub
+    /// reads the bytes around it as the first did.
     pub(crate) fn is_clean(&self, bytes: &[u8]) -> bool {
-        self.spans(bytes).is_empty()
+        memchr::memmem::find(bytes, b"[REDACTED").is_none() && self.spans(bytes).is_empty()
     }
 
     /// Wraps a writer: what is written to the returned [`Writer`] reaches

@@ -256,3 +256,34 @@ fn a_lone_esc_before_a_secret_no_longer_turns_the_label_into_an_escape() {
         }
     }
 }
+
+// Found by fuzzing (scrub_split): an escape string (here APC, `ESC _` to
+// BEL) with a secret in it stays text, so the first scrub read the value
+// before it (`E_KEY=ve_@\xc1`) as ending at the string. Once the secret was
+// redacted the string was clean, the second scrub took it out, and read
+// that value joined with the bytes after the string: a finding the first
+// scrub did not make. A string holding a redaction label now stays text.
+#[test]
+fn an_escape_string_with_a_redacted_secret_no_longer_joins_its_neighbours() {
+    let s = scrubber();
+    let input = b"E_KEY=ve_@\xc1\x1b_=authKEY=ekEY=Pz\x03'\x07Kh\xc1_\x1bKTs3SA";
+    let once = s.scrub(input).into_owned();
+    assert!(
+        once.windows(9).any(|w| w == b"[REDACTED"),
+        "the secret in the string is kept"
+    );
+    assert!(
+        once.starts_with(b"E_KEY=ve_@\xc1\x1b_="),
+        "{}",
+        common::show(&once)
+    );
+    assert_eq!(
+        common::show(&s.scrub(&once)),
+        common::show(&once),
+        "scrubbing twice differs"
+    );
+    for cut in 1..input.len() {
+        let streamed = common::stream_split(s, input, &[cut]);
+        assert_eq!(common::show(&streamed), common::show(&once), "cut at {cut}");
+    }
+}

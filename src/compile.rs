@@ -363,15 +363,32 @@ pub(crate) struct Seen {
     /// For [`Seen::follow`]: the last line break before `scanned`, if any.
     last_break: Option<usize>,
     scanned: usize,
+    /// What was run where, set up by the first hit that some rule's
+    /// `follows` accepts: a scrub of a short clean event, whose hits all
+    /// stop at their `follows`, does not pay for clearing it.
+    slots: Option<Box<Slots>>,
+}
+
+/// Small direct-mapped caches rather than tables of every rule and group:
+/// a scrub call on a short event must not pay for allocating and clearing
+/// those. A collision only costs running a window or a prefilter again,
+/// which gives the same findings.
+struct Slots {
     /// `(rule, window)` by `rule % SLOTS`: the last window run, for rules
-    /// run window by window. A small direct-mapped cache rather than a
-    /// table of every rule: a scrub call on a short event must not pay for
-    /// allocating and clearing one. A collision only costs running a window
-    /// again, which gives the same findings.
+    /// run window by window.
     rule: [(u32, usize, usize); SLOTS],
     /// `(group, union)` by `group % SLOTS`: the last union of windows in
     /// which the group's prefilter found nothing.
     clean: [(u32, usize, usize); SLOTS],
+}
+
+impl Slots {
+    fn new() -> Box<Slots> {
+        Box::new(Slots {
+            rule: [(u32::MAX, 0, 0); SLOTS],
+            clean: [(u32::MAX, 0, 0); SLOTS],
+        })
+    }
 }
 
 const SLOTS: usize = 64;
@@ -409,8 +426,7 @@ impl Seen {
             breaks: Breaks::new(),
             last_break: None,
             scanned: 0,
-            rule: [(u32::MAX, 0, 0); SLOTS],
-            clean: [(u32::MAX, 0, 0); SLOTS],
+            slots: None,
         }
     }
 
@@ -479,7 +495,8 @@ impl Seen {
 
     /// Records that `rule` ran over `window`; whether it had already.
     fn ran(&mut self, rule: u32, window: (usize, usize)) -> bool {
-        let slot = &mut self.rule[rule as usize % SLOTS];
+        let slots = self.slots.get_or_insert_with(Slots::new);
+        let slot = &mut slots.rule[rule as usize % SLOTS];
         let again = *slot == (rule, window.0, window.1);
         *slot = (rule, window.0, window.1);
         again
@@ -488,12 +505,16 @@ impl Seen {
     /// Whether `group`'s prefilter already found nothing in a range
     /// holding `union`.
     fn is_clean(&self, group: u32, union: (usize, usize)) -> bool {
-        let (g, s, e) = self.clean[group as usize % SLOTS];
+        let Some(slots) = &self.slots else {
+            return false;
+        };
+        let (g, s, e) = slots.clean[group as usize % SLOTS];
         g == group && s <= union.0 && union.1 <= e
     }
 
     fn set_clean(&mut self, group: u32, union: (usize, usize)) {
-        self.clean[group as usize % SLOTS] = (group, union.0, union.1);
+        let slots = self.slots.get_or_insert_with(Slots::new);
+        slots.clean[group as usize % SLOTS] = (group, union.0, union.1);
     }
 }
 

@@ -1044,7 +1044,7 @@ impl Matcher {
     /// value is greedy, that is every value from the last to the first.
     ///
     /// An earlier match counts only if the [`FLAG`] bytes before its secret
-    /// (spaces, quotes and backslashes skipped) are those before the later
+    /// (ASCII whitespace, quotes and backslashes skipped) are those before the later
     /// one (`-p` and `-p '`): a shorter range can
     /// also give another reading of the same text (in `htpasswd -b file
     /// user pw`, `user` read as the password), which is not a second value.
@@ -1061,7 +1061,12 @@ impl Matcher {
         out: &mut Vec<Span>,
     ) {
         let flag = |mut at: usize| {
-            while at > start && matches!(hay[at - 1], b' ' | b'\t' | b'"' | b'\'' | b'\\') {
+            while at > start
+                && matches!(
+                    hay[at - 1],
+                    b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' | b'"' | b'\'' | b'\\'
+                )
+            {
                 at -= 1;
             }
             &hay[at.saturating_sub(FLAG).max(start)..at]
@@ -1338,7 +1343,10 @@ impl Matcher {
         let mut start = secret.start;
         let mut end = secret.end;
         for _ in 0..3 {
-            if start > w.start && is_continuation(hay[start]) {
+            // Back to the character's lead byte, but not over an ASCII
+            // byte: before one, a continuation byte is a stray, a character
+            // of its own.
+            if start > w.start && is_continuation(hay[start]) && !hay[start - 1].is_ascii() {
                 start -= 1;
             }
             if end < w.end && is_continuation(hay[end]) {

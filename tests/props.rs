@@ -293,7 +293,9 @@ fn oracle(hay: &[u8]) -> Vec<u8> {
                     }
                     let (mut s, mut e) = (secret.start, secret.end);
                     for _ in 0..3 {
-                        if s > start && is_cont(hay[s]) {
+                        // Not back over an ASCII byte: a continuation byte
+                        // after one is a stray, a character of its own.
+                        if s > start && is_cont(hay[s]) && !hay[s - 1].is_ascii() {
                             s -= 1;
                         }
                         if e < end && is_cont(hay[e]) {
@@ -560,6 +562,35 @@ fn a_second_password_flag_no_longer_hides_the_first() {
     assert_eq!(
         String::from_utf8_lossy(&s.scrub(b"mysql -pQd4Wk9Lm2Xs7Bt -pRe5Tj8Yh3Cn6Vf\n")),
         "mysql -p[REDACTED:mysql-password-flag] -p[REDACTED:mysql-password-flag]\n"
+    );
+}
+
+/// Found by fuzzing (scrub_split): in `mysql -p\x0c\xe7 -p\x8c` the search
+/// for earlier values of the command compared the flags before them with
+/// spaces and tabs skipped, but not the other whitespace the rule allows
+/// after `-p` (a form feed here), so the first value was redacted only by a
+/// second scrub. In plain text that left a password in clear:
+/// `-p\vS3cretPassA` before a second `-p`.
+#[test]
+fn a_password_after_other_whitespace_is_no_longer_hidden_by_a_later_flag() {
+    let s = hush::Scrubber::builder().build().unwrap();
+    once_is_twice_without(&s, b"mysql -p\x0c\xe7 -p\x8c", b"\xe7");
+    for space in ["\x0b", "\x0c"] {
+        let input = format!("mysql -uroot -p{space}S3cretPassA -h db -pS3cretPassB\n");
+        once_is_twice_without(&s, input.as_bytes(), b"S3cretPass");
+    }
+}
+
+/// Found with the same input: the redaction of a secret that starts with a
+/// stray continuation byte (`-p\x8c`) was widened back over the `p` before
+/// it, as if the two made one character.
+#[test]
+fn a_stray_continuation_byte_no_longer_takes_the_character_before_it() {
+    let s = hush::Scrubber::builder().build().unwrap();
+    let once = once_is_twice_without(&s, b"mysql -p\x8c\n", b"\x8c");
+    assert_eq!(
+        String::from_utf8_lossy(&once),
+        "mysql -p[REDACTED:mysql-password-flag]\n"
     );
 }
 

@@ -23,8 +23,9 @@
 //! right, is a candidate; an anchored rule's regex runs anchored at
 //! `h.start`, so its one candidate begins at the keyword. A candidate's secret (its secret group, or the
 //! whole match) must reach the rule's entropy and escape its allowlists; the
-//! secret's span, widened to whole UTF-8 characters within the window, is a
-//! finding. After a candidate whose secret starts inside the match, the
+//! secret's span, widened to whole UTF-8 characters within the window (a
+//! continuation byte right after an ASCII byte is a stray, a character of
+//! its own), is a finding. After a candidate whose secret starts inside the match, the
 //! match's start is searched again, anchored, with the range ending where
 //! that secret starts, for an earlier value of the same context after the
 //! same flag (see `Matcher::before_secret`); each one found is a candidate

@@ -57,6 +57,19 @@ use std::collections::VecDeque;
 /// The escape byte.
 pub(crate) const ESC: u8 = 0x1b;
 
+/// Where a redaction of `hay[start..]` begins: a lone ESC right before
+/// `start` goes with it. Followed by the label's `[` it would start a
+/// terminal escape (`ESC [ R` is one) that eats the label's first letters
+/// on a terminal and, taken out by the next scrub, changes what it reads.
+/// For a rule's finding and a known secret alike.
+pub(crate) fn with_lone_esc(hay: &[u8], start: usize) -> usize {
+    if start > 0 && hay[start - 1] == ESC {
+        start - 1
+    } else {
+        start
+    }
+}
+
 /// The longest control sequence (CSI, designation, two-byte) taken as an
 /// escape.
 pub(crate) const MAX_CONTROL: usize = 64;

@@ -90,6 +90,7 @@ use regex_automata::{Anchored, Input, Match, meta};
 
 use crate::error::{Error, ErrorKind};
 use crate::keywords::KeywordScanner;
+use crate::redact::LABEL_OPEN;
 use crate::redact::{Redaction, Replacer};
 use crate::rule::{Rule, Target};
 use crate::split::Split;
@@ -1354,13 +1355,7 @@ impl Matcher {
                 end += 1;
             }
         }
-        // A lone ESC right before the secret goes with it: followed by the
-        // label's `[` it would start a terminal escape (`ESC [ R` is one)
-        // that eats the label's first letters on a terminal and, taken out
-        // by the next scrub, changes what it reads.
-        if start > 0 && hay[start - 1] == 0x1b {
-            start -= 1;
-        }
+        let start = crate::ansi::with_lone_esc(hay, start);
         out.push(Span { start, end, rule });
         Some(end)
     }
@@ -1412,10 +1407,9 @@ fn whole_line(hay: &[u8], base: usize, w: Window, eof: bool) -> bool {
 /// Whether `at` lies inside a `[REDACTED...]` label that starts within the
 /// window: a `[REDACTED` before it with no `]` in between.
 fn inside_label(hay: &[u8], w: Window, at: usize) -> bool {
-    const OPEN: &[u8] = b"[REDACTED";
     let lo = w.start.max(at.saturating_sub(128));
-    match memchr::memmem::rfind(&hay[lo..at], OPEN) {
-        Some(i) => label_so_far(&hay[lo + i + OPEN.len()..at]),
+    match memchr::memmem::rfind(&hay[lo..at], LABEL_OPEN) {
+        Some(i) => label_so_far(&hay[lo + i + LABEL_OPEN.len()..at]),
         None => false,
     }
 }
@@ -1445,11 +1439,10 @@ fn label_in_context(
     whole: &std::ops::Range<usize>,
     secret: &std::ops::Range<usize>,
 ) -> bool {
-    const OPEN: &[u8] = b"[REDACTED";
     let before = &hay[whole.start..secret.start.max(whole.start)];
     let after = &hay[secret.end.min(whole.end)..whole.end];
-    memchr::memmem::find(before, OPEN).is_some()
-        || memchr::memmem::find(after, OPEN).is_some()
+    memchr::memmem::find(before, LABEL_OPEN).is_some()
+        || memchr::memmem::find(after, LABEL_OPEN).is_some()
         || (whole.start < secret.start && inside_label(hay, w, whole.start))
 }
 

@@ -629,21 +629,15 @@ impl KnownSet {
     /// Calls `f(start, end)` for every occurrence of a known value or
     /// encoding in `hay` that ends after `from`.
     ///
-    /// A lone ESC right before an occurrence goes with it, as with a
-    /// rule's finding: followed by the label's `[` it would make a
-    /// terminal escape.
+    /// A lone ESC right before an occurrence goes with it (see
+    /// [`crate::ansi::with_lone_esc`]).
     pub(crate) fn hits(&self, hay: &[u8], from: usize, mut f: impl FnMut(usize, usize)) {
         let start = from.saturating_sub(self.max_len.saturating_sub(1));
         self.scan(hay, start, |seg, i, p| {
             if let Some((s, e)) = seg.span(hay, i, p)
                 && e > from
             {
-                let s = if s > 0 && hay[s - 1] == crate::ansi::ESC {
-                    s - 1
-                } else {
-                    s
-                };
-                f(s, e);
+                f(crate::ansi::with_lone_esc(hay, s), e);
             }
         });
     }

@@ -114,6 +114,11 @@ pub(crate) fn fingerprint(key: &[u8; 32], secret: &[u8]) -> String {
 /// How many bytes of the HMAC a fingerprint shows.
 const FINGERPRINT_BYTES: usize = 8;
 
+/// How every replacement but a custom text begins (`[REDACTED]`,
+/// `ghp_[REDACTED]`, `[REDACTED:<rule-id>]`, `[REDACTED:<rule-id>:<hex>]`):
+/// what a later scrub recognises as a redaction.
+pub(crate) const LABEL_OPEN: &[u8] = b"[REDACTED";
+
 /// The per-process fingerprint key, made once from the OS's random source.
 pub(crate) fn process_key() -> [u8; 32] {
     static KEY: OnceLock<[u8; 32]> = OnceLock::new();

@@ -212,7 +212,8 @@ impl Scrubber {
     /// the next scrub too, as it did on the first, so that a second scrub
     /// reads the bytes around it as the first did.
     pub(crate) fn is_clean(&self, bytes: &[u8]) -> bool {
-        memchr::memmem::find(bytes, b"[REDACTED").is_none() && self.spans(bytes).is_empty()
+        memchr::memmem::find(bytes, crate::redact::LABEL_OPEN).is_none()
+            && self.spans(bytes).is_empty()
     }
 
     /// Wraps a writer: what is written to the returned [`Writer`] reaches

@@ -24,6 +24,27 @@ fn main() {
         .unwrap();
     }
     out.push(']');
+    // A hash of the files as embedded (FNV-1a over each name and text,
+    // each followed by a 0xff byte, which UTF-8 never holds): the prebuilt
+    // form of the defaults records the hash of the files it was made
+    // from, and is used only when it is this one.
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for path in &files {
+        let name = path.file_name().unwrap().to_str().expect("UTF-8 file name");
+        let text = std::fs::read(path).expect("readable pattern file");
+        for &b in name
+            .as_bytes()
+            .iter()
+            .chain([0xff].iter())
+            .chain(&text)
+            .chain([0xff].iter())
+        {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("patterns_hash.rs");
+    std::fs::write(dest, format!("0x{hash:016x}")).unwrap();
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("patterns.rs");
     std::fs::write(dest, out).unwrap();
 }

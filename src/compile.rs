@@ -144,7 +144,8 @@ pub(crate) struct CompiledRule {
     /// The regex cut around its secret group, built once
     /// [`SPLIT_AFTER`] matches have needed the group; `None` inside if it
     /// cannot be (see [`Split::new`]).
-    split: OnceLock<Option<Split>>,
+    /// (Boxed: a split is kilobytes, and most rules never build one.)
+    split: OnceLock<Option<Box<Split>>>,
     /// How many matches have needed the group so far (up to
     /// [`SPLIT_AFTER`]).
     group_matches: AtomicU32,
@@ -179,7 +180,7 @@ impl CompiledRule {
     /// they did without it.
     fn split(&self) -> Option<&Split> {
         if let Some(split) = self.split.get() {
-            return split.as_ref();
+            return split.as_deref();
         }
         if self.group_matches.fetch_add(1, Ordering::Relaxed) < SPLIT_AFTER {
             return None;
@@ -193,9 +194,9 @@ impl CompiledRule {
             .get_or_init(|| {
                 let group = self.secret_group()?;
                 let hir = crate::rule::relaxed_hir(&self.rule.pattern, self.rule.unicode).ok()?;
-                Split::new(&hir, group)
+                Split::new(&hir, group).map(Box::new)
             })
-            .as_ref()
+            .as_deref()
     }
 }
 
@@ -347,9 +348,13 @@ struct Group {
     /// The rules' `follows` in one DFA that says which of them match, built
     /// on first use, with the position in `rules` of each of its patterns;
     /// `None` inside if it could not be (each `follows` then runs on its
-    /// own).
-    follows: OnceLock<Option<(crate::rule::AnchoredSet, Vec<usize>)>>,
+    /// own). Boxed: a set is a kilobyte, and many groups never build one.
+    follows: OnceLock<Option<Box<GroupFollows>>>,
 }
+
+/// A group's `follows` set, and the position in the group's rules of each
+/// of its patterns.
+type GroupFollows = (crate::rule::AnchoredSet, Vec<usize>);
 
 /// Per rule, the runs of overlapping windows still to be searched, and
 /// which windows of rules that cannot run have been redacted. Offsets are
@@ -534,6 +539,32 @@ pub(crate) struct Matcher {
     pub(crate) max_keyword_len: usize,
 }
 
+/// The distinct keywords of `rules` in the order they first appear, and
+/// for each the rules (by index) that list it. (At most `u32::MAX` rules.)
+pub(crate) fn keyword_list(rules: &[Rule]) -> (Vec<String>, Vec<Vec<u32>>) {
+    let mut keywords: Vec<String> = Vec::new();
+    let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
+    // Each distinct keyword's index in `keywords`: thousands of user rules
+    // must build in time linear in their number, not by a search through
+    // every keyword seen so far.
+    let mut keyword_index: HashMap<&str, usize> = HashMap::new();
+    for (index, rule) in (0u32..).zip(rules) {
+        for kw in &rule.keywords {
+            match keyword_index.get(kw.as_str()) {
+                // A rule lists a keyword once (they are de-duplicated when
+                // the rule is checked), so `index` is new here.
+                Some(&p) => keyword_rules[p].push(index),
+                None => {
+                    keyword_index.insert(kw, keywords.len());
+                    keywords.push(kw.clone());
+                    keyword_rules.push(vec![index]);
+                }
+            }
+        }
+    }
+    (keywords, keyword_rules)
+}
+
 impl Matcher {
     /// Compiles the rules. With `eager`, every regex is compiled now and a
     /// failure is an error; otherwise each compiles on its first keyword hit.
@@ -543,29 +574,13 @@ impl Matcher {
         eager: bool,
         style: impl Fn(&Rule) -> Redaction,
     ) -> Result<Matcher, Error> {
-        let mut keywords: Vec<String> = Vec::new();
-        let mut keyword_rules: Vec<Vec<u32>> = Vec::new();
-        // Each distinct keyword's index in `keywords`: thousands of user
-        // rules must build in time linear in their number, not by a search
-        // through every keyword seen so far.
-        let mut keyword_index: HashMap<String, usize> = HashMap::new();
+        if u32::try_from(rules.len()).is_err() {
+            return Err(Error::new(ErrorKind::Config, "too many rules"));
+        }
+        let (keywords, keyword_rules) = keyword_list(&rules);
         let mut compiled = Vec::with_capacity(rules.len());
         let mut max_len = 0;
-        for (i, rule) in rules.into_iter().enumerate() {
-            let index =
-                u32::try_from(i).map_err(|_| Error::new(ErrorKind::Config, "too many rules"))?;
-            for kw in &rule.keywords {
-                match keyword_index.get(kw.as_str()) {
-                    // A rule lists a keyword once (they are de-duplicated
-                    // when the rule is checked), so `index` is new here.
-                    Some(&p) => keyword_rules[p].push(index),
-                    None => {
-                        keyword_index.insert(kw.clone(), keywords.len());
-                        keywords.push(kw.clone());
-                        keyword_rules.push(vec![index]);
-                    }
-                }
-            }
+        for rule in rules {
             max_len = max_len.max(rule.max_len);
             let regex = OnceLock::new();
             if eager {
@@ -586,7 +601,11 @@ impl Matcher {
         let automaton = if keywords.is_empty() {
             None
         } else {
-            Some(KeywordScanner::new(&keywords)?)
+            // The default set's scanner is prebuilt (see `prebuilt`).
+            match crate::prebuilt::scanner(&keywords) {
+                Some(scanner) => Some(scanner),
+                None => Some(KeywordScanner::new(&keywords)?),
+            }
         };
         let mut groups: Vec<Group> = Vec::new();
         let mut keyword_group = Vec::with_capacity(keyword_rules.len());
@@ -675,9 +694,9 @@ impl Matcher {
                         pos.push(i);
                     }
                 }
-                crate::rule::AnchoredSet::new(&hirs).map(|set| (set, pos))
+                crate::rule::AnchoredSet::new(&hirs).map(|set| Box::new((set, pos)))
             })
-            .as_ref()?;
+            .as_deref()?;
         let end = (hit_start + g.max_len).min(hay.len());
         let found = set.matching(hay, hit_end, end)?;
         // Rules without a `follows` accept every hit.

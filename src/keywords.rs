@@ -238,6 +238,97 @@ impl KeywordScanner {
         })
     }
 
+    /// Writes the scanner for `prebuilt`.
+    #[cfg(test)]
+    pub(crate) fn encode(&self, e: &mut crate::prebuilt::Enc) {
+        let t = &self.table;
+        e.0.extend_from_slice(&t.classes);
+        let trans: Vec<u8> = t.trans.iter().flat_map(|id| id.to_le_bytes()).collect();
+        e.bytes(&trans);
+        e.u32(t.start);
+        e.u32(t.match_below);
+        e.u32(t.width);
+        e.len(self.at_state.len());
+        for &(first, last) in &self.at_state {
+            e.u32(first);
+            e.u32(last);
+        }
+        e.len(self.wholes.len());
+        for w in &self.wholes {
+            e.u32(w.id);
+            e.u32(w.back);
+            e.u32(w.tail.0);
+            e.u32(w.tail.1);
+        }
+        e.bytes(&self.tails);
+        e.usize(self.max_len);
+    }
+
+    /// Reads a scanner written by [`KeywordScanner::encode`], checking
+    /// that every state id, range and class is in bounds, so that a scan
+    /// cannot index out of them.
+    pub(crate) fn decode(d: &mut crate::prebuilt::Dec<'_>) -> Option<KeywordScanner> {
+        let mut classes = [0u8; 256];
+        for c in &mut classes {
+            *c = d.u8()?;
+        }
+        let raw = d.bytes()?;
+        if raw.len() % 4 != 0 {
+            return None;
+        }
+        let trans: Vec<u32> = raw
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        let (start, match_below, width) = (d.u32()?, d.u32()?, d.u32()?);
+        let states = (0..d.len()?)
+            .map(|_| Some((d.u32()?, d.u32()?)))
+            .collect::<Option<Vec<_>>>()?;
+        let wholes = (0..d.len()?)
+            .map(|_| {
+                Some(Whole {
+                    id: d.u32()?,
+                    back: d.u32()?,
+                    tail: (d.u32()?, d.u32()?),
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        let tails = d.bytes()?.to_vec();
+        let max_len = d.usize()?;
+        let w = width as usize;
+        let state = |id: u32| (id as usize) % w == 0 && (id as usize) < trans.len();
+        let ok = w > 0
+            && trans.len() % w == 0
+            && trans.len() < u32::MAX as usize
+            && classes.iter().all(|&c| usize::from(c) < w)
+            && trans.iter().all(|&id| state(id))
+            && state(start)
+            && match_below as usize <= trans.len()
+            && match_below as usize % w == 0
+            && states.len() == match_below as usize / w
+            && states
+                .iter()
+                .all(|&(a, b)| a <= b && b as usize <= wholes.len())
+            && wholes.iter().all(|x| {
+                x.tail.0 <= x.tail.1
+                    && x.tail.1 as usize <= tails.len()
+                    && x.back as usize + (x.tail.1 - x.tail.0) as usize <= max_len
+            });
+        ok.then_some(KeywordScanner {
+            table: Table {
+                classes,
+                trans,
+                start,
+                match_below,
+                width,
+            },
+            at_state: states,
+            wholes,
+            tails,
+            max_len,
+        })
+    }
+
     /// Calls `f(keyword, start, end)` for every occurrence that ends after
     /// `from`, roughly in order (by where the first bytes of each keyword
     /// end).

@@ -186,6 +186,7 @@ mod config;
 mod error;
 mod keywords;
 mod known;
+mod prebuilt;
 mod redact;
 mod rule;
 mod scrubber;

@@ -192,11 +192,30 @@ pub struct Rule {
 /// occurrence, so it is compiled (on first use) to a full DFA, which needs
 /// no cache.
 pub(crate) struct Follows {
-    hir: regex_syntax::hir::Hir,
+    /// The pattern as written.
+    pattern: String,
+    /// Parsed when the rule is checked, or on first use for a rule of the
+    /// prebuilt defaults (see `prebuilt`).
+    hir: OnceLock<regex_syntax::hir::Hir>,
     dfa: OnceLock<Option<AnchoredDfa>>,
 }
 
 impl Follows {
+    /// A `follows` whose pattern was checked when the default set was
+    /// prebuilt; it is parsed on first use.
+    pub(crate) fn unparsed(pattern: String) -> Follows {
+        Follows {
+            pattern,
+            hir: OnceLock::new(),
+            dfa: OnceLock::new(),
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn pattern(&self) -> &str {
+        &self.pattern
+    }
+
     /// Whether the pattern matches starting at `at`, within `hay[..end]`
     /// (look-around sees the bytes beyond). A pattern whose DFA would be
     /// too big matches everywhere: it filters nothing, and the rule runs.
@@ -215,12 +234,18 @@ impl Follows {
 
     fn dfa(&self) -> Option<&AnchoredDfa> {
         self.dfa
-            .get_or_init(|| AnchoredDfa::new(std::slice::from_ref(&self.hir)))
+            .get_or_init(|| AnchoredDfa::new(std::slice::from_ref(self.hir())))
             .as_ref()
     }
 
     pub(crate) fn hir(&self) -> &regex_syntax::hir::Hir {
-        &self.hir
+        self.hir.get_or_init(|| match parse(&self.pattern) {
+            Ok((hir, _)) => hir,
+            // Unreachable: the pattern parsed when the set was prebuilt.
+            // Should it fail, the empty pattern matches at every hit, so
+            // the rule runs everywhere: fail closed.
+            Err(_) => regex_syntax::hir::Hir::empty(),
+        })
     }
 }
 
@@ -456,6 +481,30 @@ pub(crate) struct Allowlist {
 }
 
 impl Allowlist {
+    /// An allowlist of the prebuilt defaults, checked when they were built.
+    pub(crate) fn checked(
+        all: bool,
+        patterns: Vec<String>,
+        target: Target,
+        stopwords: Vec<Vec<u8>>,
+        has_path_criteria: bool,
+    ) -> Allowlist {
+        Allowlist {
+            all,
+            patterns,
+            regexes: OnceLock::new(),
+            target,
+            stopwords,
+            has_path_criteria,
+        }
+    }
+
+    /// The regexes, as written (after translation from Go syntax).
+    #[cfg(test)]
+    pub(crate) fn patterns(&self) -> &[String] {
+        &self.patterns
+    }
+
     /// Whether the allowlist's regexes compile (they are compiled on first
     /// use; one that fails allows nothing).
     pub(crate) fn compiles(&self) -> bool {
@@ -1159,7 +1208,8 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
                     ));
                 }
                 Some(Arc::new(Follows {
-                    hir,
+                    pattern: f.get_ref().clone(),
+                    hir: OnceLock::from(hir),
                     dfa: OnceLock::new(),
                 }))
             }

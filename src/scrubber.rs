@@ -747,8 +747,15 @@ impl Builder {
     pub fn build(&self) -> Result<Scrubber, Error> {
         let mut rules: Vec<Rule> = Vec::new();
         if self.defaults {
-            for (name, text) in rule::DEFAULT_FILES {
-                rules.extend(rule::parse_file(&rule::builtin_path(name), text)?.rules);
+            // Prebuilt when the build's pattern files are the ones it was
+            // made from (see `prebuilt`), parsed otherwise.
+            match crate::prebuilt::rules() {
+                Some(prebuilt) => rules = prebuilt,
+                None => {
+                    for (name, text) in rule::DEFAULT_FILES {
+                        rules.extend(rule::parse_file(&rule::builtin_path(name), text)?.rules);
+                    }
+                }
             }
         }
         check_unique(&rules)?;

@@ -1,0 +1,487 @@
+//! The default rule set, parsed, checked and indexed ahead of time.
+//!
+//! Most of a scrubber's start-up used to go to the embedded
+//! `patterns/*.toml`: parsing the TOML, parsing every regex to learn its
+//! length, groups and required bytes, checking every allowlist, and
+//! building the keyword automaton. `src/prebuilt.bin` holds the results:
+//! the checked rules and the keyword scanner of the default set, in a
+//! compact form that loads without parsing anything. Rules from added
+//! files are parsed and checked at load as before.
+//!
+//! The file is generated: `HUSH_BLESS=1 cargo test --lib prebuilt` writes
+//! it, and the test `prebuilt_defaults_are_current` fails while it differs
+//! from what the pattern files and this code make now. It records a hash
+//! of the pattern files it was made from (computed by `build.rs`); a
+//! build whose pattern files differ parses them as before, so a stale file
+//! can cost time but never change a rule.
+//!
+//! The format: a header (`MAGIC`, [`FORMAT`], the hash), then the rules as
+//! one item (the rule file names, the allowlists, shared among rules as
+//! file-wide allowlists are, and the rules), and the keyword scanner with
+//! the keyword list it was built for. Numbers are little-endian; a string or list is its length (`u32`)
+//! then its items. Anything out of place makes the load give up and parse.
+
+use std::sync::Arc;
+
+use crate::keywords::KeywordScanner;
+use crate::redact::Redaction;
+use crate::rule::{Allowlist, Example, Follows, Origin, Rule, Target};
+
+const MAGIC: &[u8; 8] = b"hush-pb\0";
+
+/// The format's version: raised whenever the encoding, or what the parse
+/// derives from a rule file, changes.
+const FORMAT: u32 = 1;
+
+/// The hash of the embedded pattern files (see `build.rs`).
+const PATTERNS_HASH: u64 = include!(concat!(env!("OUT_DIR"), "/patterns_hash.rs"));
+
+/// The generated file.
+static PREBUILT: &[u8] = include_bytes!("prebuilt.bin");
+
+/// The default rules, in file order, if the prebuilt file is current.
+pub(crate) fn rules() -> Option<Vec<Rule>> {
+    rules_from(PREBUILT)
+}
+
+/// The keyword scanner for `keywords`, if it is the prebuilt one's.
+pub(crate) fn scanner(keywords: &[String]) -> Option<KeywordScanner> {
+    scanner_from(PREBUILT, keywords)
+}
+
+fn rules_from(bytes: &[u8]) -> Option<Vec<Rule>> {
+    let mut d = Dec::header(bytes)?;
+    let mut rules = Dec(d.bytes()?);
+    let decoded = decode_rules(&mut rules)?;
+    rules.end()?;
+    Some(decoded)
+}
+
+fn scanner_from(bytes: &[u8], keywords: &[String]) -> Option<KeywordScanner> {
+    let mut d = Dec::header(bytes)?;
+    // Skip the rules: the scanner follows them.
+    d.bytes()?;
+    let n = d.len()?;
+    if n != keywords.len() {
+        return None;
+    }
+    for k in keywords {
+        if d.bytes()? != k.as_bytes() {
+            return None;
+        }
+    }
+    let scanner = KeywordScanner::decode(&mut d)?;
+    d.end()?;
+    Some(scanner)
+}
+
+fn decode_rules(d: &mut Dec<'_>) -> Option<Vec<Rule>> {
+    let files: Vec<Arc<std::path::Path>> = (0..d.len()?)
+        .map(|_| Some(Arc::from(crate::rule::builtin_path(d.str()?))))
+        .collect::<Option<_>>()?;
+    let allowlists: Vec<Arc<Allowlist>> = (0..d.len()?)
+        .map(|_| {
+            let all = d.bool()?;
+            let patterns = d.strings()?;
+            let target = match d.u8()? {
+                0 => Target::Secret,
+                1 => Target::Match,
+                2 => Target::Line,
+                _ => return None,
+            };
+            let stopwords = (0..d.len()?)
+                .map(|_| Some(d.bytes()?.to_vec()))
+                .collect::<Option<_>>()?;
+            let has_path_criteria = d.bool()?;
+            Some(Arc::new(Allowlist::checked(
+                all,
+                patterns,
+                target,
+                stopwords,
+                has_path_criteria,
+            )))
+        })
+        .collect::<Option<_>>()?;
+    (0..d.len()?)
+        .map(|_| {
+            Some(Rule {
+                id: d.string()?,
+                description: d.string()?,
+                category: d.string()?,
+                pattern: d.string()?,
+                unicode: d.bool()?,
+                max_len: d.usize()?,
+                multiline: d.bool()?,
+                anchored: d.bool()?,
+                required: d.option(|d| Some(Box::from(d.bytes()?)))?,
+                follows: d.option(|d| Some(Arc::new(Follows::unparsed(d.string()?))))?,
+                group_count: d.usize()?,
+                secret_group: d.option(Dec::usize)?,
+                entropy: d.option(|d| Some(f64::from_bits(d.u64()?)))?,
+                keywords: d.strings()?,
+                tags: d.strings()?,
+                allowlists: (0..d.len()?)
+                    .map(|_| allowlists.get(d.usize()?).cloned())
+                    .collect::<Option<_>>()?,
+                redaction: d.option(|d| match d.u8()? {
+                    0 => Some(Redaction::Label),
+                    1 => Some(Redaction::Mask),
+                    2 => Some(Redaction::Fingerprint),
+                    3 => Some(Redaction::Text(d.string()?)),
+                    _ => None,
+                })?,
+                examples: (0..d.len()?)
+                    .map(|_| {
+                        Some(Example {
+                            line: d.usize()?,
+                            input: d.string()?,
+                            secret: d.string()?,
+                        })
+                    })
+                    .collect::<Option<_>>()?,
+                negative_examples: (0..d.len()?)
+                    .map(|_| Some((d.usize()?, d.string()?)))
+                    .collect::<Option<_>>()?,
+                origin: Origin {
+                    file: Arc::clone(files.get(d.usize()?)?),
+                    line: d.usize()?,
+                },
+                regex_line: d.usize()?,
+            })
+        })
+        .collect()
+}
+
+/// Writes the prebuilt form of `rules` (the default files' rules, in file
+/// order) and of the scanner of `keywords`.
+#[cfg(test)]
+fn encode(rules: &[Rule], keywords: &[String], scanner: &KeywordScanner) -> Vec<u8> {
+    let mut e = Enc(Vec::new());
+    e.0.extend_from_slice(MAGIC);
+    e.u32(FORMAT);
+    e.u64(PATTERNS_HASH);
+    // The rules, as one item, so that the scanner can be read without them.
+    let mut r = Enc(Vec::new());
+    encode_rules(&mut r, rules);
+    e.bytes(&r.0);
+    e.strings(keywords);
+    scanner.encode(&mut e);
+    e.0
+}
+
+#[cfg(test)]
+fn encode_rules(e: &mut Enc, rules: &[Rule]) {
+    let mut files: Vec<&Arc<std::path::Path>> = Vec::new();
+    let mut allowlists: Vec<&Arc<Allowlist>> = Vec::new();
+    for r in rules {
+        if !files.iter().any(|f| Arc::ptr_eq(f, &r.origin.file)) {
+            files.push(&r.origin.file);
+        }
+        for a in &r.allowlists {
+            if !allowlists.iter().any(|b| Arc::ptr_eq(a, b)) {
+                allowlists.push(a);
+            }
+        }
+    }
+    e.len(files.len());
+    for f in &files {
+        let name = f.file_name().and_then(|n| n.to_str()).expect("a file name");
+        assert_eq!(
+            f.as_ref(),
+            crate::rule::builtin_path(name).as_path(),
+            "an embedded file"
+        );
+        e.bytes(name.as_bytes());
+    }
+    e.len(allowlists.len());
+    for a in &allowlists {
+        e.bool(a.all);
+        e.strings(a.patterns());
+        e.u8(match a.target {
+            Target::Secret => 0,
+            Target::Match => 1,
+            Target::Line => 2,
+        });
+        e.len(a.stopwords.len());
+        for w in &a.stopwords {
+            e.bytes(w);
+        }
+        e.bool(a.has_path_criteria);
+    }
+    e.len(rules.len());
+    for r in rules {
+        e.bytes(r.id.as_bytes());
+        e.bytes(r.description.as_bytes());
+        e.bytes(r.category.as_bytes());
+        e.bytes(r.pattern.as_bytes());
+        e.bool(r.unicode);
+        e.usize(r.max_len);
+        e.bool(r.multiline);
+        e.bool(r.anchored);
+        e.option(r.required.as_deref(), |e, b| e.bytes(b));
+        e.option(r.follows.as_deref(), |e, f| e.bytes(f.pattern().as_bytes()));
+        e.usize(r.group_count);
+        e.option(r.secret_group, Enc::usize);
+        e.option(r.entropy, |e, v| e.u64(v.to_bits()));
+        e.strings(&r.keywords);
+        e.strings(&r.tags);
+        e.len(r.allowlists.len());
+        for a in &r.allowlists {
+            let i = allowlists.iter().position(|b| Arc::ptr_eq(a, b));
+            e.usize(i.expect("listed above"));
+        }
+        e.option(r.redaction.as_ref(), |e, red| match red {
+            Redaction::Label => e.u8(0),
+            Redaction::Mask => e.u8(1),
+            Redaction::Fingerprint => e.u8(2),
+            Redaction::Text(t) => {
+                e.u8(3);
+                e.bytes(t.as_bytes());
+            }
+        });
+        e.len(r.examples.len());
+        for ex in &r.examples {
+            e.usize(ex.line);
+            e.bytes(ex.input.as_bytes());
+            e.bytes(ex.secret.as_bytes());
+        }
+        e.len(r.negative_examples.len());
+        for (line, text) in &r.negative_examples {
+            e.usize(*line);
+            e.bytes(text.as_bytes());
+        }
+        let file = files.iter().position(|f| Arc::ptr_eq(f, &r.origin.file));
+        e.usize(file.expect("listed above"));
+        e.usize(r.origin.line);
+        e.usize(r.regex_line);
+    }
+}
+
+/// An encoder (generation only).
+#[cfg(test)]
+pub(crate) struct Enc(pub(crate) Vec<u8>);
+
+#[cfg(test)]
+impl Enc {
+    pub(crate) fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+
+    pub(crate) fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+
+    pub(crate) fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+
+    pub(crate) fn usize(&mut self, v: usize) {
+        self.u64(v as u64);
+    }
+
+    fn bool(&mut self, v: bool) {
+        self.u8(u8::from(v));
+    }
+
+    pub(crate) fn len(&mut self, n: usize) {
+        self.u32(u32::try_from(n).expect("fits u32"));
+    }
+
+    pub(crate) fn bytes(&mut self, b: &[u8]) {
+        self.len(b.len());
+        self.0.extend_from_slice(b);
+    }
+
+    fn strings(&mut self, items: &[String]) {
+        self.len(items.len());
+        for s in items {
+            self.bytes(s.as_bytes());
+        }
+    }
+
+    fn option<T>(&mut self, v: Option<T>, f: impl FnOnce(&mut Enc, T)) {
+        match v {
+            None => self.u8(0),
+            Some(v) => {
+                self.u8(1);
+                f(self, v);
+            }
+        }
+    }
+}
+
+/// A decoder: every read gives `None` past the end or on a value out of
+/// place.
+pub(crate) struct Dec<'a>(&'a [u8]);
+
+impl<'a> Dec<'a> {
+    /// A decoder past the header, if the header is this build's.
+    fn header(bytes: &'a [u8]) -> Option<Dec<'a>> {
+        let mut d = Dec(bytes.strip_prefix(MAGIC)?);
+        (d.u32()? == FORMAT && d.u64()? == PATTERNS_HASH).then_some(d)
+    }
+
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if n > self.0.len() {
+            return None;
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Some(head)
+    }
+
+    pub(crate) fn u8(&mut self) -> Option<u8> {
+        Some(self.take(1)?[0])
+    }
+
+    pub(crate) fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+
+    pub(crate) fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+
+    pub(crate) fn usize(&mut self) -> Option<usize> {
+        usize::try_from(self.u64()?).ok()
+    }
+
+    fn bool(&mut self) -> Option<bool> {
+        match self.u8()? {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn len(&mut self) -> Option<usize> {
+        let n = usize::try_from(self.u32()?).ok()?;
+        // Every item takes at least a byte: a length beyond what is left
+        // is out of place (and would allocate for nothing).
+        (n <= self.0.len()).then_some(n)
+    }
+
+    pub(crate) fn bytes(&mut self) -> Option<&'a [u8]> {
+        let n = self.len()?;
+        self.take(n)
+    }
+
+    fn str(&mut self) -> Option<&'a str> {
+        std::str::from_utf8(self.bytes()?).ok()
+    }
+
+    fn string(&mut self) -> Option<String> {
+        self.str().map(str::to_string)
+    }
+
+    fn strings(&mut self) -> Option<Vec<String>> {
+        (0..self.len()?).map(|_| self.string()).collect()
+    }
+
+    fn option<T>(&mut self, f: impl FnOnce(&mut Dec<'a>) -> Option<T>) -> Option<Option<T>> {
+        match self.u8()? {
+            0 => Some(None),
+            1 => f(self).map(Some),
+            _ => None,
+        }
+    }
+
+    /// `Some` if everything was read.
+    fn end(&self) -> Option<()> {
+        self.0.is_empty().then_some(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rules of the default files, parsed, in file order.
+    fn parsed() -> Vec<Rule> {
+        let mut rules = Vec::new();
+        for (name, text) in crate::rule::DEFAULT_FILES {
+            let file = crate::rule::parse_file(&crate::rule::builtin_path(name), text).unwrap();
+            rules.extend(file.rules);
+        }
+        rules
+    }
+
+    /// The keywords of the default scrubber, in its rules' order.
+    fn default_keywords() -> Vec<String> {
+        let scrubber = crate::Scrubber::builder().build().unwrap();
+        let ordered: Vec<Rule> = scrubber.rules().cloned().collect();
+        crate::compile::keyword_list(&ordered).0
+    }
+
+    /// What `src/prebuilt.bin` should hold.
+    fn generate() -> Vec<u8> {
+        let keywords = default_keywords();
+        let scanner = KeywordScanner::new(&keywords).unwrap();
+        encode(&parsed(), &keywords, &scanner)
+    }
+
+    #[test]
+    fn prebuilt_defaults_are_current() {
+        let want = generate();
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/prebuilt.bin");
+        if std::env::var_os("HUSH_BLESS").is_some() {
+            std::fs::write(&path, &want).unwrap();
+            return;
+        }
+        assert!(
+            PREBUILT == want.as_slice(),
+            "src/prebuilt.bin is out of date: run `HUSH_BLESS=1 cargo test --lib prebuilt`"
+        );
+    }
+
+    #[test]
+    fn prebuilt_rules_are_the_parsed_rules() {
+        // Decoding then encoding again gives the file back: nothing is
+        // lost or changed on the way in.
+        let loaded = rules().expect("the prebuilt file is current");
+        let keywords = default_keywords();
+        let scanner = scanner(&keywords).expect("the default scrubber's keywords");
+        assert!(PREBUILT == encode(&loaded, &keywords, &scanner).as_slice());
+        // And a `follows` parsed on first use is the one parsed at load.
+        let parsed = parsed();
+        assert_eq!(loaded.len(), parsed.len());
+        let mut follows = 0;
+        for (a, b) in loaded.iter().zip(&parsed) {
+            assert_eq!(a.id, b.id);
+            if let (Some(fa), Some(fb)) = (&a.follows, &b.follows) {
+                assert_eq!(fa.hir(), fb.hir(), "{}", a.id);
+                follows += 1;
+            } else {
+                assert!(a.follows.is_none() && b.follows.is_none(), "{}", a.id);
+            }
+        }
+        assert!(follows > 50, "{follows} rules with a follows");
+    }
+
+    #[test]
+    fn the_prebuilt_scanner_is_only_for_its_keywords() {
+        let mut keywords = default_keywords();
+        assert!(scanner(&keywords).is_some());
+        keywords.pop();
+        assert!(scanner(&keywords).is_none());
+        keywords.push("acme_".to_string());
+        assert!(scanner(&keywords).is_none());
+    }
+
+    #[test]
+    fn a_damaged_prebuilt_file_is_not_used() {
+        let keywords = default_keywords();
+        for cut in [0, 7, 20, PREBUILT.len() / 2, PREBUILT.len() - 1] {
+            assert!(
+                scanner_from(&PREBUILT[..cut], &keywords).is_none(),
+                "cut at {cut}"
+            );
+        }
+        let mut other = PREBUILT.to_vec();
+        other[9] ^= 1; // the format
+        assert!(rules_from(&other).is_none());
+        let mut other = PREBUILT.to_vec();
+        other[13] ^= 1; // the hash
+        assert!(rules_from(&other).is_none());
+    }
+}

@@ -8,23 +8,16 @@
 
 use std::hint::black_box;
 use std::io::Write;
-use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use hush::Scrubber;
 
+#[path = "support/corpus.rs"]
+mod support;
+
 /// The benign corpus, concatenated in file order.
 fn corpus() -> Vec<u8> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/benign");
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .flat_map(|p| std::fs::read(p).unwrap())
-        .collect()
+    support::benign()
 }
 
 /// At least `size` bytes of clean agent output: the benign corpus repeated,
@@ -88,6 +81,34 @@ fn bench_clean(c: &mut Criterion) {
     g.bench_function("32MiB", |b| {
         b.iter(|| black_box(s.scrub(black_box(&input))).len())
     });
+    g.finish();
+}
+
+/// Real text and CI logs (see `benches/support/corpus.rs`), one-shot and
+/// through a `Writer`; checked first: the writer's output equals the
+/// one-shot scrub's, and the CI logs have no finding.
+fn bench_real(c: &mut Criterion) {
+    let s = Scrubber::new();
+    let real = support::real_text(32 << 20);
+    let logs = support::ci_logs(32 << 20);
+    assert_eq!(s.find(&logs).len(), 0, "the CI logs have findings");
+    let mut g = c.benchmark_group("real");
+    g.sample_size(10);
+    for (name, input) in [("crate-sources-32MiB", &real), ("ci-logs-32MiB", &logs)] {
+        let expected = s.scrub(input).into_owned();
+        let mut w = s.writer(Vec::with_capacity(input.len()));
+        for chunk in input.chunks(64 << 10) {
+            w.write_all(chunk).unwrap();
+        }
+        assert!(
+            w.finish().unwrap() == expected,
+            "{name}: stream output differs"
+        );
+        g.throughput(Throughput::Bytes(input.len() as u64));
+        g.bench_function(name, |b| {
+            b.iter(|| black_box(s.scrub(black_box(input.as_slice()))).len())
+        });
+    }
     g.finish();
 }
 
@@ -459,6 +480,7 @@ fn bench_known(c: &mut Criterion) {
 criterion_group!(
     benches,
     bench_clean,
+    bench_real,
     bench_dense,
     bench_events,
     bench_tracing,

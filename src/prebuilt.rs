@@ -9,8 +9,10 @@
 //! files are parsed and checked at load as before.
 //!
 //! The file is generated: `HUSH_BLESS=1 cargo test --lib prebuilt` writes
-//! it, and the test `prebuilt_defaults_are_current` fails while it differs
-//! from what the pattern files and this code make now. It records a hash
+//! it (the other tests of this module read the file the build embedded, so
+//! they pass from the next build on), and the test
+//! `prebuilt_defaults_are_current` fails while it differs from what the
+//! pattern files and this code make now. It records a hash
 //! of the pattern files it was made from (computed by `build.rs`); a
 //! build whose pattern files differ parses them as before, so a stale file
 //! can cost time but never change a rule.

@@ -345,16 +345,22 @@ struct Group {
     /// Whether every rule has a `follows`: then a hit none of them accepts
     /// is dropped before anything else is computed.
     all_follow: bool,
-    /// The rules' `follows` in one DFA that says which of them match, built
-    /// on first use, with the position in `rules` of each of its patterns;
-    /// `None` inside if it could not be (each `follows` then runs on its
-    /// own). Boxed: a set is a kilobyte, and many groups never build one.
-    follows: OnceLock<Option<Box<GroupFollows>>>,
+    /// The rules' `follows` in one DFA that says which of them match: an
+    /// index into [`Matcher::follows`], shared by the groups whose rules
+    /// have the same `follows`. `None` if no rule has one, or the rules are
+    /// too many for one set (each `follows` then runs on its own).
+    follows: Option<u32>,
+    /// The position in `rules` of each of the set's patterns.
+    follows_pos: Vec<usize>,
 }
 
-/// A group's `follows` set, and the position in the group's rules of each
-/// of its patterns.
-type GroupFollows = (crate::rule::AnchoredSet, Vec<usize>);
+/// A `follows` set, built (or read from `prebuilt`) on first use for the
+/// `follows` of the rules of its first group; `None` inside if it could
+/// not be (each `follows` then runs on its own).
+pub(crate) struct SharedFollows {
+    group: u32,
+    set: OnceLock<Option<crate::rule::AnchoredSet>>,
+}
 
 /// Per rule, the runs of overlapping windows still to be searched, and
 /// which windows of rules that cannot run have been redacted. Offsets are
@@ -533,6 +539,8 @@ pub(crate) struct Matcher {
     /// For each keyword (by automaton pattern id), its group.
     keyword_group: Vec<u32>,
     groups: Vec<Group>,
+    /// The groups' `follows` sets (see [`Group::follows`]).
+    pub(crate) follows: Vec<SharedFollows>,
     /// The largest `max_len` of any rule.
     pub(crate) max_len: usize,
     /// The longest keyword, in bytes.
@@ -611,6 +619,9 @@ impl Matcher {
         let mut keyword_group = Vec::with_capacity(keyword_rules.len());
         // Each distinct set of rules' group, by the set (as in `keyword_group`).
         let mut group_of: HashMap<Vec<u32>, usize> = HashMap::new();
+        // Each distinct list of `follows` patterns' set, by the list.
+        let mut follows: Vec<SharedFollows> = Vec::new();
+        let mut follows_of: HashMap<Vec<&str>, u32> = HashMap::new();
         for rules in keyword_rules {
             let g = match group_of.get(&rules) {
                 Some(&g) => g,
@@ -624,12 +635,41 @@ impl Matcher {
                     let all_follow = rules
                         .iter()
                         .all(|&r| compiled[r as usize].rule.follows.is_some());
+                    let follows_pos: Vec<usize> = if rules.len() > crate::rule::AnchoredSet::MAX {
+                        Vec::new()
+                    } else {
+                        (0..rules.len())
+                            .filter(|&i| compiled[rules[i] as usize].rule.follows.is_some())
+                            .collect()
+                    };
+                    let patterns: Vec<&str> = follows_pos
+                        .iter()
+                        .filter_map(|&i| compiled[rules[i] as usize].rule.follows.as_deref())
+                        .map(crate::rule::Follows::pattern)
+                        .collect();
+                    let follows = if patterns.is_empty() {
+                        None
+                    } else {
+                        let next = u32::try_from(follows.len())
+                            .map_err(|_| Error::new(ErrorKind::Config, "too many rules"))?;
+                        let group = u32::try_from(groups.len())
+                            .map_err(|_| Error::new(ErrorKind::Config, "too many rules"))?;
+                        let slot = *follows_of.entry(patterns).or_insert(next);
+                        if slot == next {
+                            follows.push(SharedFollows {
+                                group,
+                                set: OnceLock::new(),
+                            });
+                        }
+                        Some(slot)
+                    };
                     groups.push(Group {
                         rules,
                         max_len,
                         prefilter: OnceLock::new(),
                         all_follow,
-                        follows: OnceLock::new(),
+                        follows,
+                        follows_pos,
                     });
                     groups.len() - 1
                 }
@@ -641,6 +681,7 @@ impl Matcher {
             keywords: automaton,
             keyword_group,
             groups,
+            follows,
             max_len,
             max_keyword_len,
         })
@@ -680,23 +721,17 @@ impl Matcher {
     /// rule's own window end: that can only accept more, which the rule's
     /// search in its window then settles.
     fn follows_mask(&self, g: &Group, hay: &[u8], hit_start: usize, hit_end: usize) -> Option<u64> {
-        let (set, pos) = g
-            .follows
+        let shared = &self.follows[g.follows? as usize];
+        let set = shared
+            .set
             .get_or_init(|| {
-                if g.rules.len() > crate::rule::AnchoredSet::MAX {
-                    return None;
-                }
-                let mut hirs = Vec::new();
-                let mut pos = Vec::new();
-                for (i, &r) in g.rules.iter().enumerate() {
-                    if let Some(f) = &self.rules[r as usize].rule.follows {
-                        hirs.push(f.hir().clone());
-                        pos.push(i);
-                    }
-                }
-                crate::rule::AnchoredSet::new(&hirs).map(|set| Box::new((set, pos)))
+                let first = &self.groups[shared.group as usize];
+                // The default set's are prebuilt (see `prebuilt`).
+                crate::prebuilt::follows_set(&self.follows_patterns(first))
+                    .unwrap_or_else(|| self.build_follows_set(first))
             })
-            .as_deref()?;
+            .as_ref()?;
+        let pos = &g.follows_pos;
         let end = (hit_start + g.max_len).min(hay.len());
         let found = set.matching(hay, hit_end, end)?;
         // Rules without a `follows` accept every hit.
@@ -711,6 +746,41 @@ impl Matcher {
             }
         }
         Some(mask)
+    }
+
+    /// The `follows` patterns of a group's set, in order.
+    fn follows_patterns(&self, g: &Group) -> Vec<&str> {
+        g.follows_pos
+            .iter()
+            .filter_map(|&i| self.rules[g.rules[i] as usize].rule.follows.as_deref())
+            .map(crate::rule::Follows::pattern)
+            .collect()
+    }
+
+    /// A group's `follows` set, built.
+    fn build_follows_set(&self, g: &Group) -> Option<crate::rule::AnchoredSet> {
+        let hirs: Vec<regex_syntax::hir::Hir> = g
+            .follows_pos
+            .iter()
+            .filter_map(|&i| self.rules[g.rules[i] as usize].rule.follows.as_ref())
+            .map(|f| f.hir().clone())
+            .collect();
+        crate::rule::AnchoredSet::new(&hirs)
+    }
+
+    /// Every `follows` set, built (`None` if it does not build), with its
+    /// patterns: what `prebuilt` stores for the default set.
+    #[cfg(test)]
+    pub(crate) fn follows_sets(&self) -> Vec<(Vec<String>, Option<crate::rule::AnchoredSet>)> {
+        self.follows
+            .iter()
+            .map(|shared| {
+                let g = &self.groups[shared.group as usize];
+                let patterns = self.follows_patterns(g);
+                let patterns = patterns.iter().map(|p| p.to_string()).collect();
+                (patterns, self.build_follows_set(g))
+            })
+            .collect()
     }
 
     /// Whether no rule of a group whose rules all have a `follows` accepts

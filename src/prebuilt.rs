@@ -3,9 +3,11 @@
 //! Most of a scrubber's start-up used to go to the embedded
 //! `patterns/*.toml`: parsing the TOML, parsing every regex to learn its
 //! length, groups and required bytes, checking every allowlist, and
-//! building the keyword automaton. `src/prebuilt.bin` holds the results:
-//! the checked rules and the keyword scanner of the default set, in a
-//! compact form that loads without parsing anything. Rules from added
+//! building the keyword automaton; and the first hits of each keyword group
+//! used to wait for its `follows` DFA to be built (milliseconds each, over
+//! a hundred milliseconds in all). `src/prebuilt.bin` holds the results:
+//! the checked rules, the keyword scanner and the `follows` DFAs of the
+//! default set, in a compact form that loads without parsing anything. Rules from added
 //! files are parsed and checked at load as before.
 //!
 //! The file is generated: `HUSH_BLESS=1 cargo test --lib prebuilt` writes
@@ -17,17 +19,21 @@
 //! build whose pattern files differ parses them as before, so a stale file
 //! can cost time but never change a rule.
 //!
-//! The format: a header (`MAGIC`, [`FORMAT`], the hash), then the rules as
-//! one item (the rule file names, the allowlists, shared among rules as
-//! file-wide allowlists are, and the rules), and the keyword scanner with
-//! the keyword list it was built for. Numbers are little-endian; a string or list is its length (`u32`)
+//! The format: a header (`MAGIC`, [`FORMAT`], the hash), then three items,
+//! each read without the others: the rules (the rule file names, the
+//! allowlists, shared among rules as file-wide allowlists are, and the
+//! rules); the keyword scanner with the keyword list it was built for; and
+//! the keyword groups' `follows` sets, each with the list of patterns it
+//! is for, its DFA in regex-automata's own serialized form, deflated
+//! (DFAs are mostly repeats; this keeps the file a few hundred kilobytes
+//! rather than megabytes), read on a group's first hit. Numbers are little-endian; a string or list is its length (`u32`)
 //! then its items. Anything out of place makes the load give up and parse.
 
 use std::sync::Arc;
 
 use crate::keywords::KeywordScanner;
 use crate::redact::Redaction;
-use crate::rule::{Allowlist, Example, Follows, Origin, Rule, Target};
+use crate::rule::{Allowlist, AnchoredSet, Example, Follows, Origin, Rule, Target};
 
 const MAGIC: &[u8; 8] = b"hush-pb\0";
 
@@ -37,6 +43,10 @@ const FORMAT: u32 = 1;
 
 /// The hash of the embedded pattern files (see `build.rs`).
 const PATTERNS_HASH: u64 = include!(concat!(env!("OUT_DIR"), "/patterns_hash.rs"));
+
+/// The most bytes a follows set takes unpacked: its DFA's size limit, with
+/// room to spare.
+const MAX_SET: usize = 4 << 20;
 
 /// The generated file.
 static PREBUILT: &[u8] = include_bytes!("prebuilt.bin");
@@ -59,10 +69,47 @@ fn rules_from(bytes: &[u8]) -> Option<Vec<Rule>> {
     Some(decoded)
 }
 
+/// The prebuilt `follows` set of a keyword group whose rules' `follows`
+/// are `patterns` (in the group's order), if it was prebuilt: `Some(None)`
+/// for a set that does not build (its DFA would be too big), which is not
+/// worth trying again.
+pub(crate) fn follows_set(patterns: &[&str]) -> Option<Option<AnchoredSet>> {
+    follows_set_from(PREBUILT, patterns)
+}
+
+fn follows_set_from(bytes: &[u8], patterns: &[&str]) -> Option<Option<AnchoredSet>> {
+    let mut d = Dec::header(bytes)?;
+    // Skip the rules and the scanner.
+    d.bytes()?;
+    d.bytes()?;
+    let mut sets = Dec(d.bytes()?);
+    for _ in 0..sets.len()? {
+        let n = sets.len()?;
+        let mut same = n == patterns.len();
+        for i in 0..n {
+            let p = sets.bytes()?;
+            same &= patterns.get(i).is_some_and(|q| q.as_bytes() == p);
+        }
+        let packed = sets.bytes()?;
+        if same && packed.is_empty() {
+            return Some(None);
+        }
+        if same {
+            let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(packed, MAX_SET).ok()?;
+            let mut set = Dec(&bytes);
+            let decoded = AnchoredSet::decode(&mut set)?;
+            set.end()?;
+            return Some(Some(decoded));
+        }
+    }
+    None
+}
+
 fn scanner_from(bytes: &[u8], keywords: &[String]) -> Option<KeywordScanner> {
     let mut d = Dec::header(bytes)?;
     // Skip the rules: the scanner follows them.
     d.bytes()?;
+    let mut d = Dec(d.bytes()?);
     let n = d.len()?;
     if n != keywords.len() {
         return None;
@@ -157,7 +204,12 @@ fn decode_rules(d: &mut Dec<'_>) -> Option<Vec<Rule>> {
 /// Writes the prebuilt form of `rules` (the default files' rules, in file
 /// order) and of the scanner of `keywords`.
 #[cfg(test)]
-fn encode(rules: &[Rule], keywords: &[String], scanner: &KeywordScanner) -> Vec<u8> {
+fn encode(
+    rules: &[Rule],
+    keywords: &[String],
+    scanner: &KeywordScanner,
+    sets: &[(Vec<String>, Option<AnchoredSet>)],
+) -> Vec<u8> {
     let mut e = Enc(Vec::new());
     e.0.extend_from_slice(MAGIC);
     e.u32(FORMAT);
@@ -166,8 +218,27 @@ fn encode(rules: &[Rule], keywords: &[String], scanner: &KeywordScanner) -> Vec<
     let mut r = Enc(Vec::new());
     encode_rules(&mut r, rules);
     e.bytes(&r.0);
-    e.strings(keywords);
-    scanner.encode(&mut e);
+    // The scanner, with the keywords it is for.
+    let mut k = Enc(Vec::new());
+    k.strings(keywords);
+    scanner.encode(&mut k);
+    e.bytes(&k.0);
+    // The groups' follows sets, each with the patterns it is for.
+    let mut f = Enc(Vec::new());
+    f.len(sets.len());
+    for (patterns, set) in sets {
+        f.strings(patterns);
+        match set {
+            // Deflate never gives nothing, so nothing says "does not build".
+            None => f.bytes(&[]),
+            Some(set) => {
+                let mut one = Enc(Vec::new());
+                set.encode(&mut one);
+                f.bytes(&miniz_oxide::deflate::compress_to_vec(&one.0, 9));
+            }
+        }
+    }
+    e.bytes(&f.0);
     e.0
 }
 
@@ -415,11 +486,42 @@ mod tests {
         crate::compile::keyword_list(&ordered).0
     }
 
+    /// The default scrubber's matcher, built from its rules.
+    fn default_matcher() -> crate::compile::Matcher {
+        let scrubber = crate::Scrubber::builder().build().unwrap();
+        let ordered: Vec<Rule> = scrubber.rules().cloned().collect();
+        crate::compile::Matcher::new(ordered, false, |_| Redaction::Label).unwrap()
+    }
+
     /// What `src/prebuilt.bin` should hold.
     fn generate() -> Vec<u8> {
         let keywords = default_keywords();
         let scanner = KeywordScanner::new(&keywords).unwrap();
-        encode(&parsed(), &keywords, &scanner)
+        let sets = default_matcher().follows_sets();
+        encode(&parsed(), &keywords, &scanner, &sets)
+    }
+
+    /// Every follows set in `bytes`, with its patterns.
+    fn all_sets(bytes: &[u8]) -> Vec<(Vec<String>, Option<AnchoredSet>)> {
+        let mut d = Dec::header(bytes).unwrap();
+        d.bytes().unwrap();
+        d.bytes().unwrap();
+        let mut sets = Dec(d.bytes().unwrap());
+        (0..sets.len().unwrap())
+            .map(|_| {
+                let patterns = sets.strings().unwrap();
+                let packed = sets.bytes().unwrap();
+                if packed.is_empty() {
+                    return (patterns, None);
+                }
+                let bytes =
+                    miniz_oxide::inflate::decompress_to_vec_with_limit(packed, MAX_SET).unwrap();
+                (
+                    patterns,
+                    Some(AnchoredSet::decode(&mut Dec(&bytes)).unwrap()),
+                )
+            })
+            .collect()
     }
 
     #[test]
@@ -443,7 +545,9 @@ mod tests {
         let loaded = rules().expect("the prebuilt file is current");
         let keywords = default_keywords();
         let scanner = scanner(&keywords).expect("the default scrubber's keywords");
-        assert!(PREBUILT == encode(&loaded, &keywords, &scanner).as_slice());
+        let sets = all_sets(PREBUILT);
+        assert!(sets.len() > 50, "{} follows sets", sets.len());
+        assert!(PREBUILT == encode(&loaded, &keywords, &scanner, &sets).as_slice());
         // And a `follows` parsed on first use is the one parsed at load.
         let parsed = parsed();
         assert_eq!(loaded.len(), parsed.len());
@@ -471,11 +575,41 @@ mod tests {
     }
 
     #[test]
+    fn every_follows_set_of_the_defaults_is_prebuilt() {
+        let built = default_matcher().follows_sets();
+        for (patterns, set) in &built {
+            let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
+            let prebuilt = follows_set(&patterns).expect("prebuilt");
+            assert_eq!(prebuilt.is_some(), set.is_some(), "{patterns:?}");
+        }
+        // Every group's set is there, and one does not build.
+        assert_eq!(built.len(), default_matcher().follows.len());
+        assert!(built.iter().any(|(_, set)| set.is_none()));
+        assert!(follows_set(&["(?i)=acme"]).is_none());
+        assert!(follows_set(&[]).is_none());
+    }
+
+    #[test]
     fn a_damaged_prebuilt_file_is_not_used() {
         let keywords = default_keywords();
-        for cut in [0, 7, 20, PREBUILT.len() / 2, PREBUILT.len() - 1] {
+        let (patterns, _) = &all_sets(PREBUILT)[0];
+        let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
+        // Where the scanner ends: each part is read on its own.
+        let scanner_end = {
+            let mut d = Dec::header(PREBUILT).unwrap();
+            d.bytes().unwrap();
+            d.bytes().unwrap();
+            PREBUILT.len() - d.0.len()
+        };
+        for cut in [0, 7, 20, scanner_end / 2, scanner_end - 1] {
             assert!(
                 scanner_from(&PREBUILT[..cut], &keywords).is_none(),
+                "cut at {cut}"
+            );
+        }
+        for cut in [0, 7, 20, scanner_end, PREBUILT.len() - 1] {
+            assert!(
+                follows_set_from(&PREBUILT[..cut], &patterns).is_none(),
                 "cut at {cut}"
             );
         }

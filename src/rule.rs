@@ -211,7 +211,6 @@ impl Follows {
         }
     }
 
-    #[cfg(test)]
     pub(crate) fn pattern(&self) -> &str {
         &self.pattern
     }
@@ -321,6 +320,50 @@ impl AnchoredSet {
     /// The most patterns a set holds: one bit each in the answer.
     pub(crate) const MAX: usize = 64;
 
+    /// Writes the set for `prebuilt`: the DFA in regex-automata's own
+    /// little-endian form, then `first` and `all`.
+    #[cfg(test)]
+    pub(crate) fn encode(&self, e: &mut crate::prebuilt::Enc) {
+        let (bytes, pad) = self.dfa.to_bytes_little_endian();
+        e.bytes(&bytes[pad..]);
+        let first: Vec<u8> = self.first.iter().map(|&b| u8::from(b)).collect();
+        e.0.extend_from_slice(&first);
+        e.u64(self.all);
+    }
+
+    /// Reads a set written by [`AnchoredSet::encode`]; regex-automata
+    /// checks the DFA as it reads it. `None` if anything is out of place
+    /// (on a big-endian machine, always: the set is then built).
+    pub(crate) fn decode(d: &mut crate::prebuilt::Dec<'_>) -> Option<AnchoredSet> {
+        let bytes = d.bytes()?;
+        // The DFA reads its transitions in place, as `u32`s: copy them to a
+        // 4-aligned start.
+        let mut buf = vec![0u8; bytes.len() + 3];
+        let off = buf.as_ptr().align_offset(4);
+        let aligned = buf.get_mut(off..off.checked_add(bytes.len())?)?;
+        aligned.copy_from_slice(bytes);
+        let (dfa, read) = regex_automata::dfa::dense::DFA::from_bytes(aligned).ok()?;
+        if read != bytes.len() {
+            return None;
+        }
+        let dfa = dfa.to_owned();
+        let mut first = [false; 256];
+        for f in &mut first {
+            *f = match d.u8()? {
+                0 => false,
+                1 => true,
+                _ => return None,
+            };
+        }
+        let all = d.u64()?;
+        let n = dfa_patterns(&dfa);
+        ((1..=Self::MAX).contains(&n) && all == u64::MAX >> (64 - n)).then_some(AnchoredSet {
+            dfa,
+            first,
+            all,
+        })
+    }
+
     /// A DFA of `hirs`, or `None` if it would be too big or they are more
     /// than [`AnchoredSet::MAX`].
     pub(crate) fn new(hirs: &[regex_syntax::hir::Hir]) -> Option<AnchoredSet> {
@@ -384,6 +427,12 @@ impl AnchoredSet {
         }
         Some(mask)
     }
+}
+
+/// How many patterns a DFA has.
+fn dfa_patterns(dfa: &regex_automata::dfa::dense::DFA<Vec<u32>>) -> usize {
+    use regex_automata::dfa::Automaton;
+    dfa.pattern_len()
 }
 
 /// An anchored dense DFA with one pattern per `hir`, and for each byte

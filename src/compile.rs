@@ -573,6 +573,15 @@ pub(crate) fn keyword_list(rules: &[Rule]) -> (Vec<String>, Vec<Vec<u32>>) {
     (keywords, keyword_rules)
 }
 
+/// The `follows` patterns of the rules at positions `pos` of a group's
+/// `members`, in order.
+fn follows_patterns<'a>(rules: &'a [CompiledRule], members: &[u32], pos: &[usize]) -> Vec<&'a str> {
+    pos.iter()
+        .filter_map(|&i| rules[members[i] as usize].rule.follows.as_deref())
+        .map(crate::rule::Follows::pattern)
+        .collect()
+}
+
 impl Matcher {
     /// Compiles the rules. With `eager`, every regex is compiled now and a
     /// failure is an error; otherwise each compiles on its first keyword hit.
@@ -642,11 +651,7 @@ impl Matcher {
                             .filter(|&i| compiled[rules[i] as usize].rule.follows.is_some())
                             .collect()
                     };
-                    let patterns: Vec<&str> = follows_pos
-                        .iter()
-                        .filter_map(|&i| compiled[rules[i] as usize].rule.follows.as_deref())
-                        .map(crate::rule::Follows::pattern)
-                        .collect();
+                    let patterns = follows_patterns(&compiled, &rules, &follows_pos);
                     let follows = if patterns.is_empty() {
                         None
                     } else {
@@ -750,11 +755,7 @@ impl Matcher {
 
     /// The `follows` patterns of a group's set, in order.
     fn follows_patterns(&self, g: &Group) -> Vec<&str> {
-        g.follows_pos
-            .iter()
-            .filter_map(|&i| self.rules[g.rules[i] as usize].rule.follows.as_deref())
-            .map(crate::rule::Follows::pattern)
-            .collect()
+        follows_patterns(&self.rules, &g.rules, &g.follows_pos)
     }
 
     /// A group's `follows` set, built.

@@ -356,7 +356,7 @@ impl AnchoredSet {
             };
         }
         let all = d.u64()?;
-        let n = dfa_patterns(&dfa);
+        let n = regex_automata::dfa::Automaton::pattern_len(&dfa);
         ((1..=Self::MAX).contains(&n) && all == u64::MAX >> (64 - n)).then_some(AnchoredSet {
             dfa,
             first,
@@ -427,12 +427,6 @@ impl AnchoredSet {
         }
         Some(mask)
     }
-}
-
-/// How many patterns a DFA has.
-fn dfa_patterns(dfa: &regex_automata::dfa::dense::DFA<Vec<u32>>) -> usize {
-    use regex_automata::dfa::Automaton;
-    dfa.pattern_len()
 }
 
 /// An anchored dense DFA with one pattern per `hir`, and for each byte

@@ -249,7 +249,7 @@ fn run(cli: Cli) -> Result<u8> {
             let scrubber = build(&cli, config)?;
             let mut report = Report::create(cli.report.as_deref())?;
             let mut sink = sink(&scrubber, raw_stdout()?, cli.json_lines);
-            let pumped = hush::process::pump(io::stdin(), &mut *sink, idle);
+            let pumped = hush::process::pump_fd(raw_stdin()?, &mut *sink, idle);
             // An error (a closed stdout) ends the input early: the report
             // says so rather than counting part of it.
             report.write(&match &pumped {
@@ -483,6 +483,10 @@ fn refuse_ignored_flags(matches: &clap::ArgMatches) -> Result<()> {
 
 /// Standard output as an unbuffered file, so that what the scrubber passes
 /// on leaves at once (`io::Stdout` would hold an unfinished line).
+fn raw_stdin() -> Result<File> {
+    Ok(File::from(io::stdin().as_fd().try_clone_to_owned()?))
+}
+
 fn raw_stdout() -> Result<File> {
     Ok(File::from(io::stdout().as_fd().try_clone_to_owned()?))
 }

@@ -969,7 +969,8 @@ impl<'scope> Pumps<'scope> {
 /// answer), the sink gets an idle release ([`Sink::release_idle`]): the
 /// unfinished line leaves up to where a secret could be in progress.
 ///
-/// This is `hush`'s filter: `pump(io::stdin(), &mut TextSink::new(..), idle)`.
+/// [`pump_fd`] does the same for a file descriptor without the thread;
+/// it is `hush`'s filter.
 ///
 /// # Errors
 ///
@@ -981,6 +982,80 @@ where
     S: Sink + ?Sized,
 {
     pump_until(Box::new(input), sink, idle, None)
+}
+
+/// [`pump`] for an input that is a file descriptor (the filter's stdin),
+/// without a reader thread: the input is read in the calling thread into
+/// one reused buffer and pushed from there, with no copy and no hand-over
+/// per read. While the sink holds bytes that an idle release could pass
+/// on, the input is polled with a timeout first, so that the release comes
+/// when the input pauses; otherwise a read waits for input.
+///
+/// `input` must be unbuffered (a [`std::fs::File`] on the descriptor, not
+/// [`io::Stdin`], whose buffer `poll` cannot see).
+///
+/// # Errors
+///
+/// As [`pump`].
+pub fn pump_fd<R, S>(input: R, sink: &mut S, idle: Duration) -> io::Result<()>
+where
+    R: Read + std::os::fd::AsFd,
+    S: Sink + ?Sized,
+{
+    use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+
+    let mut input = input;
+    let mut buf = vec![0u8; 256 << 10];
+    let mut last_input = Instant::now();
+    let mut released = true;
+    let result = loop {
+        if !released && sink.held() > 0 {
+            let left = idle.saturating_sub(last_input.elapsed());
+            let ready = if left.is_zero() {
+                false
+            } else {
+                // At most u16::MAX ms at a time; a longer wait polls again.
+                let ms = u16::try_from(left.as_millis().max(1)).unwrap_or(u16::MAX);
+                let mut fds = [PollFd::new(input.as_fd(), PollFlags::POLLIN)];
+                match poll(&mut fds, PollTimeout::from(ms)) {
+                    Ok(n) => n > 0,
+                    Err(nix::errno::Errno::EINTR) => continue,
+                    Err(e) => break Err(io::Error::from(e)),
+                }
+            };
+            if !ready {
+                if last_input.elapsed() >= idle {
+                    released = true;
+                    if let Err(e) = sink.release_idle() {
+                        break Err(e);
+                    }
+                }
+                continue;
+            }
+        }
+        match input.read(&mut buf) {
+            Ok(0) => break Ok(()),
+            Ok(n) => {
+                last_input = Instant::now();
+                released = false;
+                if let Err(e) = sink.push(&buf[..n]) {
+                    break Err(e);
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            // The PTY's terminal side closed: its end of output.
+            Err(e) if e.raw_os_error() == Some(nix::libc::EIO) => break Ok(()),
+            Err(e) => break Err(e),
+        }
+    };
+    match result {
+        Ok(()) => sink.finish(),
+        Err(e) => {
+            // What was read is still written, scrubbed, if the output takes it.
+            let _ = sink.finish();
+            Err(e)
+        }
+    }
 }
 
 /// [`pump`], which also ends (as if the input had) when `stop` is set; the

@@ -182,6 +182,41 @@ fn run_releases_a_prompt_without_newline_and_passes_stdin() {
 }
 
 #[test]
+fn filter_releases_a_prompt_while_its_input_stays_open() {
+    // The filter reads stdin itself (no reader thread): while the input
+    // pauses with a line unfinished, it must still release that line.
+    let mut child = hush_test_rules()
+        .args(["--idle-ms", "50"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"Password for deploy: ").unwrap();
+    stdin.flush().unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut prompt = [0u8; 21];
+        stdout.read_exact(&mut prompt).unwrap();
+        tx.send(prompt).unwrap();
+        let mut rest = String::new();
+        stdout.read_to_string(&mut rest).unwrap();
+        rest
+    });
+    // stdin is still open: the prompt only arrives by the idle release.
+    let prompt = rx.recv_timeout(std::time::Duration::from_secs(20));
+    if prompt.is_err() {
+        let _ = child.kill();
+    }
+    assert_eq!(&prompt.expect("no idle release"), b"Password for deploy: ");
+    stdin.write_all(b"ok\n").unwrap();
+    drop(stdin);
+    assert_eq!(reader.join().unwrap(), "ok\n");
+    assert!(child.wait().unwrap().success());
+}
+
+#[test]
 fn run_refuses_to_start_the_command_with_a_broken_rule_file() {
     let dir = std::env::temp_dir().join(format!("hush-cli-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

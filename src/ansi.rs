@@ -284,6 +284,17 @@ impl Stripper {
         }
     }
 
+    /// Whether the stripper is as a new one would be for text ending at
+    /// `end`: no sequence in progress, and no escape its budget still
+    /// counts.
+    pub(crate) fn is_idle(&self, end: usize) -> bool {
+        self.pending.is_empty()
+            && self
+                .recent
+                .back()
+                .is_none_or(|&(pos, _)| pos + self.window <= end)
+    }
+
     /// Ends the input: an unfinished sequence is text.
     pub(crate) fn finish(&mut self, out: &mut Out<'_>) {
         self.keep_as_text(out);

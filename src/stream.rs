@@ -494,6 +494,15 @@ impl Core {
             }
         };
         self.emitted = stopped;
+        // Once no escape is held or in progress, and the stripper's budget
+        // no longer remembers any, the input held is its text again: back
+        // to the path without the copy and the map until the next ESC.
+        if let Some(ansi) = &self.ansi
+            && ansi.stripper.is_idle(end)
+            && ansi.base + ansi.raw.len() - ansi.at == end - self.emitted
+        {
+            self.ansi = None;
+        }
         let emitted = self.emitted;
         self.spans.retain(|s| s.end > emitted);
 

@@ -290,3 +290,40 @@ fn an_escape_string_with_a_redacted_secret_no_longer_joins_its_neighbours() {
         assert_eq!(common::show(&streamed), common::show(&once), "cut at {cut}");
     }
 }
+
+#[test]
+fn a_stream_back_from_escapes_to_plain_text_scrubs_as_one_shot() {
+    // The stream leaves its escape path once no escape is held or in
+    // progress, and takes it again at the next ESC: the output is the
+    // one-shot one at any chunking, and no secret gets out.
+    let s = scrubber();
+    let filler: String = (0..s.max_match_len() / 40 + 8)
+        .map(|i| format!("step {i:05}: compiled module without warnings\n"))
+        .collect();
+    // The second is written in two pieces with escapes between them.
+    let secrets = [
+        "ghp_SCTwl3kYySJufB8wNRj4N6OKt2ek7WvBOipU",
+        "AKIAZ4V7",
+        "Q2MN5HXK3JWD",
+    ];
+    let input = format!(
+        "\x1b[01;32mdeploy@ci\x1b[00m:~$ make\n{filler}token {t0}\n{filler}\
+         \x1b[32mGITHUB_TOKEN\x1b[0m={t0}\n{filler}key \x1b[1mAKIAZ4V7\x1b[0mQ2MN5HXK3JWD\n\
+         \x1b]0;title\x07{filler}\x1b[1;31mend",
+        t0 = secrets[0],
+    );
+    let whole = s.scrub(input.as_bytes()).into_owned();
+    for secret in secrets {
+        assert!(!common::show(&whole).contains(secret), "one-shot leaked");
+    }
+    let mut sizes: Vec<&[usize]> = common::CHUNK_SIZES.to_vec();
+    sizes.extend_from_slice(&[&[997], &[65536], &[3, 4099, 17]]);
+    for size in sizes {
+        let streamed = common::stream(s, input.as_bytes(), size);
+        assert_eq!(
+            common::show(&streamed),
+            common::show(&whole),
+            "chunks {size:?}"
+        );
+    }
+}

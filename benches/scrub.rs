@@ -108,6 +108,19 @@ fn bench_real(c: &mut Criterion) {
         g.bench_function(name, |b| {
             b.iter(|| black_box(s.scrub(black_box(input.as_slice()))).len())
         });
+        // The same on 2 threads and on every core (`scrub_parallel`).
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut counts = vec![2, cores];
+        counts.dedup();
+        for threads in counts {
+            assert!(
+                s.scrub_parallel(input, threads) == expected,
+                "{name}: parallel output differs"
+            );
+            g.bench_function(format!("{name}/threads-{threads}"), |b| {
+                b.iter(|| black_box(s.scrub_parallel(black_box(input.as_slice()), threads)).len())
+            });
+        }
     }
     g.finish();
 }

@@ -123,6 +123,16 @@ impl Map {
         p + self.before(p)
     }
 
+    /// The escapes taken out, as ranges of input offsets, in order.
+    pub(crate) fn escapes(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let mut before = self.floor;
+        self.entries.iter().map(move |&(pos, cum)| {
+            let range = (pos + before, pos + cum);
+            before = cum;
+            range
+        })
+    }
+
     /// Forgets the escapes before text offset `p`; later queries are at or
     /// after `p`.
     pub(crate) fn forget_before(&mut self, p: usize) {

@@ -9,7 +9,7 @@ mod scrub;
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -104,6 +104,13 @@ struct Cli {
     /// is created (or emptied) before any input is read.
     #[arg(long, value_name = "FILE", global = true)]
     report: Option<PathBuf>,
+    /// Search a large input on this many threads: the filter's standard
+    /// input when it is a regular file of 8 to 512 MiB (read whole), in
+    /// text mode. The output is the one-thread output. Pipes and terminals
+    /// are read as they come, on one thread.
+    /// [default: the available cores]
+    #[arg(long, value_name = "N", global = true, value_parser = clap::value_parser!(u16).range(1..))]
+    threads: Option<u16>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -248,8 +255,14 @@ fn run(cli: Cli) -> Result<u8> {
         None | Some(Command::Filter) => {
             let scrubber = build(&cli, config)?;
             let mut report = Report::create(cli.report.as_deref())?;
+            let input = raw_stdin()?;
+            if !cli.json_lines
+                && let Some(threads) = parallel_threads(&input, cli.threads)?
+            {
+                return filter_parallel(&scrubber, input, threads, &mut report);
+            }
             let mut sink = sink(&scrubber, raw_stdout()?, cli.json_lines);
-            let pumped = hush::process::pump_fd(raw_stdin()?, &mut *sink, idle);
+            let pumped = hush::process::pump_fd(input, &mut *sink, idle);
             // An error (a closed stdout) ends the input early: the report
             // says so rather than counting part of it.
             report.write(&match &pumped {
@@ -455,6 +468,7 @@ fn refuse_ignored_flags(matches: &clap::ArgMatches) -> Result<()> {
             "redaction",
             "json_lines",
             "report",
+            "threads",
         ],
         "rules" => &[
             "idle_ms",
@@ -464,10 +478,14 @@ fn refuse_ignored_flags(matches: &clap::ArgMatches) -> Result<()> {
             "redaction",
             "json_lines",
             "report",
+            "threads",
         ],
-        // A file has no pauses to release.
-        "scrub" => &["idle_ms"],
-        "completions" | "man" => &["report"],
+        // A file has no pauses to release; files are scrubbed on one
+        // thread.
+        "scrub" => &["idle_ms", "threads"],
+        // A command's output is a live stream.
+        "run" => &["threads"],
+        "completions" | "man" => &["report", "threads"],
         _ => &[],
     };
     for id in ignored {
@@ -479,6 +497,81 @@ fn refuse_ignored_flags(matches: &clap::ArgMatches) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Regular-file input at least this long is searched on several threads.
+const PARALLEL_MIN: u64 = 8 << 20;
+/// ... and at most this long: it is read whole.
+const PARALLEL_MAX: u64 = 512 << 20;
+
+/// How many threads the filter searches `input` on, if more than one: a
+/// regular file between [`PARALLEL_MIN`] and [`PARALLEL_MAX`] bytes long,
+/// and more than one thread asked for or available.
+fn parallel_threads(input: &File, asked: Option<u16>) -> Result<Option<usize>> {
+    let threads = match asked {
+        Some(n) => usize::from(n),
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let meta = input.metadata()?;
+    let len = meta.len();
+    Ok(
+        (threads > 1 && meta.is_file() && (PARALLEL_MIN..=PARALLEL_MAX).contains(&len))
+            .then_some(threads),
+    )
+}
+
+/// The filter on a regular file: read whole, searched on `threads`
+/// threads ([`hush::Scrubber::scrub_parallel`]), written at once.
+fn filter_parallel(
+    scrubber: &hush::Scrubber,
+    input: File,
+    threads: usize,
+    report: &mut Report,
+) -> Result<u8> {
+    let hay = read_parallel(&input, threads)?;
+    let written = scrubber.scrub_parallel_to(&hay, threads, raw_stdout()?);
+    report.write(&match &written {
+        Ok(()) => serde_json::json!({
+            "redactions": redactions_json(
+                &scrubber
+                    .summary()
+                    .into_iter()
+                    .map(|(id, n)| (id.to_string(), n))
+                    .collect::<Vec<_>>(),
+                scrubber.merged(),
+            ),
+        }),
+        Err(e) => serde_json::json!({
+            "redactions": null,
+            "error": e.to_string(),
+        }),
+    })?;
+    written?;
+    Ok(EXIT_OK)
+}
+
+/// A regular file read whole, in `threads` pieces read side by side:
+/// reading is mostly the kernel's copy into fresh memory.
+fn read_parallel(input: &File, threads: usize) -> Result<Vec<u8>> {
+    use std::os::unix::fs::FileExt;
+    let len = usize::try_from(input.metadata()?.len())?;
+    let mut hay = vec![0u8; len];
+    let piece = len.div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|scope| {
+        let reads: Vec<_> = hay
+            .chunks_mut(piece)
+            .enumerate()
+            .map(|(i, chunk)| scope.spawn(move || input.read_exact_at(chunk, (i * piece) as u64)))
+            .collect();
+        reads
+            .into_iter()
+            .try_for_each(|r| r.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+    })?;
+    // A file that grew while it was read: the rest, as it comes.
+    let mut input = input;
+    io::Seek::seek(&mut input, io::SeekFrom::Start(len as u64))?;
+    input.read_to_end(&mut hay)?;
+    Ok(hay)
 }
 
 /// Standard output as an unbuffered file, so that what the scrubber passes

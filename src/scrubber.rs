@@ -62,6 +62,36 @@ pub(crate) const PSEUDO_IDS: &[&str] = &[
     "sensitive-key",
 ];
 
+/// [`Scrubber::scrub_parallel`] searches at least this much input per
+/// thread.
+const PARALLEL_MIN_PART: usize = 1 << 20;
+
+/// Why a scrub is not split into parts (see [`Scrubber::scrub_parallel`]).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Unparallel {
+    /// Fewer than two parts.
+    Small,
+    /// A redaction covers a cut.
+    Crossed,
+    /// Two parts found different secrets or escapes around their cut.
+    Disagreed,
+}
+
+/// One part of a parallel scrub.
+struct Part<'h> {
+    /// The output for the input the part owns.
+    out: Cow<'h, [u8]>,
+    /// The findings and the escapes taken out (offsets in the input) that
+    /// begin near the part's start and end, for its neighbours to compare.
+    near_start: (Vec<Span>, Vec<(usize, usize)>),
+    near_end: (Vec<Span>, Vec<(usize, usize)>),
+    /// Whether a redaction covers one of the part's ends.
+    crosses: bool,
+    /// What its redactions counted (see [`Scrubber::summary`]), per slot.
+    counts: Vec<u64>,
+    merged: u64,
+}
+
 /// The rule index that stands for a known secret in a [`Span`].
 pub(crate) const KNOWN: u32 = u32::MAX;
 /// A value redacted because of the flag before it.
@@ -119,6 +149,259 @@ impl Scrubber {
         let end = self.redact(haystack, 0, &spans, 0, haystack.len(), &mut out, None);
         out.extend_from_slice(&haystack[end..]);
         Cow::Owned(out)
+    }
+
+    /// [`Scrubber::scrub`] on up to `threads` threads, for large inputs (a
+    /// file, a stored transcript): the output is the one-thread output.
+    ///
+    /// The input is cut at line breaks into one part per thread, and each
+    /// part is scrubbed on its own thread with the input around it as
+    /// context: at least 64 KiB either side, and four times the reach of
+    /// the longest match (a finding depends only on the bytes within its
+    /// keyword's reach). The scrubs of two neighbouring parts overlap
+    /// around their cut and must find the same secrets and escapes there,
+    /// and no redaction may cover a cut; otherwise the whole input is
+    /// scrubbed again on one thread. Under 1 MiB per thread, or with
+    /// `threads <= 1`, it is [`Scrubber::scrub`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let scrubber = hush::Scrubber::new();
+    /// let log = "step ok\n".repeat(300_000) + "token ghp_SCTwl3kYySJufB8wNRj4N6OKt2ek7WvBOipU\n";
+    /// let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    /// let out = scrubber.scrub_parallel(log.as_bytes(), threads);
+    /// assert_eq!(out, scrubber.scrub(log.as_bytes()));
+    /// assert!(out.ends_with(b"token [REDACTED:github-pat-classic]\n"));
+    /// ```
+    pub fn scrub_parallel<'h>(&self, haystack: &'h [u8], threads: usize) -> Cow<'h, [u8]> {
+        let parts = match self.parallel_parts(
+            haystack,
+            threads,
+            PARALLEL_MIN_PART,
+            self.parallel_context(),
+        ) {
+            Ok(parts) => parts,
+            Err(_) => return self.scrub(haystack),
+        };
+        if parts.iter().all(|p| matches!(p, Cow::Borrowed(_))) {
+            return Cow::Borrowed(haystack);
+        }
+        Cow::Owned(parts.concat())
+    }
+
+    /// [`Scrubber::scrub_parallel`], written to `out` part by part rather
+    /// than joined into one buffer first.
+    ///
+    /// # Errors
+    ///
+    /// When writing to `out` fails.
+    pub fn scrub_parallel_to<W: std::io::Write>(
+        &self,
+        haystack: &[u8],
+        threads: usize,
+        mut out: W,
+    ) -> std::io::Result<()> {
+        match self.parallel_parts(
+            haystack,
+            threads,
+            PARALLEL_MIN_PART,
+            self.parallel_context(),
+        ) {
+            Ok(parts) => parts.iter().try_for_each(|p| out.write_all(p)),
+            Err(_) => out.write_all(&self.scrub(haystack)),
+        }
+    }
+
+    /// How much input around a part [`Scrubber::scrub_parallel`] searches.
+    fn parallel_context(&self) -> usize {
+        let m = &self.inner.matcher;
+        let reach = m.reach().max(self.inner.known.snapshot().max_len) + m.max_len;
+        (64 << 10).max(4 * reach)
+    }
+
+    /// The outputs of the parts of a parallel scrub of `hay` (see
+    /// [`Scrubber::scrub_parallel`]), in order: up to `threads` parts of at
+    /// least `min_part` bytes, each scrubbed with `context` bytes of input
+    /// on either side. `Err` says why they cannot be used: too few parts,
+    /// or parts that disagree around a cut or a redaction across one.
+    pub(crate) fn parallel_parts<'h>(
+        &self,
+        hay: &'h [u8],
+        threads: usize,
+        min_part: usize,
+        context: usize,
+    ) -> Result<Vec<Cow<'h, [u8]>>, Unparallel> {
+        let parts = threads.min(hay.len() / min_part.max(1));
+        if parts < 2 {
+            return Err(Unparallel::Small);
+        }
+        // Each cut just after the first line break past its share (no
+        // escape sequence holds one), if one comes within a quarter of the
+        // context.
+        let mut cuts = vec![0];
+        for k in 1..parts {
+            let share = (k * (hay.len() / parts)).max(*cuts.last().unwrap_or(&0));
+            let look = &hay[share..(share + context / 4).min(hay.len())];
+            if let Some(i) = memchr::memchr(b'\n', look) {
+                if share + i + 1 < hay.len() {
+                    cuts.push(share + i + 1);
+                }
+            }
+        }
+        cuts.push(hay.len());
+        cuts.dedup();
+        if cuts.len() < 3 {
+            return Err(Unparallel::Small);
+        }
+        let half = context / 2;
+        let done: Vec<Part<'h>> = std::thread::scope(|scope| {
+            let jobs: Vec<_> = cuts
+                .windows(2)
+                .map(|w| {
+                    let (lo, hi) = (w[0], w[1]);
+                    scope.spawn(move || self.scrub_part(hay, lo, hi, context, half))
+                })
+                .collect();
+            jobs.into_iter()
+                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect()
+        });
+        let why = if done.iter().any(|p| p.crosses) {
+            Some(Unparallel::Crossed)
+        } else if done.windows(2).any(|w| w[0].near_end != w[1].near_start) {
+            Some(Unparallel::Disagreed)
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            // The parts' redactions are not used: nor are their counts.
+            for part in &done {
+                for (slot, &n) in part.counts.iter().enumerate() {
+                    self.inner.counts[slot].fetch_sub(n, Ordering::Relaxed);
+                }
+                self.inner.merged.fetch_sub(part.merged, Ordering::Relaxed);
+            }
+            return Err(why);
+        }
+        Ok(done.into_iter().map(|p| p.out).collect())
+    }
+
+    /// Scrubs the part `hay[lo..hi]` of a parallel scrub, with `context`
+    /// bytes of input on either side; reports what it found within `half`
+    /// of each end, for the neighbours to compare.
+    fn scrub_part<'h>(
+        &self,
+        hay: &'h [u8],
+        lo: usize,
+        hi: usize,
+        context: usize,
+        half: usize,
+    ) -> Part<'h> {
+        let from = lo.saturating_sub(context);
+        let to = (hi + context).min(hay.len());
+        let region = &hay[from..to];
+        let stripped = memchr::memchr(ansi::ESC, region)
+            .is_some()
+            .then(|| self.strip(region));
+        let (text, map) = match &stripped {
+            Some((text, map)) => (text.as_slice(), Some(map)),
+            None => (region, None),
+        };
+        let spans = self.spans(text);
+        // Offsets in `hay`: of text byte `p` (after the escapes before it),
+        // and just after text byte `p - 1`.
+        let input_at = |p: usize| from + map.map_or(p, |m| m.input_at(p));
+        let input_after = |p: usize| from + map.map_or(p, |m| m.input_after(p));
+        // The text offsets of the part's ends: the first text byte at or
+        // after each (escapes just before a cut belong to the part before).
+        let find = |x: usize| {
+            let (mut a, mut b) = (0, text.len());
+            while a < b {
+                let mid = a + (b - a) / 2;
+                if input_at(mid) < x {
+                    a = mid + 1;
+                } else {
+                    b = mid;
+                }
+            }
+            a
+        };
+        let (tl, th) = (
+            find(lo),
+            if hi == hay.len() {
+                text.len()
+            } else {
+                find(hi)
+            },
+        );
+        let near = |x: usize| {
+            let found: Vec<Span> = spans
+                .iter()
+                .map(|s| Span {
+                    start: input_at(s.start),
+                    end: input_after(s.end),
+                    rule: s.rule,
+                })
+                .filter(|s| s.start + half >= x && s.start < x + half)
+                .collect();
+            let escapes: Vec<(usize, usize)> = map
+                .into_iter()
+                .flat_map(|m| m.escapes())
+                .map(|(a, b)| (from + a, from + b))
+                .filter(|&(a, _)| a + half >= x && a < x + half)
+                .collect();
+            (found, escapes)
+        };
+        let crosses =
+            unions(&spans).any(|u| (u.start < tl && u.end > tl) || (u.start < th && u.end > th));
+        let written = unions(&spans).any(|u| u.end > tl && u.start < th);
+        let start = if lo == 0 { 0 } else { input_at(tl) };
+        let end = if hi == hay.len() {
+            hay.len()
+        } else {
+            input_at(th)
+        };
+        let (mut counts, mut merged) = (Vec::new(), 0);
+        let out = if !written || crosses {
+            Cow::Borrowed(&hay[start..end])
+        } else {
+            let mut out = Vec::with_capacity(end - start + 64);
+            counts = vec![0; self.slots()];
+            let counted = Some((&mut counts[..], &mut merged));
+            let raw = map.map(|map| ansi::Raw {
+                bytes: region,
+                base: 0,
+                at: start - from,
+                map,
+            });
+            match raw {
+                None => {
+                    self.redact(text, 0, &spans, tl, th, &mut out, counted);
+                }
+                Some(mut raw) => {
+                    self.redact_mapped(text, 0, &spans, tl, th, &mut out, counted, Some(&mut raw));
+                    raw.copy_until(end - from, &mut out);
+                }
+            }
+            Cow::Owned(out)
+        };
+        Part {
+            out,
+            counts,
+            merged,
+            near_start: if lo == 0 {
+                Default::default()
+            } else {
+                near(lo)
+            },
+            near_end: if hi == hay.len() {
+                Default::default()
+            } else {
+                near(hi)
+            },
+            crosses,
+        }
     }
 
     /// Returns `haystack` with every secret replaced.
@@ -868,6 +1151,137 @@ mod tests {
             .add_rules_str("test.toml", text)
             .build()
             .unwrap()
+    }
+
+    /// Every default rule's examples (with the secrets they hold) and the
+    /// benign corpus, one after another, `rounds` times.
+    fn mixed_corpus(s: &Scrubber, rounds: usize) -> Vec<u8> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/benign");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        let mut hay = Vec::new();
+        for round in 0..rounds {
+            for (i, rule) in s.rules().enumerate() {
+                for (input, _) in rule.examples() {
+                    hay.extend_from_slice(input.as_bytes());
+                    hay.push(if (i + round) % 3 == 0 { b' ' } else { b'\n' });
+                }
+                if i % 50 == round % 50 {
+                    hay.extend_from_slice(&std::fs::read(&files[i / 50 % files.len()]).unwrap());
+                }
+            }
+        }
+        hay
+    }
+
+    /// The parallel scrub of `hay`, joined, and why it fell back, if it did.
+    fn parallel(
+        s: &Scrubber,
+        hay: &[u8],
+        threads: usize,
+        min_part: usize,
+        context: usize,
+    ) -> (Vec<u8>, Option<Unparallel>) {
+        match s.parallel_parts(hay, threads, min_part, context) {
+            Ok(parts) => (parts.concat(), None),
+            Err(why) => (s.scrub(hay).into_owned(), Some(why)),
+        }
+    }
+
+    #[test]
+    fn parallel_scrub_is_the_one_thread_scrub_at_every_cut() {
+        let s = Scrubber::builder().build().unwrap();
+        let hay = mixed_corpus(&s, 2);
+        let one = s.scrub(&hay);
+        assert!(s.find(&hay).len() > 1000, "the corpus holds secrets");
+        let context = s.parallel_context();
+        // Parts far smaller than in use, so that cuts fall everywhere:
+        // next to secrets, multi-line blocks and keyword-dense lines.
+        let mut split = 0;
+        for threads in [2, 3, 7, 16, 61, 200] {
+            let (out, why) = parallel(&s, &hay, threads, 1, context);
+            assert!(out == *one, "{threads} threads: output differs");
+            assert_ne!(why, Some(Unparallel::Disagreed), "{threads} threads");
+            split += usize::from(why.is_none());
+        }
+        assert!(split >= 3, "most splits are used, not scrubbed again");
+    }
+
+    #[test]
+    fn parallel_scrub_with_escapes_is_the_one_thread_scrub() {
+        let s = Scrubber::builder().build().unwrap();
+        let mut hay = Vec::new();
+        for (i, line) in mixed_corpus(&s, 1).split(|&b| b == b'\n').enumerate() {
+            hay.extend_from_slice(b"\x1b[32m2026-12-06T03:00:00Z\x1b[0m ");
+            hay.extend_from_slice(line);
+            hay.extend_from_slice(if i % 7 == 0 {
+                b"\x1b[0m\n\x1b[1m"
+            } else {
+                b"\n"
+            });
+        }
+        let one = s.scrub(&hay);
+        let mut split = 0;
+        for threads in [2, 3, 4, 16, 61] {
+            let (out, why) = parallel(&s, &hay, threads, 1, s.parallel_context());
+            assert!(out == *one, "{threads} threads: output differs");
+            assert_ne!(why, Some(Unparallel::Disagreed), "{threads} threads");
+            split += usize::from(why.is_none());
+        }
+        assert!(split >= 3, "most splits are used, not scrubbed again");
+        let big: Vec<u8> = hay.iter().copied().cycle().take(3 << 20).collect();
+        assert!(s.scrub_parallel(&big, 2) == s.scrub(&big));
+        let mut to = Vec::new();
+        s.scrub_parallel_to(&big, 3, &mut to).unwrap();
+        assert!(to == *s.scrub(&big));
+    }
+
+    #[test]
+    fn parallel_parts_that_disagree_are_scrubbed_again_on_one_thread() {
+        // With 64 bytes of context the part before the cut sees only the
+        // first 34 characters of the token 31 bytes after it, and finds
+        // nothing; the part after finds it: they disagree.
+        let s = Scrubber::builder().build().unwrap();
+        // 1202 bytes: the cut follows the first line break after byte 601.
+        let mut hay = "lorem\n".repeat(100).into_bytes();
+        hay.extend_from_slice(b"x\n");
+        let cut = hay.len();
+        hay.extend_from_slice(b"lorem ipsum dolor sit amet, co ");
+        assert_eq!(hay.len() - cut, 31);
+        hay.extend_from_slice(b"ghp_SCTwl3kYySJufB8wNRj4N6OKt2ek7WvBOipU ");
+        hay.extend_from_slice("ipsum ".repeat(88).as_bytes());
+        assert_eq!((hay.len(), cut), (1202, 602));
+        let (out, why) = parallel(&s, &hay, 2, 1, 64);
+        assert_eq!(why, Some(Unparallel::Disagreed));
+        assert!(out == *s.scrub(&hay));
+        // The token counts once: for the scrub used, not the parts'.
+        assert_eq!(s.summary(), [("github-pat-classic", 2)]);
+    }
+
+    #[test]
+    fn parallel_part_cut_inside_a_private_key_is_scrubbed_again_on_one_thread() {
+        let s = Scrubber::builder().build().unwrap();
+        let key = s
+            .rules()
+            .find(|r| r.id() == "pem-rsa-private-key")
+            .and_then(|r| r.examples().map(|(i, _)| i).find(|i| i.lines().count() > 5))
+            .expect("a multi-line private key example")
+            .to_string();
+        let mut hay = "lorem\n".repeat(200).into_bytes();
+        let mid = hay.len() - key.len() / 2;
+        hay.truncate(mid);
+        hay.extend_from_slice(key.as_bytes());
+        hay.extend_from_slice("\nipsum".repeat(200).as_bytes());
+        let (out, why) = parallel(&s, &hay, 2, 1, s.parallel_context());
+        assert_eq!(why, Some(Unparallel::Crossed));
+        assert!(out == *s.scrub(&hay));
+        assert!(
+            !out.windows(20)
+                .any(|w| key.as_bytes().windows(20).nth(30) == Some(w))
+        );
     }
 
     const TWO_RULES: &str = r#"

@@ -653,3 +653,71 @@ fn filter_report_says_when_the_output_closed_before_the_input_ended() {
     assert!(v["redactions"].is_null(), "{v}");
     assert!(v["error"].as_str().unwrap().contains("Broken pipe"), "{v}");
 }
+
+#[test]
+fn filter_on_a_large_file_is_the_same_on_any_number_of_threads() {
+    // 9 MiB of build output with tokens, an assignment, a private key and
+    // colours: over the size at which a regular file is searched in parts.
+    let mut input = String::new();
+    let mut i = 0;
+    while input.len() < 9 << 20 {
+        input.push_str(&format!("\x1b[32m   Compiling\x1b[0m crate-{i} v0.1.{i}\n"));
+        match i % 997 {
+            0 => input.push_str(&format!("export GITHUB_TOKEN={GHP_A}\n")),
+            1 => input.push_str(&format!("a \x1b[1m{GHP_B}\x1b[0m b\n")),
+            2 => input.push_str(&format!("TOKEN = \"{TOKEN}\"\n")),
+            3 => input.push_str(
+                "-----BEGIN OPENSSH PRIVATE KEY-----\n\
+                 b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n\
+                 QyNTUxOQAAACBGVMbGW+5CcDmGuTbZS6pOawUJu1qN3D2YJJ3NsECDPAAAAJhC8+mTQvPp\n\
+                 kwAAAAtzc2gtZWQyNTUxOQAAACBGVMbGW+5CcDmGuTbZS6pOawUJu1qN3D2YJJ3NsECDPA\n\
+                 -----END OPENSSH PRIVATE KEY-----\n",
+            ),
+            _ => {}
+        }
+        i += 1;
+    }
+    let file = std::env::temp_dir().join(format!("hush-threads-{}.log", std::process::id()));
+    std::fs::write(&file, &input).unwrap();
+    // A pipe is read as it comes, on one thread: the reference.
+    let piped = feed(&mut hush(), input.as_bytes());
+    assert!(piped.status.success());
+    assert!(!text(&piped.stdout).contains(GHP_A));
+    assert!(text(&piped.stdout).contains("[REDACTED:github-pat-classic]"));
+    let mut reports = Vec::new();
+    for threads in ["1", "2", "3", "8"] {
+        let path = report_path(&format!("threads-{threads}"));
+        let out = hush()
+            .args(["--threads", threads, "--report"])
+            .arg(&path)
+            .stdin(std::fs::File::open(&file).unwrap())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(
+            out.stdout == piped.stdout,
+            "{threads} threads: output differs"
+        );
+        reports.push(take_report(&path));
+    }
+    std::fs::remove_file(&file).unwrap();
+    assert!(reports[0]["redactions"]["total"].as_u64().unwrap() > 100);
+    assert!(reports.iter().all(|r| *r == reports[0]), "{reports:?}");
+}
+
+#[test]
+fn threads_is_refused_where_it_does_nothing_and_must_be_positive() {
+    let out = hush()
+        .args(["--threads", "2", "run", "--", "true"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--threads has no effect on `hush run`"));
+    let out = hush().args(["--threads", "0"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--threads"),
+        "{}",
+        text(&out.stderr)
+    );
+}

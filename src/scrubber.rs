@@ -62,9 +62,10 @@ pub(crate) const PSEUDO_IDS: &[&str] = &[
     "sensitive-key",
 ];
 
-/// [`Scrubber::scrub_parallel`] searches at least this much input per
-/// thread.
-const PARALLEL_MIN_PART: usize = 1 << 20;
+/// [`Scrubber::scrub_parallel`] cuts its input into parts of about this
+/// many bytes: small enough that a part's buffers stay few and warm,
+/// large enough that the context searched around each costs little.
+const PARALLEL_PART: usize = 4 << 20;
 
 /// Why a scrub is not split into parts (see [`Scrubber::scrub_parallel`]).
 #[derive(Debug, PartialEq, Eq)]
@@ -154,15 +155,15 @@ impl Scrubber {
     /// [`Scrubber::scrub`] on up to `threads` threads, for large inputs (a
     /// file, a stored transcript): the output is the one-thread output.
     ///
-    /// The input is cut at line breaks into one part per thread, and each
-    /// part is scrubbed on its own thread with the input around it as
-    /// context: at least 64 KiB either side, and four times the reach of
-    /// the longest match (a finding depends only on the bytes within its
-    /// keyword's reach). The scrubs of two neighbouring parts overlap
+    /// The input is cut at line breaks into parts of about 4 MiB, which
+    /// `threads` threads scrub in turn, each part with the input around it
+    /// as context: at least 64 KiB either side, and four times the reach
+    /// of the longest match (a finding depends only on the bytes within
+    /// its keyword's reach). The scrubs of two neighbouring parts overlap
     /// around their cut and must find the same secrets and escapes there,
     /// and no redaction may cover a cut; otherwise the whole input is
-    /// scrubbed again on one thread. Under 1 MiB per thread, or with
-    /// `threads <= 1`, it is [`Scrubber::scrub`].
+    /// scrubbed again on one thread. Under 8 MiB, or with `threads <= 1`,
+    /// it is [`Scrubber::scrub`].
     ///
     /// # Example
     ///
@@ -178,7 +179,7 @@ impl Scrubber {
         let parts = match self.parallel_parts(
             haystack,
             threads,
-            PARALLEL_MIN_PART,
+            PARALLEL_PART,
             self.parallel_context(),
         ) {
             Ok(parts) => parts,
@@ -205,7 +206,7 @@ impl Scrubber {
         match self.parallel_parts(
             haystack,
             threads,
-            PARALLEL_MIN_PART,
+            PARALLEL_PART,
             self.parallel_context(),
         ) {
             Ok(parts) => parts.iter().try_for_each(|p| out.write_all(p)),
@@ -221,19 +222,19 @@ impl Scrubber {
     }
 
     /// The outputs of the parts of a parallel scrub of `hay` (see
-    /// [`Scrubber::scrub_parallel`]), in order: up to `threads` parts of at
-    /// least `min_part` bytes, each scrubbed with `context` bytes of input
-    /// on either side. `Err` says why they cannot be used: too few parts,
+    /// [`Scrubber::scrub_parallel`]), in order: parts of about `part_len`
+    /// bytes, scrubbed by `threads` threads, each with `context` bytes of
+    /// input on either side. `Err` says why they cannot be used: too few parts,
     /// or parts that disagree around a cut or a redaction across one.
     pub(crate) fn parallel_parts<'h>(
         &self,
         hay: &'h [u8],
         threads: usize,
-        min_part: usize,
+        part_len: usize,
         context: usize,
     ) -> Result<Vec<Cow<'h, [u8]>>, Unparallel> {
-        let parts = threads.min(hay.len() / min_part.max(1));
-        if parts < 2 {
+        let parts = hay.len() / part_len.max(1);
+        if threads < 2 || parts < 2 {
             return Err(Unparallel::Small);
         }
         // Each cut just after the first line break past its share (no
@@ -255,18 +256,35 @@ impl Scrubber {
             return Err(Unparallel::Small);
         }
         let half = context / 2;
-        let done: Vec<Part<'h>> = std::thread::scope(|scope| {
-            let jobs: Vec<_> = cuts
-                .windows(2)
-                .map(|w| {
-                    let (lo, hi) = (w[0], w[1]);
-                    scope.spawn(move || self.scrub_part(hay, lo, hi, context, half))
+        // The parts go to `threads` workers in order, each taking the next
+        // part not yet taken: a part's buffers are freed before the
+        // worker's next, so their memory is reused while still mapped.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let cuts = &cuts;
+        let mut done: Vec<(usize, Part<'h>)> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads.min(cuts.len() - 1))
+                .map(|_| {
+                    let next = &next;
+                    scope.spawn(move || {
+                        let mut done = Vec::new();
+                        loop {
+                            let k = next.fetch_add(1, Ordering::Relaxed);
+                            if k + 1 >= cuts.len() {
+                                return done;
+                            }
+                            let part = self.scrub_part(hay, cuts[k], cuts[k + 1], context, half);
+                            done.push((k, part));
+                        }
+                    })
                 })
                 .collect();
-            jobs.into_iter()
-                .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            workers
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
                 .collect()
         });
+        done.sort_unstable_by_key(|&(k, _)| k);
+        let done: Vec<Part<'h>> = done.into_iter().map(|(_, part)| part).collect();
         let why = if done.iter().any(|p| p.crosses) {
             Some(Unparallel::Crossed)
         } else if done.windows(2).any(|w| w[0].near_end != w[1].near_start) {
@@ -1182,10 +1200,10 @@ mod tests {
         s: &Scrubber,
         hay: &[u8],
         threads: usize,
-        min_part: usize,
+        part_len: usize,
         context: usize,
     ) -> (Vec<u8>, Option<Unparallel>) {
-        match s.parallel_parts(hay, threads, min_part, context) {
+        match s.parallel_parts(hay, threads, part_len, context) {
             Ok(parts) => (parts.concat(), None),
             Err(why) => (s.scrub(hay).into_owned(), Some(why)),
         }
@@ -1201,10 +1219,10 @@ mod tests {
         // Parts far smaller than in use, so that cuts fall everywhere:
         // next to secrets, multi-line blocks and keyword-dense lines.
         let mut split = 0;
-        for threads in [2, 3, 7, 16, 61, 200] {
-            let (out, why) = parallel(&s, &hay, threads, 1, context);
-            assert!(out == *one, "{threads} threads: output differs");
-            assert_ne!(why, Some(Unparallel::Disagreed), "{threads} threads");
+        for (parts, threads) in [(2, 2), (3, 2), (7, 3), (16, 2), (61, 4), (200, 3)] {
+            let (out, why) = parallel(&s, &hay, threads, hay.len() / parts, context);
+            assert!(out == *one, "{parts} parts: output differs");
+            assert_ne!(why, Some(Unparallel::Disagreed), "{parts} parts");
             split += usize::from(why.is_none());
         }
         assert!(split >= 3, "most splits are used, not scrubbed again");
@@ -1225,14 +1243,14 @@ mod tests {
         }
         let one = s.scrub(&hay);
         let mut split = 0;
-        for threads in [2, 3, 4, 16, 61] {
-            let (out, why) = parallel(&s, &hay, threads, 1, s.parallel_context());
-            assert!(out == *one, "{threads} threads: output differs");
-            assert_ne!(why, Some(Unparallel::Disagreed), "{threads} threads");
+        for (parts, threads) in [(2, 2), (3, 3), (4, 2), (16, 3), (61, 2)] {
+            let (out, why) = parallel(&s, &hay, threads, hay.len() / parts, s.parallel_context());
+            assert!(out == *one, "{parts} parts: output differs");
+            assert_ne!(why, Some(Unparallel::Disagreed), "{parts} parts");
             split += usize::from(why.is_none());
         }
         assert!(split >= 3, "most splits are used, not scrubbed again");
-        let big: Vec<u8> = hay.iter().copied().cycle().take(3 << 20).collect();
+        let big: Vec<u8> = hay.iter().copied().cycle().take(9 << 20).collect();
         assert!(s.scrub_parallel(&big, 2) == s.scrub(&big));
         let mut to = Vec::new();
         s.scrub_parallel_to(&big, 3, &mut to).unwrap();
@@ -1254,7 +1272,7 @@ mod tests {
         hay.extend_from_slice(b"ghp_SCTwl3kYySJufB8wNRj4N6OKt2ek7WvBOipU ");
         hay.extend_from_slice("ipsum ".repeat(88).as_bytes());
         assert_eq!((hay.len(), cut), (1202, 602));
-        let (out, why) = parallel(&s, &hay, 2, 1, 64);
+        let (out, why) = parallel(&s, &hay, 2, 601, 64);
         assert_eq!(why, Some(Unparallel::Disagreed));
         assert!(out == *s.scrub(&hay));
         // The token counts once: for the scrub used, not the parts'.
@@ -1275,7 +1293,7 @@ mod tests {
         hay.truncate(mid);
         hay.extend_from_slice(key.as_bytes());
         hay.extend_from_slice("\nipsum".repeat(200).as_bytes());
-        let (out, why) = parallel(&s, &hay, 2, 1, s.parallel_context());
+        let (out, why) = parallel(&s, &hay, 2, hay.len() / 2, s.parallel_context());
         assert_eq!(why, Some(Unparallel::Crossed));
         assert!(out == *s.scrub(&hay));
         assert!(

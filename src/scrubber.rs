@@ -176,15 +176,11 @@ impl Scrubber {
     /// assert!(out.ends_with(b"token [REDACTED:github-pat-classic]\n"));
     /// ```
     pub fn scrub_parallel<'h>(&self, haystack: &'h [u8], threads: usize) -> Cow<'h, [u8]> {
-        let parts = match self.parallel_parts(
-            haystack,
-            threads,
-            PARALLEL_PART,
-            self.parallel_context(),
-        ) {
-            Ok(parts) => parts,
-            Err(_) => return self.scrub(haystack),
-        };
+        let parts =
+            match self.parallel_parts(haystack, threads, PARALLEL_PART, self.parallel_context()) {
+                Ok(parts) => parts,
+                Err(_) => return self.scrub(haystack),
+            };
         if parts.iter().all(|p| matches!(p, Cow::Borrowed(_))) {
             return Cow::Borrowed(haystack);
         }
@@ -203,12 +199,7 @@ impl Scrubber {
         threads: usize,
         mut out: W,
     ) -> std::io::Result<()> {
-        match self.parallel_parts(
-            haystack,
-            threads,
-            PARALLEL_PART,
-            self.parallel_context(),
-        ) {
+        match self.parallel_parts(haystack, threads, PARALLEL_PART, self.parallel_context()) {
             Ok(parts) => parts.iter().try_for_each(|p| out.write_all(p)),
             Err(_) => out.write_all(&self.scrub(haystack)),
         }

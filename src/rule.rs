@@ -1640,9 +1640,9 @@ mod tests {
         let s = crate::Scrubber::builder().build().unwrap();
         let all: Vec<&Arc<Allowlist>> = s.rules().flat_map(|r| &r.allowlists).collect();
         let distinct_arcs: HashSet<usize> = all.iter().map(|a| Arc::as_ptr(a) as usize).collect();
-        let distinct_lists: HashSet<(bool, &[String], &[Vec<u8>])> = all
+        let distinct_lists: HashSet<_> = all
             .iter()
-            .map(|a| (a.all, a.patterns.as_slice(), a.stopwords.as_slice()))
+            .map(|a| (a.all, &a.patterns, &a.stopwords))
             .collect();
         assert!(all.len() > distinct_arcs.len(), "some rules share a list");
         assert_eq!(distinct_arcs.len(), distinct_lists.len());

@@ -8,20 +8,32 @@
 //! per event. The first events pay for what compiles on first use (each
 //! rule's regex, the keyword groups' `follows` DFAs), which shows in the
 //! top percentiles and the maximum.
+//!
+//! `--warm` also starts [`hush::Scrubber::warm_up`] on a thread of its own
+//! right after the build, and prints how long it took and the slowest
+//! event scrubbed after it ended.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 #[path = "../benches/support/corpus.rs"]
 mod support;
 
 fn main() {
-    let n: usize = match std::env::args().nth(1) {
-        None => 200_000,
-        Some(arg) => arg.parse().unwrap_or_else(|_| {
-            eprintln!("usage: latency [N]");
-            std::process::exit(2);
-        }),
-    };
+    let mut n = 200_000;
+    let mut warm = false;
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            "--warm" => warm = true,
+            _ => {
+                n = arg.parse().unwrap_or_else(|_| {
+                    eprintln!("usage: latency [--warm] [N]");
+                    std::process::exit(2);
+                })
+            }
+        }
+    }
     let mut text = support::benign();
     text.extend_from_slice(&support::real_text(16 << 20));
     let started = Instant::now();
@@ -29,6 +41,17 @@ fn main() {
         .build()
         .expect("the default rules build");
     let build = started.elapsed();
+    let warmed = Arc::new(AtomicBool::new(false));
+    let warming = warm.then(|| {
+        let (scrubber, warmed) = (scrubber.clone(), Arc::clone(&warmed));
+        std::thread::spawn(move || {
+            let t = Instant::now();
+            scrubber.warm_up();
+            warmed.store(true, Ordering::SeqCst);
+            t.elapsed()
+        })
+    });
+    let mut after_warm: u64 = 0;
     // Events start at line starts spread over the text.
     let starts: Vec<usize> = std::iter::once(0)
         .chain(memchr_lines(&text))
@@ -42,7 +65,11 @@ fn main() {
         let event = &text[at..at + 200];
         let t = Instant::now();
         let out = scrubber.scrub(event);
-        times.push(t.elapsed().as_nanos() as u64);
+        let took = t.elapsed().as_nanos() as u64;
+        times.push(took);
+        if warmed.load(Ordering::SeqCst) {
+            after_warm = after_warm.max(took);
+        }
         found += usize::from(out.as_ref() != event);
     }
     let first: Vec<u64> = times[..n.min(1000)].to_vec();
@@ -63,6 +90,13 @@ fn main() {
         first.len(),
         first.iter().sum::<u64>() as f64 / 1e6
     );
+    if let Some(warming) = warming {
+        let took = warming.join().expect("warm-up");
+        println!(
+            "warm-up: {:.1} ms on its own thread; slowest event after it: {after_warm} ns",
+            took.as_secs_f64() * 1e3
+        );
+    }
 }
 
 /// The offsets just after each line break.

@@ -163,17 +163,6 @@ impl CompiledRule {
             .as_ref()
     }
 
-    /// The capture group holding the secret, if there is one to find: the
-    /// one named, or the only one.
-    fn secret_group(&self) -> Option<u32> {
-        match self.rule.secret_group {
-            Some(0) => None,
-            Some(g) => u32::try_from(g).ok(),
-            None if self.rule.group_count == 1 => Some(1),
-            None => None,
-        }
-    }
-
     /// The split, once enough matches have needed the group to be worth
     /// building it (its DFAs take milliseconds, a capture search a
     /// microsecond or two): the first findings of a rule come as fast as
@@ -188,13 +177,14 @@ impl CompiledRule {
         self.built_split()
     }
 
-    /// The split, built now if it is not yet.
+    /// The split, built now if it is not yet (and not known not to build).
     fn built_split(&self) -> Option<&Split> {
         self.split
             .get_or_init(|| {
-                let group = self.secret_group()?;
-                let hir = crate::rule::relaxed_hir(&self.rule.pattern, self.rule.unicode).ok()?;
-                Split::new(&hir, group).map(Box::new)
+                if self.rule.split_builds == Some(false) {
+                    return None;
+                }
+                build_split(&self.rule).map(Box::new)
             })
             .as_deref()
     }
@@ -573,6 +563,30 @@ pub(crate) fn keyword_list(rules: &[Rule]) -> (Vec<String>, Vec<Vec<u32>>) {
     (keywords, keyword_rules)
 }
 
+/// The capture group holding a rule's secret, if there is one to find: the
+/// one named, or the only one.
+fn secret_group(rule: &Rule) -> Option<u32> {
+    match rule.secret_group {
+        Some(0) => None,
+        Some(g) => u32::try_from(g).ok(),
+        None if rule.group_count == 1 => Some(1),
+        None => None,
+    }
+}
+
+/// A rule's split: its regex cut around its secret group (see `split.rs`).
+fn build_split(rule: &Rule) -> Option<Split> {
+    let group = secret_group(rule)?;
+    let hir = crate::rule::relaxed_hir(&rule.pattern, rule.unicode).ok()?;
+    Split::new(&hir, group)
+}
+
+/// Whether a rule's split builds (recorded in `prebuilt`).
+#[cfg(test)]
+pub(crate) fn split_builds(rule: &Rule) -> bool {
+    build_split(rule).is_some()
+}
+
 /// The `follows` patterns of the rules at positions `pos` of a group's
 /// `members`, in order.
 fn follows_patterns<'a>(rules: &'a [CompiledRule], members: &[u32], pos: &[usize]) -> Vec<&'a str> {
@@ -728,16 +742,7 @@ impl Matcher {
     /// rule's own window end: that can only accept more, which the rule's
     /// search in its window then settles.
     fn follows_mask(&self, g: &Group, hay: &[u8], hit_start: usize, hit_end: usize) -> Option<u64> {
-        let shared = &self.follows[g.follows? as usize];
-        let set = shared
-            .set
-            .get_or_init(|| {
-                let first = &self.groups[shared.group as usize];
-                // The default set's are prebuilt (see `prebuilt`).
-                crate::prebuilt::follows_set(&self.follows_patterns(first))
-                    .unwrap_or_else(|| self.build_follows_set(first))
-            })
-            .as_ref()?;
+        let set = self.follows_set(g)?;
         let pos = &g.follows_pos;
         let end = (hit_start + g.max_len).min(hay.len());
         let found = set.matching(hay, hit_end, end)?;
@@ -753,6 +758,47 @@ impl Matcher {
             }
         }
         Some(mask)
+    }
+
+    /// A group's `follows` set, built (or read from `prebuilt`) on the
+    /// first call; `None` if it has none or it does not build.
+    fn follows_set(&self, g: &Group) -> Option<&crate::rule::AnchoredSet> {
+        let shared = &self.follows[g.follows? as usize];
+        shared
+            .set
+            .get_or_init(|| {
+                let first = &self.groups[shared.group as usize];
+                // The default set's are prebuilt (see `prebuilt`).
+                crate::prebuilt::follows_set(&self.follows_patterns(first))
+                    .unwrap_or_else(|| self.build_follows_set(first))
+            })
+            .as_ref()
+    }
+
+    /// Compiles now what a scrub would otherwise compile on the first hit
+    /// that needs it: each rule's regex, split (see
+    /// [`CompiledRule::split`]) and allowlists, each keyword group's
+    /// `follows` set (read from `prebuilt` for the defaults) and
+    /// prefilter, and each rule's own `follows` where its group has no
+    /// set.
+    pub(crate) fn warm_up(&self) {
+        for r in &self.rules {
+            let _ = r.regex();
+            let _ = r.built_split();
+            for a in &r.rule.allowlists {
+                let _ = a.compiles();
+            }
+        }
+        for g in &self.groups {
+            if self.follows_set(g).is_none() {
+                for &r in &g.rules {
+                    if let Some(f) = &self.rules[r as usize].rule.follows {
+                        let _ = f.compiles();
+                    }
+                }
+            }
+            let _ = self.prefilter(g);
+        }
     }
 
     /// The `follows` patterns of a group's set, in order.
@@ -1719,11 +1765,27 @@ mod split_tests {
             &Input::new(hay).range(m.clone()).anchored(Anchored::Yes),
             &mut caps,
         );
-        let g = rule.secret_group().expect("a group") as usize;
+        let g = secret_group(&rule.rule).expect("a group") as usize;
         caps.get_group(g).map_or(m, |s| s.range())
     }
 
     type Range = std::ops::Range<usize>;
+
+    #[test]
+    fn prebuilt_split_flags_say_which_splits_build() {
+        // The defaults come with whether each rule's split builds; a rule
+        // known not to is not tried, and the flag is right both ways.
+        let scrubber = crate::Scrubber::builder().build().unwrap();
+        let m = scrubber.matcher();
+        let (mut yes, mut no) = (0, 0);
+        for r in &m.rules {
+            let known = r.rule.split_builds.expect("prebuilt rules know");
+            assert_eq!(known, split_builds(&r.rule), "rule {}", r.rule.id);
+            assert_eq!(r.built_split().is_some(), known, "rule {}", r.rule.id);
+            if known { yes += 1 } else { no += 1 }
+        }
+        assert!(yes > 500 && no > 10, "{yes} build, {no} do not");
+    }
 
     #[test]
     fn dfa_split_agrees_with_the_capture_engine_on_every_example() {
@@ -1741,7 +1803,7 @@ mod split_tests {
         let (mut split, mut fallback) = (0, 0);
         let mut split_rules = 0;
         for cr in &m.rules {
-            if cr.secret_group().is_none() {
+            if secret_group(&cr.rule).is_none() {
                 continue;
             }
             let re = cr.regex().unwrap();

@@ -22,7 +22,8 @@
 //! The format: a header (`MAGIC`, [`FORMAT`], the hash), then three items,
 //! each read without the others: the rules (the rule file names, the
 //! allowlists, shared among rules as file-wide allowlists are, and the
-//! rules); the keyword scanner with the keyword list it was built for; and
+//! rules, each with whether its split builds); the keyword scanner with
+//! the keyword list it was built for; and
 //! the keyword groups' `follows` sets, each with the list of patterns it
 //! is for, its DFA in regex-automata's own serialized form, deflated
 //! (DFAs are mostly repeats: the sets take about 0.4 MB rather than
@@ -40,7 +41,7 @@ const MAGIC: &[u8; 8] = b"hush-pb\0";
 
 /// The format's version: raised whenever the encoding, or what the parse
 /// derives from a rule file, changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The hash of the embedded pattern files (see `build.rs`).
 const PATTERNS_HASH: u64 = include!(concat!(env!("OUT_DIR"), "/patterns_hash.rs"));
@@ -197,6 +198,7 @@ fn decode_rules(d: &mut Dec<'_>) -> Option<Vec<Rule>> {
                     line: d.usize()?,
                 },
                 regex_line: d.usize()?,
+                split_builds: Some(d.bool()?),
             })
         })
         .collect()
@@ -328,6 +330,10 @@ fn encode_rules(e: &mut Enc, rules: &[Rule]) {
         e.usize(file.expect("listed above"));
         e.usize(r.origin.line);
         e.usize(r.regex_line);
+        e.bool(
+            r.split_builds
+                .unwrap_or_else(|| crate::compile::split_builds(r)),
+        );
     }
 }
 

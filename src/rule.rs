@@ -186,6 +186,10 @@ pub struct Rule {
     pub(crate) origin: Origin,
     /// The line of the rule's `regex`, where an error in it is reported.
     pub(crate) regex_line: usize,
+    /// Whether the rule's split (see `split.rs`) builds, when that is known
+    /// in advance (the prebuilt defaults): one that does not is then not
+    /// tried, which took up to 50 ms on a rule's sixteenth match.
+    pub(crate) split_builds: Option<bool>,
 }
 
 /// A rule's `follows` regex: run anchored, a few bytes at each keyword
@@ -1308,6 +1312,7 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
                 line,
             },
             regex_line,
+            split_builds: None,
             id,
         });
     }

@@ -152,6 +152,30 @@ impl Scrubber {
         Cow::Owned(out)
     }
 
+    /// Compiles now what scrubs would otherwise compile on first use: the
+    /// regex, allowlists and split of each rule (the DFAs that find its
+    /// secret in a match without the capture engine, built once a rule has
+    /// matched a few times), and the `follows` sets and prefilters of the
+    /// rules that share a keyword. Building a scrubber compiles none of it
+    /// (a few milliseconds for the defaults); the first events that need a
+    /// part then wait for its compile, up to a few milliseconds each. All
+    /// of it takes a few hundred milliseconds of CPU for the defaults. A
+    /// long-running process can pay that up front, on a thread of its own,
+    /// while its first events are scrubbed: a scrub that needs a part
+    /// being compiled waits for it rather than compiling it again, and
+    /// once `warm_up` returns no scrub compiles anything.
+    ///
+    /// ```
+    /// let scrubber = hush::Scrubber::new();
+    /// let warm = scrubber.clone();
+    /// let warming = std::thread::spawn(move || warm.warm_up());
+    /// assert_eq!(scrubber.scrub_str("build ok"), "build ok");
+    /// warming.join().unwrap();
+    /// ```
+    pub fn warm_up(&self) {
+        self.inner.matcher.warm_up();
+    }
+
     /// [`Scrubber::scrub`] on up to `threads` threads, for large inputs (a
     /// file, a stored transcript): the output is the one-thread output.
     ///

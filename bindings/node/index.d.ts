@@ -101,6 +101,14 @@ export declare class Scrubber {
    */
   get knownSecrets(): KnownSecrets
   /**
+   * Compiles now, on a worker thread, what scrubs would otherwise
+   * compile on first use (each rule's regex, allowlists and split, the
+   * keyword groups' DFAs), so that no later scrub pauses for it. A few
+   * hundred milliseconds of CPU for the defaults; the scrubber can be
+   * used meanwhile. Resolves when done.
+   */
+  warmUp(): Promise<void>
+  /**
    * How many secrets each rule has redacted so far, by this scrubber and
    * its streams (rules with none left out). Never the values.
    */

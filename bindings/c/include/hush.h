@@ -130,6 +130,13 @@ int hush_known_add_many(const hush_scrubber *s, const uint8_t *const *values,
 /* How many known secrets the scrubber holds, in `*count`. */
 int hush_known_count(const hush_scrubber *s, size_t *count);
 
+/* Compiles now what scrubs would otherwise compile on first use (each
+ * rule's regex, allowlists and split, the keyword groups' DFAs), so that no
+ * later scrub pauses for it: a few hundred milliseconds of CPU for the
+ * defaults. Call it on a thread of your own; the scrubber can be used from
+ * other threads meanwhile. */
+int hush_scrubber_warm_up(const hush_scrubber *s);
+
 /* ---- Builder ----------------------------------------------------------- */
 
 /* A builder starting from the embedded default rules; NULL on error. The

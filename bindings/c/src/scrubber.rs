@@ -249,3 +249,22 @@ pub unsafe extern "C" fn hush_known_count(s: *const HushScrubber, count: *mut us
         Ok(())
     })
 }
+
+/// Compiles now what scrubs would otherwise compile on first use (each
+/// rule's regex, allowlists and split, the keyword groups' DFAs), so that
+/// no later scrub pauses for it: a few hundred milliseconds of CPU for the
+/// defaults. Call it on a thread of your own; the scrubber can be used
+/// from other threads meanwhile.
+///
+/// # Safety
+///
+/// `s` a live handle.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn hush_scrubber_warm_up(s: *const HushScrubber) -> c_int {
+    guard(|| {
+        // SAFETY: the caller's contract.
+        let s = unsafe { scrubber(s)? };
+        s.warm_up();
+        Ok(())
+    })
+}

@@ -571,6 +571,33 @@ static void test_threads(void) {
     hush_scrubber_free(s);
 }
 
+struct warming {
+    const hush_scrubber *s;
+    int rc;
+};
+
+static void *warm(void *arg) {
+    struct warming *w = (struct warming *)arg;
+    w->rc = hush_scrubber_warm_up(w->s);
+    return NULL;
+}
+
+static void test_warm_up(void) {
+    hush_scrubber *s = hush_scrubber_new();
+    struct warming w;
+    pthread_t t;
+    int i;
+    w.s = s;
+    w.rc = -1;
+    CHECK(pthread_create(&t, NULL, warm, &w) == 0);
+    for (i = 0; i < 20; i++) CHECK(scrubs_to(s, LINE, LINE_SCRUBBED));
+    CHECK(pthread_join(t, NULL) == 0);
+    CHECK(w.rc == HUSH_OK);
+    CHECK(scrubs_to(s, LINE, LINE_SCRUBBED));
+    CHECK(hush_scrubber_warm_up(NULL) == HUSH_ERR_NULL);
+    hush_scrubber_free(s);
+}
+
 /* With the argument "short": one of each kind of call (a scrub, a find, a
  * stream, known secrets, a builder, error paths), for the run under
  * valgrind, where the whole test takes minutes. */
@@ -596,6 +623,7 @@ int main(int argc, char **argv) {
     test_builder_errors();
     test_null_arguments(s);
     if (all) test_threads();
+    if (all) test_warm_up();
     hush_scrubber_free(s);
     if (failures > 0) {
         fprintf(stderr, "%d check(s) failed\n", failures);

@@ -190,3 +190,14 @@ test('wrong_type_errors_quote_no_value', () => {
     })
   }
 })
+
+test('warmUp compiles on a worker thread while the scrubber is used', async () => {
+  const sc = new Scrubber()
+  const warming = sc.warmUp()
+  assert.ok(warming instanceof Promise)
+  for (let i = 0; i < 50; i++) {
+    assert.equal(sc.scrub(`token ${GH}`), `token ${GH_LABEL}`)
+  }
+  assert.equal(await warming, undefined)
+  assert.equal(sc.scrub(`GITHUB_TOKEN=${GH}`), `GITHUB_TOKEN=${GH_LABEL}`)
+})

@@ -273,6 +273,16 @@ impl Scrubber {
         self.inner.max_match_len()
     }
 
+    /// Compiles now what scrubs would otherwise compile on first use (each
+    /// rule's regex, allowlists and split, the keyword groups' DFAs), so
+    /// that no later scrub pauses for it. It takes a few hundred
+    /// milliseconds of CPU for the defaults and releases the GIL: run it on
+    /// a thread of its own (`threading.Thread(target=s.warm_up).start()`)
+    /// while the scrubber is already in use.
+    fn warm_up(&self, py: Python<'_>) {
+        py.detach(|| self.inner.warm_up());
+    }
+
     /// Secrets redacted so far by this scrubber's one-shot calls, per rule
     /// id (never the values).
     fn summary(&self) -> Vec<(String, u64)> {

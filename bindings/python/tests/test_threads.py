@@ -67,3 +67,14 @@ def test_the_gil_is_released_while_scrubbing():
         sys.setswitchinterval(old)
     assert len(deltas) == 3
     assert any(d > 0 for d in deltas), deltas
+
+
+def test_warm_up_on_its_own_thread_while_scrubbing():
+    s = Scrubber()
+    warming = threading.Thread(target=s.warm_up)
+    warming.start()
+    for _ in range(50):
+        assert s.scrub(f"token {GH_TOKEN}") == f"token {GH_LABEL}"
+    warming.join()
+    assert s.scrub(f"GITHUB_TOKEN={GH_TOKEN}") == f"GITHUB_TOKEN={GH_LABEL}"
+    assert s.warm_up() is None

@@ -105,9 +105,9 @@ struct Cli {
     #[arg(long, value_name = "FILE", global = true)]
     report: Option<PathBuf>,
     /// Search a large input on this many threads: the filter's standard
-    /// input when it is a regular file of 8 to 512 MiB (read whole), in
-    /// text mode. The output is the one-thread output. Pipes and terminals
-    /// are read as they come, on one thread.
+    /// input when it is a regular file, and `scrub`'s files, of 8 to 512
+    /// MiB (read whole), in text mode. The output is the one-thread output.
+    /// Pipes and terminals are read as they come, on one thread.
     /// [default: the available cores]
     #[arg(long, value_name = "N", global = true, value_parser = clap::value_parser!(u16).range(1..))]
     threads: Option<u16>,
@@ -291,7 +291,14 @@ fn run(cli: Cli) -> Result<u8> {
             } else {
                 scrub::Mode::Detect
             };
-            scrub_files(&scrubber, files, mode, dry_run, report)
+            scrub_files(
+                &scrubber,
+                files,
+                mode,
+                dry_run,
+                thread_count(cli.threads),
+                report,
+            )
         }
         Some(Command::Run { pty, ref command }) => {
             // Fail closed: no rules (or a secret that cannot be
@@ -480,9 +487,8 @@ fn refuse_ignored_flags(matches: &clap::ArgMatches) -> Result<()> {
             "report",
             "threads",
         ],
-        // A file has no pauses to release; files are scrubbed on one
-        // thread.
-        "scrub" => &["idle_ms", "threads"],
+        // A file has no pauses to release.
+        "scrub" => &["idle_ms"],
         // A command's output is a live stream.
         "run" => &["threads"],
         "completions" | "man" => &["report", "threads"],
@@ -508,16 +514,22 @@ const PARALLEL_MAX: u64 = 512 << 20;
 /// regular file between [`PARALLEL_MIN`] and [`PARALLEL_MAX`] bytes long,
 /// and more than one thread asked for or available.
 fn parallel_threads(input: &File, asked: Option<u16>) -> Result<Option<usize>> {
-    let threads = match asked {
+    let threads = thread_count(asked);
+    let meta = input.metadata()?;
+    Ok((threads > 1 && meta.is_file() && is_parallel_size(meta.len())).then_some(threads))
+}
+
+/// `--threads`, or the available cores.
+fn thread_count(asked: Option<u16>) -> usize {
+    match asked {
         Some(n) => usize::from(n),
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
-    let meta = input.metadata()?;
-    let len = meta.len();
-    Ok(
-        (threads > 1 && meta.is_file() && (PARALLEL_MIN..=PARALLEL_MAX).contains(&len))
-            .then_some(threads),
-    )
+    }
+}
+
+/// Whether a regular file this long is scrubbed on several threads.
+fn is_parallel_size(len: u64) -> bool {
+    (PARALLEL_MIN..=PARALLEL_MAX).contains(&len)
 }
 
 /// The filter on a regular file: read whole, searched on `threads`
@@ -661,6 +673,7 @@ fn scrub_files(
     files: &[PathBuf],
     mode: scrub::Mode,
     dry_run: bool,
+    threads: usize,
     mut report: Report,
 ) -> Result<u8> {
     let mut failed = 0usize;
@@ -669,7 +682,7 @@ fn scrub_files(
     let mut all_merged = 0;
     for path in files {
         let name = path.display();
-        match scrub::scrub_file(scrubber, path, mode, dry_run) {
+        match scrub::scrub_file(scrubber, path, mode, dry_run, threads) {
             Ok(done) => {
                 let total: u64 = done.redactions.iter().map(|(_, n)| n).sum();
                 if !done.changed {

@@ -403,3 +403,46 @@ fn a_token_far_into_a_large_file_keeps_every_byte_before_and_after_it() {
     );
     assert_eq!(dir.names(), ["large.log"]);
 }
+
+#[test]
+fn a_large_text_file_scrubs_the_same_on_any_number_of_threads() {
+    // 9 MiB: over the size at which a file is scrubbed on several threads.
+    let dir = Scratch::new("threads");
+    let mut content = String::new();
+    let mut i = 0;
+    while content.len() < 9 << 20 {
+        content.push_str(&format!("\x1b[32m   Compiling\x1b[0m crate-{i} v0.1.{i}\n"));
+        match i % 1009 {
+            0 => content.push_str(&format!("export GITHUB_TOKEN={GHP_A}\n")),
+            1 => content.push_str(&format!("b \x1b[1m{GHP_B}\x1b[0m c\n")),
+            2 => content.push_str("DB_PASSWORD=hunter2prod\n"),
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut scrubbed = Vec::new();
+    let mut reports = Vec::new();
+    for threads in ["1", "2", "3"] {
+        let file = dir.file(&format!("build-{threads}.log"), &content);
+        let report = dir.0.join(format!("report-{threads}.json"));
+        let out = scrub(
+            &["--threads", threads, "--report", report.to_str().unwrap()],
+            &[&file],
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let stderr = text(&out.stderr).replace(&format!("build-{threads}.log"), "build.log");
+        scrubbed.push((fs::read(&file).unwrap(), stderr));
+        let mut r: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(&report).unwrap()).unwrap();
+        r["files"][0]["path"] = serde_json::Value::Null;
+        reports.push(r);
+    }
+    let (first, stderr) = &scrubbed[0];
+    assert!(!text(first).contains(GHP_A) && !text(first).contains("hunter2prod"));
+    assert!(
+        stderr.contains("redactions (github-pat-classic: "),
+        "{stderr}"
+    );
+    assert!(scrubbed.iter().all(|s| s == &scrubbed[0]), "outputs differ");
+    assert!(reports.iter().all(|r| r == &reports[0]), "{reports:?}");
+}

@@ -54,6 +54,7 @@ pub(crate) fn scrub_file(
     path: &Path,
     mode: Mode,
     dry_run: bool,
+    threads: usize,
 ) -> Result<Scrubbed> {
     let real = fs::canonicalize(path).context("cannot open it")?;
     let before = fs::metadata(&real).context("cannot open it")?;
@@ -94,11 +95,29 @@ pub(crate) fn scrub_file(
         Mode::JsonLines => true,
         Mode::Detect => first_line_is_json(&head),
     };
-    let (redactions, merged) = {
-        let mut sink = crate::sink(scrubber, &mut out, json_lines);
-        feed(&mut *sink, &mut input, &head, eof)?;
-        (sink.redactions(), sink.merged())
-    };
+    let (redactions, merged) =
+        if !json_lines && threads > 1 && crate::is_parallel_size(opened.len()) {
+            // A large text file: read whole, scrubbed on several threads
+            // (the one-thread output); its counts are what the scrubber
+            // counted meanwhile.
+            let hay = crate::read_parallel(&input, threads).context("cannot read it")?;
+            let (before, merged_before) = (counts(scrubber), scrubber.merged());
+            scrubber
+                .scrub_parallel_to(&hay, threads, &mut out)
+                .context("cannot write its scrubbed copy")?;
+            let redactions = counts(scrubber)
+                .into_iter()
+                .filter_map(|(id, n)| {
+                    let was = before.iter().find(|(b, _)| *b == id).map_or(0, |(_, m)| *m);
+                    (n > was).then(|| (id, n - was))
+                })
+                .collect();
+            (redactions, scrubber.merged() - merged_before)
+        } else {
+            let mut sink = crate::sink(scrubber, &mut out, json_lines);
+            feed(&mut *sink, &mut input, &head, eof)?;
+            (sink.redactions(), sink.merged())
+        };
     out.finish().context("cannot write its scrubbed copy")?;
     let changed = out.differs;
     if let Some(temp) = out.temp.take() {
@@ -110,6 +129,15 @@ pub(crate) fn scrub_file(
         redactions,
         merged,
     })
+}
+
+/// The scrubber's counts so far, per rule id.
+fn counts(scrubber: &hush::Scrubber) -> Vec<(String, u64)> {
+    scrubber
+        .summary()
+        .into_iter()
+        .map(|(id, n)| (id.to_string(), n))
+        .collect()
 }
 
 /// Pushes `head`, then the rest of `input`, through `sink`, and finishes it.

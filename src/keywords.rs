@@ -30,9 +30,9 @@ use crate::error::{Error, ErrorKind};
 /// How many walks run side by side (the loop below is written for four).
 const LANES: usize = 4;
 
-/// Inputs shorter than this (per lane) are walked in one lane: splitting
-/// costs more than it saves.
-const MIN_LANE_LEN: usize = 256;
+/// Inputs shorter than this many times the longest keyword are walked in
+/// one lane: below it, the lanes' lead-ins cost more than they save.
+const MIN_LANES_LEN: usize = 3;
 
 /// Bytes walked (in four lanes) before their occurrences are reported: few
 /// enough to stay in the first levels of cache.
@@ -335,7 +335,7 @@ impl KeywordScanner {
     pub(crate) fn scan(&self, hay: &[u8], from: usize, mut f: impl FnMut(usize, usize, usize)) {
         let begin = from.saturating_sub(self.max_len.saturating_sub(1));
         let len = hay.len().saturating_sub(begin);
-        if len < LANES * MIN_LANE_LEN {
+        if len < MIN_LANES_LEN * self.max_len.max(16) {
             self.walk(hay, begin, hay.len(), from, &mut f);
             return;
         }
@@ -405,15 +405,11 @@ impl KeywordScanner {
             } else {
                 at + ROUND
             };
-            self.walk_round(hay, begin, at..end, &mut found);
+            let bound = self.walk_round(hay, begin, at..end, &mut found);
             for (j, lane) in found.iter_mut().enumerate() {
                 // A lane's lead-in (before its part) belongs to the lane
                 // (or the round) before.
-                let low = if j == 0 && at == begin {
-                    0
-                } else {
-                    at + j * ((end - at) / LANES)
-                };
+                let low = bound[j];
                 for &(state, stop) in lane.iter() {
                     if stop > low {
                         self.report(hay, state, stop, from, f);
@@ -425,27 +421,31 @@ impl KeywordScanner {
         }
     }
 
-    /// Walks `round` (at least `LANES * MIN_LANE_LEN` bytes) in four lanes,
-    /// pushing to `found[j]` the match states lane `j` enters and where.
-    /// Lane `j` starts `K - 1` bytes before its part, but not before
-    /// `begin`.
+    /// Walks `round` in four lanes, pushing to `found[j]` the match states
+    /// lane `j` enters and where, and returns the lanes' parts: lane `j`
+    /// owns the occurrences ending in `(bound[j], bound[j + 1]]`. It starts
+    /// `K - 1` bytes before its part (`K` the longest keyword), but not
+    /// before `begin`; the parts are cut so that the four walks, lead-ins
+    /// included, are about as long (on a short input the first lane, which
+    /// has no lead-in, gets the longest part).
     fn walk_round(
         &self,
         hay: &[u8],
         begin: usize,
         round: std::ops::Range<usize>,
         found: &mut [Vec<(u32, usize)>; LANES],
-    ) {
+    ) -> [usize; LANES + 1] {
         let table = &self.table;
         let overlap = self.max_len.saturating_sub(1);
-        let part = (round.end - round.start) / LANES;
-        // Lane j owns the occurrences ending in (bound[j], bound[j + 1]]
-        // and starts walking `overlap` bytes before its part.
-        let mut bound = [0usize; LANES + 1];
-        for (j, b) in bound.iter_mut().enumerate() {
-            *b = round.start + j * part;
+        let lead = |at: usize| overlap.min(at - begin);
+        let walked = (round.end - round.start) + lead(round.start) + (LANES - 1) * overlap;
+        let each = walked / LANES;
+        let mut bound = [round.end; LANES + 1];
+        bound[0] = round.start;
+        for j in 1..LANES {
+            let part = each.saturating_sub(lead(bound[j - 1]));
+            bound[j] = (bound[j - 1] + part).min(round.end);
         }
-        bound[LANES] = round.end;
         let mut pos = [0usize; LANES];
         for j in 0..LANES {
             pos[j] = bound[j].saturating_sub(overlap).max(begin);
@@ -485,6 +485,7 @@ impl KeywordScanner {
                 }
             }
         }
+        bound
     }
 }
 
@@ -553,12 +554,14 @@ mod tests {
             assert_eq!(got, naive(&kws, &hay, from), "from {from}");
         }
         // Around every lane boundary: occurrences that straddle it.
-        for len in [1024, 1025, 1031, 2047, 4099] {
-            let h = &hay[..len];
-            let mut got = Vec::new();
-            scanner.scan(h, 0, |p, s, e| got.push((p, s, e)));
-            got.sort_by_key(|&(p, s, e)| (e, p, s));
-            assert_eq!(got, naive(&kws, h, 0), "len {len}");
+        for len in (0..200).chain([255, 256, 300, 1024, 1025, 1031, 2047, 4099]) {
+            for from in [0, 1, 7, 30, 64].into_iter().filter(|&f| f <= len) {
+                let h = &hay[..len];
+                let mut got = Vec::new();
+                scanner.scan(h, from, |p, s, e| got.push((p, s, e)));
+                got.sort_by_key(|&(p, s, e)| (e, p, s));
+                assert_eq!(got, naive(&kws, h, from), "len {len} from {from}");
+            }
         }
         // Several rounds, and starts around round boundaries; occurrences
         // come out in the order they end (by their first bytes).

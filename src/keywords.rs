@@ -167,6 +167,36 @@ struct Whole {
     tail: (u32, u32),
 }
 
+/// The match states one lane entered in a round, and where: the first few
+/// on the stack, so that a short input's scan does not allocate.
+#[derive(Default)]
+struct Found {
+    first: [(u32, usize); 8],
+    len: usize,
+    more: Vec<(u32, usize)>,
+}
+
+impl Found {
+    fn push(&mut self, item: (u32, usize)) {
+        match self.first.get_mut(self.len) {
+            Some(slot) => {
+                *slot = item;
+                self.len += 1;
+            }
+            None => self.more.push(item),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &(u32, usize)> {
+        self.first[..self.len].iter().chain(&self.more)
+    }
+
+    fn clear(&mut self) {
+        self.len = 0;
+        self.more.clear();
+    }
+}
+
 pub(crate) struct KeywordScanner {
     table: Table,
     /// For each match state (by number), its keywords: a range of
@@ -396,7 +426,7 @@ impl KeywordScanner {
     ) {
         // Occurrences per lane, reported lane by lane so that they come out
         // in order: (state, end).
-        let mut found: [Vec<(u32, usize)>; LANES] = Default::default();
+        let mut found: [Found; LANES] = Default::default();
         let mut at = begin;
         while at < hay.len() {
             // The last round takes what is left, up to two rounds' worth.
@@ -433,7 +463,7 @@ impl KeywordScanner {
         hay: &[u8],
         begin: usize,
         round: std::ops::Range<usize>,
-        found: &mut [Vec<(u32, usize)>; LANES],
+        found: &mut [Found; LANES],
     ) -> [usize; LANES + 1] {
         let table = &self.table;
         let overlap = self.max_len.saturating_sub(1);

@@ -609,8 +609,6 @@ impl Matcher {
             return Err(Error::new(ErrorKind::Config, "too many rules"));
         }
         let (keywords, keyword_rules) = keyword_list(&rules);
-        let mut rules = rules;
-        crate::rule::share_allowlists(&mut rules);
         let mut compiled = Vec::with_capacity(rules.len());
         let mut max_len = 0;
         for rule in rules {

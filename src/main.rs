@@ -544,14 +544,7 @@ fn filter_parallel(
     let written = scrubber.scrub_parallel_to(&hay, threads, raw_stdout()?);
     report.write(&match &written {
         Ok(()) => serde_json::json!({
-            "redactions": redactions_json(
-                &scrubber
-                    .summary()
-                    .into_iter()
-                    .map(|(id, n)| (id.to_string(), n))
-                    .collect::<Vec<_>>(),
-                scrubber.merged(),
-            ),
+            "redactions": redactions_json(&summary(scrubber), scrubber.merged()),
         }),
         Err(e) => serde_json::json!({
             "redactions": null,
@@ -560,6 +553,15 @@ fn filter_parallel(
     })?;
     written?;
     Ok(EXIT_OK)
+}
+
+/// The scrubber's counts so far, per rule id ([`hush::Scrubber::summary`]).
+fn summary(scrubber: &hush::Scrubber) -> Vec<(String, u64)> {
+    scrubber
+        .summary()
+        .into_iter()
+        .map(|(id, n)| (id.to_string(), n))
+        .collect()
 }
 
 /// A regular file read whole, in `threads` pieces read side by side:
@@ -586,12 +588,14 @@ fn read_parallel(input: &File, threads: usize) -> Result<Vec<u8>> {
     Ok(hay)
 }
 
-/// Standard output as an unbuffered file, so that what the scrubber passes
-/// on leaves at once (`io::Stdout` would hold an unfinished line).
+/// Standard input as a file, unbuffered: a poll on it sees every byte
+/// not yet read (`io::Stdin` would keep some in its buffer).
 fn raw_stdin() -> Result<File> {
     Ok(File::from(io::stdin().as_fd().try_clone_to_owned()?))
 }
 
+/// Standard output as an unbuffered file, so that what the scrubber passes
+/// on leaves at once (`io::Stdout` would hold an unfinished line).
 fn raw_stdout() -> Result<File> {
     Ok(File::from(io::stdout().as_fd().try_clone_to_owned()?))
 }

@@ -1048,10 +1048,15 @@ where
             Err(e) => break Err(e),
         }
     };
+    finish_pump(sink, result)
+}
+
+/// Finishes a pump's sink after `result`: an error is returned, but what
+/// was read is still written, scrubbed, if the output takes it.
+fn finish_pump<S: Sink + ?Sized>(sink: &mut S, result: io::Result<()>) -> io::Result<()> {
     match result {
         Ok(()) => sink.finish(),
         Err(e) => {
-            // What was read is still written, scrubbed, if the output takes it.
             let _ = sink.finish();
             Err(e)
         }
@@ -1125,14 +1130,7 @@ fn pump_until<S: Sink + ?Sized>(
     // On an output error, dropping the receiver stops the reader thread at
     // its next chunk.
     drop(rx);
-    match result {
-        Ok(()) => sink.finish()?,
-        Err(e) => {
-            // What was read is still written, scrubbed, if the output takes it.
-            let _ = sink.finish();
-            return Err(e);
-        }
-    }
+    finish_pump(sink, result)?;
     if !stopped {
         let _ = reader.join();
     }

@@ -368,15 +368,19 @@ impl Scrubber {
                 find(hi)
             },
         );
+        let in_input: Vec<Span> = spans
+            .iter()
+            .map(|s| Span {
+                start: input_at(s.start),
+                end: input_after(s.end),
+                rule: s.rule,
+            })
+            .collect();
         let near = |x: usize| {
-            let found: Vec<Span> = spans
+            let found: Vec<Span> = in_input
                 .iter()
-                .map(|s| Span {
-                    start: input_at(s.start),
-                    end: input_after(s.end),
-                    rule: s.rule,
-                })
                 .filter(|s| s.start + half >= x && s.start < x + half)
+                .copied()
                 .collect();
             let escapes: Vec<(usize, usize)> = map
                 .into_iter()
@@ -386,9 +390,13 @@ impl Scrubber {
                 .collect();
             (found, escapes)
         };
-        let crosses =
-            unions(&spans).any(|u| (u.start < tl && u.end > tl) || (u.start < th && u.end > th));
-        let written = unions(&spans).any(|u| u.end > tl && u.start < th);
+        // Whether a redaction covers an end of the part, and whether any
+        // falls in it.
+        let (mut crosses, mut written) = (false, false);
+        for u in unions(&spans) {
+            crosses |= (u.start < tl && u.end > tl) || (u.start < th && u.end > th);
+            written |= u.end > tl && u.start < th;
+        }
         let start = if lo == 0 { 0 } else { input_at(tl) };
         let end = if hi == hay.len() {
             hay.len()

@@ -101,11 +101,11 @@ pub(crate) fn scrub_file(
             // (the one-thread output); its counts are what the scrubber
             // counted meanwhile.
             let hay = crate::read_parallel(&input, threads).context("cannot read it")?;
-            let (before, merged_before) = (counts(scrubber), scrubber.merged());
+            let (before, merged_before) = (crate::summary(scrubber), scrubber.merged());
             scrubber
                 .scrub_parallel_to(&hay, threads, &mut out)
                 .context("cannot write its scrubbed copy")?;
-            let redactions = counts(scrubber)
+            let redactions = crate::summary(scrubber)
                 .into_iter()
                 .filter_map(|(id, n)| {
                     let was = before.iter().find(|(b, _)| *b == id).map_or(0, |(_, m)| *m);
@@ -129,15 +129,6 @@ pub(crate) fn scrub_file(
         redactions,
         merged,
     })
-}
-
-/// The scrubber's counts so far, per rule id.
-fn counts(scrubber: &hush::Scrubber) -> Vec<(String, u64)> {
-    scrubber
-        .summary()
-        .into_iter()
-        .map(|(id, n)| (id.to_string(), n))
-        .collect()
 }
 
 /// Pushes `head`, then the rest of `input`, through `sink`, and finishes it.

@@ -312,7 +312,7 @@ impl AnchoredDfa {
 /// Several anchored patterns in one DFA that says which of them match at a
 /// position, in one pass over the bytes (a keyword group's `follows`).
 pub(crate) struct AnchoredSet {
-    dfa: regex_automata::dfa::dense::DFA<Vec<u32>>,
+    dfa: Dense,
     /// `first[b]`: whether any match can begin with byte `b` (as in
     /// [`AnchoredDfa`]).
     first: [bool; 256],
@@ -324,33 +324,25 @@ impl AnchoredSet {
     /// The most patterns a set holds: one bit each in the answer.
     pub(crate) const MAX: usize = 64;
 
-    /// Writes the set for `prebuilt`: the DFA in regex-automata's own
-    /// little-endian form, then `first` and `all`.
+    /// Writes the set for `prebuilt`: its DFA into `area` (see
+    /// [`crate::prebuilt::Area`]), then `first` and `all`.
     #[cfg(test)]
-    pub(crate) fn encode(&self, e: &mut crate::prebuilt::Enc) {
-        let (bytes, pad) = self.dfa.to_bytes_little_endian();
-        e.bytes(&bytes[pad..]);
+    pub(crate) fn encode(&self, e: &mut crate::prebuilt::Enc, area: &mut crate::prebuilt::Area) {
+        area.dfa(e, self.dfa.to_bytes());
         let first: Vec<u8> = self.first.iter().map(|&b| u8::from(b)).collect();
         e.0.extend_from_slice(&first);
         e.u64(self.all);
     }
 
-    /// Reads a set written by [`AnchoredSet::encode`]; regex-automata
-    /// checks the DFA as it reads it. `None` if anything is out of place
-    /// (on a big-endian machine, always: the set is then built).
-    pub(crate) fn decode(d: &mut crate::prebuilt::Dec<'_>) -> Option<AnchoredSet> {
-        let bytes = d.bytes()?;
-        // The DFA reads its transitions in place, as `u32`s: copy them to a
-        // 4-aligned start.
-        let mut buf = vec![0u8; bytes.len() + 3];
-        let off = buf.as_ptr().align_offset(4);
-        let aligned = buf.get_mut(off..off.checked_add(bytes.len())?)?;
-        aligned.copy_from_slice(bytes);
-        let (dfa, read) = regex_automata::dfa::dense::DFA::from_bytes(aligned).ok()?;
-        if read != bytes.len() {
-            return None;
-        }
-        let dfa = dfa.to_owned();
+    /// Reads a set written by [`AnchoredSet::encode`], its DFA in place in
+    /// `area` (regex-automata checks it as it reads it). `None` if
+    /// anything is out of place (on a big-endian machine, always: the set
+    /// is then built).
+    pub(crate) fn decode(
+        d: &mut crate::prebuilt::Dec<'_>,
+        area: &'static [u8],
+    ) -> Option<AnchoredSet> {
+        let dfa = d.dfa(area)?;
         let mut first = [false; 256];
         for f in &mut first {
             *f = match d.u8()? {
@@ -362,7 +354,7 @@ impl AnchoredSet {
         let all = d.u64()?;
         let n = regex_automata::dfa::Automaton::pattern_len(&dfa);
         ((1..=Self::MAX).contains(&n) && all == u64::MAX >> (64 - n)).then_some(AnchoredSet {
-            dfa,
+            dfa: Dense::Prebuilt(dfa),
             first,
             all,
         })
@@ -376,7 +368,11 @@ impl AnchoredSet {
         }
         let (dfa, first) = anchored_dense(hirs, regex_automata::MatchKind::All)?;
         let all = u64::MAX >> (64 - hirs.len());
-        Some(AnchoredSet { dfa, first, all })
+        Some(AnchoredSet {
+            dfa: Dense::Built(dfa),
+            first,
+            all,
+        })
     }
 
     /// Which patterns match starting at `at` within `hay[..end]`, one bit
@@ -384,7 +380,6 @@ impl AnchoredSet {
     /// beyond. `None` if the DFA gives up (a quit byte): the caller then
     /// asks each pattern on its own.
     pub(crate) fn matching(&self, hay: &[u8], at: usize, end: usize) -> Option<u64> {
-        use regex_automata::dfa::Automaton;
         if at > end {
             return Some(0);
         }
@@ -393,44 +388,75 @@ impl AnchoredSet {
         {
             return Some(0);
         }
-        let dfa = &self.dfa;
-        let mut sid = anchored_start(dfa, hay, at, end)?;
-        let mut mask = 0u64;
-        let mut add = |sid| {
-            for i in 0..dfa.match_len(sid) {
-                mask |= 1u64 << dfa.match_pattern(sid, i).as_usize();
-            }
-            mask
-        };
-        // Match states are entered one byte after a match ends. Once every
-        // pattern has matched, the rest of the walk cannot change the
-        // answer (a `follows` that matches a value walks on through it).
-        for &b in &hay[at..end] {
-            sid = dfa.next_state(sid, b);
-            if dfa.is_special_state(sid) {
-                if dfa.is_quit_state(sid) {
-                    return None;
-                }
-                if dfa.is_dead_state(sid) {
-                    return Some(mask);
-                }
-                if dfa.is_match_state(sid) && add(sid) == self.all {
-                    return Some(self.all);
-                }
-            }
+        match &self.dfa {
+            Dense::Built(dfa) => set_walk(dfa, self.all, hay, at, end),
+            Dense::Prebuilt(dfa) => set_walk(dfa, self.all, hay, at, end),
         }
-        sid = match hay.get(end) {
-            Some(&b) => dfa.next_state(sid, b),
-            None => dfa.next_eoi_state(sid),
-        };
-        if dfa.is_quit_state(sid) {
-            return None;
-        }
-        if dfa.is_match_state(sid) {
-            add(sid);
-        }
-        Some(mask)
     }
+}
+
+/// A dense DFA built here, or read in place from `prebuilt`.
+pub(crate) enum Dense {
+    Built(regex_automata::dfa::dense::DFA<Vec<u32>>),
+    Prebuilt(regex_automata::dfa::dense::DFA<&'static [u32]>),
+}
+
+impl Dense {
+    /// The DFA in regex-automata's own little-endian form.
+    #[cfg(test)]
+    pub(crate) fn to_bytes(&self) -> Vec<u8> {
+        let (bytes, pad) = match self {
+            Dense::Built(dfa) => dfa.to_bytes_little_endian(),
+            Dense::Prebuilt(dfa) => dfa.to_bytes_little_endian(),
+        };
+        bytes[pad..].to_vec()
+    }
+}
+
+/// [`AnchoredSet::matching`] past its first-byte check.
+fn set_walk<A: regex_automata::dfa::Automaton>(
+    dfa: &A,
+    all: u64,
+    hay: &[u8],
+    at: usize,
+    end: usize,
+) -> Option<u64> {
+    let mut sid = anchored_start(dfa, hay, at, end)?;
+    let mut mask = 0u64;
+    let mut add = |sid| {
+        for i in 0..dfa.match_len(sid) {
+            mask |= 1u64 << dfa.match_pattern(sid, i).as_usize();
+        }
+        mask
+    };
+    // Match states are entered one byte after a match ends. Once every
+    // pattern has matched, the rest of the walk cannot change the answer
+    // (a `follows` that matches a value walks on through it).
+    for &b in &hay[at..end] {
+        sid = dfa.next_state(sid, b);
+        if dfa.is_special_state(sid) {
+            if dfa.is_quit_state(sid) {
+                return None;
+            }
+            if dfa.is_dead_state(sid) {
+                return Some(mask);
+            }
+            if dfa.is_match_state(sid) && add(sid) == all {
+                return Some(all);
+            }
+        }
+    }
+    sid = match hay.get(end) {
+        Some(&b) => dfa.next_state(sid, b),
+        None => dfa.next_eoi_state(sid),
+    };
+    if dfa.is_quit_state(sid) {
+        return None;
+    }
+    if dfa.is_match_state(sid) {
+        add(sid);
+    }
+    Some(mask)
 }
 
 /// An anchored dense DFA with one pattern per `hir`, and for each byte
@@ -473,13 +499,12 @@ fn anchored_dense(
 
 /// The anchored start state of `dfa` for a search of `hay[at..end]`, or
 /// `None` if the DFA gives up there (a quit byte behind a look-behind).
-fn anchored_start(
-    dfa: &regex_automata::dfa::dense::DFA<Vec<u32>>,
+fn anchored_start<A: regex_automata::dfa::Automaton>(
+    dfa: &A,
     hay: &[u8],
     at: usize,
     end: usize,
 ) -> Option<regex_automata::util::primitives::StateID> {
-    use regex_automata::dfa::Automaton;
     dfa.universal_start_state(regex_automata::Anchored::Yes)
         .or_else(|| {
             let input = Input::new(hay)

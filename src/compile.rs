@@ -331,7 +331,7 @@ struct Group {
     /// several. `None` for fewer than two such rules, for rules that differ
     /// in Unicode mode (Unicode changes what `\b` means, so one could not
     /// stand for the other), or if it fails to compile.
-    prefilter: OnceLock<Option<meta::Regex>>,
+    prefilter: OnceLock<Option<Prefilter>>,
     /// Whether every rule has a `follows`: then a hit none of them accepts
     /// is dropped before anything else is computed.
     all_follow: bool,
@@ -342,6 +342,25 @@ struct Group {
     follows: Option<u32>,
     /// The position in `rules` of each of the set's patterns.
     follows_pos: Vec<usize>,
+}
+
+/// A keyword group's prefilter: a DFA prebuilt for the defaults, else a
+/// regex compiled on first use.
+pub(crate) enum Prefilter {
+    Prebuilt(Box<crate::rule::Unanchored>),
+    Regex(meta::Regex),
+}
+
+impl Prefilter {
+    /// Whether any of the group's rules matches in `input`'s range. A DFA
+    /// that gives up says yes: the rules then run, which costs time, not
+    /// a finding.
+    fn is_match(&self, input: &Input<'_>) -> bool {
+        match self {
+            Prefilter::Prebuilt(dfa) => dfa.is_match(input).unwrap_or(true),
+            Prefilter::Regex(re) => re.is_match(input.clone()),
+        }
+    }
 }
 
 /// A `follows` set, built (or read from `prebuilt`) on first use for the
@@ -971,7 +990,7 @@ impl Matcher {
                 } else {
                     searched(union.end - union.start);
                     match self.prefilter(g) {
-                        Some(p) if !p.is_match(Input::new(hay).range(union.start..union.end)) => {
+                        Some(p) if !p.is_match(&Input::new(hay).range(union.start..union.end)) => {
                             seen.set_clean(group, abs);
                             true
                         }
@@ -1052,22 +1071,63 @@ impl Matcher {
         }
     }
 
-    fn prefilter<'a>(&self, g: &'a Group) -> Option<&'a meta::Regex> {
+    fn prefilter<'a>(&self, g: &'a Group) -> Option<&'a Prefilter> {
         g.prefilter
             .get_or_init(|| {
-                let members: Vec<&Rule> = g
-                    .rules
-                    .iter()
-                    .filter(|&&r| self.in_prefilter(r))
-                    .map(|&r| &self.rules[r as usize].rule)
-                    .collect();
-                if members.len() < 2 || members.iter().any(|r| r.unicode != members[0].unicode) {
-                    return None;
+                let (patterns, unicode) = self.prefilter_patterns(g)?;
+                // The defaults' are prebuilt (see `prebuilt`).
+                if let Some(dfa) = crate::prebuilt::unanchored(&patterns, unicode) {
+                    return Some(Prefilter::Prebuilt(Box::new(dfa)));
                 }
-                let patterns: Vec<&str> = members.iter().map(|r| r.pattern.as_str()).collect();
-                crate::rule::compile_set(&patterns, members[0].unicode)
+                crate::rule::compile_set(&patterns, unicode).map(Prefilter::Regex)
             })
             .as_ref()
+    }
+
+    /// The patterns a group's prefilter is made of, and their Unicode
+    /// mode; `None` if it has none (see [`Group::prefilter`]).
+    fn prefilter_patterns<'a>(&'a self, g: &Group) -> Option<(Vec<&'a str>, bool)> {
+        let members: Vec<&Rule> = g
+            .rules
+            .iter()
+            .filter(|&&r| self.in_prefilter(r))
+            .map(|&r| &self.rules[r as usize].rule)
+            .collect();
+        if members.len() < 2 || members.iter().any(|r| r.unicode != members[0].unicode) {
+            return None;
+        }
+        let patterns = members.iter().map(|r| r.pattern.as_str()).collect();
+        Some((patterns, members[0].unicode))
+    }
+
+    /// Every group prefilter's DFA, built as `prebuilt` stores it (`None`
+    /// if it does not build, or the regex does not compile), with its
+    /// patterns and mode.
+    #[cfg(test)]
+    pub(crate) fn prefilter_dfas(
+        &self,
+    ) -> Vec<(Vec<String>, bool, Option<crate::rule::Unanchored>)> {
+        let mut seen = std::collections::HashSet::new();
+        self.groups
+            .iter()
+            .filter_map(|g| self.prefilter_patterns(g))
+            .filter(|key| seen.insert(key.clone()))
+            .map(|(patterns, unicode)| {
+                let dfa = crate::rule::compile_set(&patterns, unicode).and_then(|_| {
+                    let hirs = patterns
+                        .iter()
+                        .map(|p| crate::rule::relaxed_hir(p, unicode))
+                        .collect::<Result<Vec<_>, _>>()
+                        .ok()?;
+                    crate::rule::Unanchored::new(&hirs)
+                });
+                (
+                    patterns.iter().map(|p| p.to_string()).collect(),
+                    unicode,
+                    dfa,
+                )
+            })
+            .collect()
     }
 
     /// The window of a keyword hit, if the bytes it depends on are all in

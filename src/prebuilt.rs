@@ -38,7 +38,9 @@ use std::sync::Arc;
 
 use crate::keywords::KeywordScanner;
 use crate::redact::Redaction;
-use crate::rule::{Allowlist, AnchoredSet, Example, Follows, Origin, Rule, Target};
+use crate::rule::{
+    Allowlist, AnchoredDfa, AnchoredSet, Example, Follows, Origin, Rule, Target, Unanchored,
+};
 
 const MAGIC: &[u8; 8] = b"hush-pb\0";
 
@@ -90,6 +92,8 @@ fn follows_set_from(bytes: &'static [u8], patterns: &[&str]) -> Option<Option<An
     d.bytes()?;
     d.bytes()?;
     let mut sets = Dec(d.bytes()?);
+    // Skip the other DFAs.
+    d.bytes()?;
     let area = d.area()?;
     for _ in 0..sets.len()? {
         let n = sets.len()?;
@@ -106,6 +110,76 @@ fn follows_set_from(bytes: &'static [u8], patterns: &[&str]) -> Option<Option<An
             let mut set = Dec(set);
             let decoded = AnchoredSet::decode(&mut set, area)?;
             set.end()?;
+            return Some(Some(decoded));
+        }
+    }
+    None
+}
+
+/// The prebuilt [`AnchoredDfa`] of a rule's `follows` (alone, as when its
+/// keyword group has no set), if the defaults have it: `Some(None)` if it
+/// does not build.
+pub(crate) fn anchored(pattern: &str) -> Option<Option<AnchoredDfa>> {
+    dfa_from(
+        PREBUILT,
+        Kind::Anchored,
+        &[pattern],
+        false,
+        AnchoredDfa::decode,
+    )
+}
+
+/// The prebuilt [`Unanchored`] DFA of an allowlist's regexes (parsed with
+/// `unicode`), or of a keyword group's prefilter, if the defaults have
+/// one that builds.
+pub(crate) fn unanchored<S: AsRef<str>>(patterns: &[S], unicode: bool) -> Option<Unanchored> {
+    dfa_from(
+        PREBUILT,
+        Kind::Unanchored,
+        patterns,
+        unicode,
+        Unanchored::decode,
+    )?
+}
+
+/// What a DFA of [`dfa_from`] answers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Unanchored = 0,
+    Anchored = 1,
+}
+
+fn dfa_from<S: AsRef<str>, T>(
+    bytes: &'static [u8],
+    kind: Kind,
+    patterns: &[S],
+    unicode: bool,
+    decode: fn(&mut Dec<'_>, &'static [u8]) -> Option<T>,
+) -> Option<Option<T>> {
+    let mut d = Dec::header(bytes)?;
+    // Skip the rules, the scanner and the sets.
+    d.bytes()?;
+    d.bytes()?;
+    d.bytes()?;
+    let mut dfas = Dec(d.bytes()?);
+    let area = d.area()?;
+    for _ in 0..dfas.len()? {
+        let same_kind = dfas.u8()? == kind as u8;
+        let same_mode = dfas.bool()? == unicode;
+        let n = dfas.len()?;
+        let mut same = same_kind && same_mode && n == patterns.len();
+        for i in 0..n {
+            let p = dfas.bytes()?;
+            same &= patterns.get(i).is_some_and(|q| q.as_ref().as_bytes() == p);
+        }
+        let one = dfas.bytes()?;
+        if same {
+            if one.is_empty() {
+                return Some(None);
+            }
+            let mut one = Dec(one);
+            let decoded = decode(&mut one, area)?;
+            one.end()?;
             return Some(Some(decoded));
         }
     }
@@ -217,6 +291,7 @@ fn encode(
     keywords: &[String],
     scanner: &KeywordScanner,
     sets: &[(Vec<String>, Option<AnchoredSet>)],
+    dfas: &[Prebuilt],
 ) -> Vec<u8> {
     let mut e = Enc(Vec::new());
     e.0.extend_from_slice(MAGIC);
@@ -246,8 +321,38 @@ fn encode(
         f.bytes(&one.0);
     }
     e.bytes(&f.0);
+    // The other DFAs, each with its kind, mode and patterns.
+    let mut f = Enc(Vec::new());
+    f.len(dfas.len());
+    for dfa in dfas {
+        let (kind, unicode, patterns) = match dfa {
+            Prebuilt::Anchored(p, _) => (Kind::Anchored, false, std::slice::from_ref(p)),
+            Prebuilt::Unanchored(p, unicode, _) => (Kind::Unanchored, *unicode, p.as_slice()),
+        };
+        f.u8(kind as u8);
+        f.bool(unicode);
+        f.strings(patterns);
+        let mut one = Enc(Vec::new());
+        match dfa {
+            Prebuilt::Anchored(_, Some(d)) => d.encode(&mut one, &mut area),
+            Prebuilt::Unanchored(_, _, Some(d)) => d.encode(&mut one, &mut area),
+            _ => {}
+        }
+        f.bytes(&one.0);
+    }
+    e.bytes(&f.0);
     area.finish(&mut e);
     e.0
+}
+
+/// A DFA of the defaults other than a `follows` set, with what it is for.
+#[cfg(test)]
+#[allow(clippy::large_enum_variant, reason = "a test's list of a few hundred")]
+pub(crate) enum Prebuilt {
+    /// A `follows` pattern alone.
+    Anchored(String, Option<AnchoredDfa>),
+    /// An allowlist's or a prefilter's patterns, and their Unicode mode.
+    Unanchored(Vec<String>, bool, Option<Unanchored>),
 }
 
 /// The DFAs of a prebuilt file, each 8-aligned in the file so that it is
@@ -564,7 +669,75 @@ mod tests {
         let keywords = default_keywords();
         let scanner = KeywordScanner::new(&keywords).unwrap();
         let sets = default_matcher().follows_sets();
-        encode(&parsed(), &keywords, &scanner, &sets)
+        encode(&parsed(), &keywords, &scanner, &sets, &other_dfas())
+    }
+
+    /// The DFAs of the defaults other than the `follows` sets: each
+    /// distinct `follows` alone, each distinct allowlist's regexes and
+    /// each keyword group's prefilter whose DFA builds.
+    fn other_dfas() -> Vec<Prebuilt> {
+        let rules = parsed();
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for r in &rules {
+            if let Some(f) = &r.follows
+                && seen.insert(f.pattern().to_string())
+            {
+                let dfa = AnchoredDfa::new(std::slice::from_ref(f.hir()));
+                out.push(Prebuilt::Anchored(f.pattern().to_string(), dfa));
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for r in &rules {
+            for a in &r.allowlists {
+                if let Some(dfa) = a.prebuild()
+                    && seen.insert(a.patterns().to_vec())
+                {
+                    out.push(Prebuilt::Unanchored(
+                        a.patterns().to_vec(),
+                        false,
+                        Some(dfa),
+                    ));
+                }
+            }
+        }
+        for (patterns, unicode, dfa) in default_matcher().prefilter_dfas() {
+            if dfa.is_some() && seen.insert(patterns.clone()) {
+                out.push(Prebuilt::Unanchored(patterns, unicode, dfa));
+            }
+        }
+        out
+    }
+
+    /// Every DFA of `bytes` other than the `follows` sets, with what it is
+    /// for.
+    fn all_dfas(bytes: &'static [u8]) -> Vec<Prebuilt> {
+        let mut d = Dec::header(bytes).unwrap();
+        d.bytes().unwrap();
+        d.bytes().unwrap();
+        d.bytes().unwrap();
+        let mut dfas = Dec(d.bytes().unwrap());
+        let area = d.area().unwrap();
+        (0..dfas.len().unwrap())
+            .map(|_| {
+                let kind = dfas.u8().unwrap();
+                let unicode = dfas.bool().unwrap();
+                let patterns = dfas.strings().unwrap();
+                let mut one = Dec(dfas.bytes().unwrap());
+                let empty = one.0.is_empty();
+                let dfa = if kind == Kind::Anchored as u8 {
+                    assert!(!unicode);
+                    let dfa = (!empty).then(|| AnchoredDfa::decode(&mut one, area).unwrap());
+                    Prebuilt::Anchored(patterns.into_iter().next().unwrap(), dfa)
+                } else {
+                    assert_eq!(kind, Kind::Unanchored as u8);
+                    let dfa = (!empty).then(|| Unanchored::decode(&mut one, area).unwrap());
+                    Prebuilt::Unanchored(patterns, unicode, dfa)
+                };
+                one.end().unwrap();
+                dfa
+            })
+            .collect()
     }
 
     /// Every follows set in `bytes`, with its patterns.
@@ -573,6 +746,7 @@ mod tests {
         d.bytes().unwrap();
         d.bytes().unwrap();
         let mut sets = Dec(d.bytes().unwrap());
+        d.bytes().unwrap();
         let area = d.area().unwrap();
         (0..sets.len().unwrap())
             .map(|_| {
@@ -612,7 +786,9 @@ mod tests {
         let scanner = scanner(&keywords).expect("the default scrubber's keywords");
         let sets = all_sets(PREBUILT);
         assert!(sets.len() > 50, "{} follows sets", sets.len());
-        assert!(PREBUILT == encode(&loaded, &keywords, &scanner, &sets).as_slice());
+        let dfas = all_dfas(PREBUILT);
+        assert!(dfas.len() > 100, "{} other DFAs", dfas.len());
+        assert!(PREBUILT == encode(&loaded, &keywords, &scanner, &sets, &dfas).as_slice());
         // And a `follows` parsed on first use is the one parsed at load.
         let parsed = parsed();
         assert_eq!(loaded.len(), parsed.len());
@@ -685,6 +861,7 @@ mod tests {
             d.bytes().unwrap();
             d.bytes().unwrap();
             let mut sets = Dec(d.bytes().unwrap());
+            d.bytes().unwrap();
             let area = d.area().unwrap();
             sets.len().unwrap();
             sets.strings().unwrap();

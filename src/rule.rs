@@ -237,7 +237,11 @@ impl Follows {
 
     fn dfa(&self) -> Option<&AnchoredDfa> {
         self.dfa
-            .get_or_init(|| AnchoredDfa::new(std::slice::from_ref(self.hir())))
+            .get_or_init(|| {
+                // The defaults' are prebuilt (see `prebuilt`).
+                crate::prebuilt::anchored(&self.pattern)
+                    .unwrap_or_else(|| AnchoredDfa::new(std::slice::from_ref(self.hir())))
+            })
             .as_ref()
     }
 
@@ -254,7 +258,7 @@ impl Follows {
 
 /// A full DFA for anchored searches, with the bytes it can start on.
 pub(crate) struct AnchoredDfa {
-    dfa: regex_automata::dfa::dense::DFA<Vec<u32>>,
+    dfa: Dense,
     /// `first[b]`: whether a match can begin with byte `b`, or begin
     /// empty before it. All `true` if the start depends on the byte
     /// before (look-behind).
@@ -266,7 +270,38 @@ impl AnchoredDfa {
     pub(crate) fn new(hirs: &[regex_syntax::hir::Hir]) -> Option<AnchoredDfa> {
         let any = regex_syntax::hir::Hir::alternation(hirs.to_vec());
         let (dfa, first) = anchored_dense(&[any], regex_automata::MatchKind::LeftmostFirst)?;
-        Some(AnchoredDfa { dfa, first })
+        Some(AnchoredDfa {
+            dfa: Dense::Built(dfa),
+            first,
+        })
+    }
+
+    /// Writes the DFA for `prebuilt` (as [`AnchoredSet::encode`] does).
+    #[cfg(test)]
+    pub(crate) fn encode(&self, e: &mut crate::prebuilt::Enc, area: &mut crate::prebuilt::Area) {
+        area.dfa(e, self.dfa.to_bytes());
+        let first: Vec<u8> = self.first.iter().map(|&b| u8::from(b)).collect();
+        e.0.extend_from_slice(&first);
+    }
+
+    /// Reads a DFA written by [`AnchoredDfa::encode`].
+    pub(crate) fn decode(
+        d: &mut crate::prebuilt::Dec<'_>,
+        area: &'static [u8],
+    ) -> Option<AnchoredDfa> {
+        let dfa = d.dfa(area)?;
+        let mut first = [false; 256];
+        for f in &mut first {
+            *f = match d.u8()? {
+                0 => false,
+                1 => true,
+                _ => return None,
+            };
+        }
+        (regex_automata::dfa::Automaton::pattern_len(&dfa) == 1).then_some(AnchoredDfa {
+            dfa: Dense::Prebuilt(dfa),
+            first,
+        })
     }
 
     /// Whether the DFA matches starting at `at`, within `hay[..end]`;
@@ -274,7 +309,6 @@ impl AnchoredDfa {
     /// counts as a match, so that the caller goes on and decides the slow
     /// way.
     pub(crate) fn matches_at(&self, hay: &[u8], at: usize, end: usize) -> bool {
-        use regex_automata::dfa::Automaton;
         if at > end {
             return false;
         }
@@ -285,29 +319,110 @@ impl AnchoredDfa {
         {
             return false;
         }
-        let dfa = &self.dfa;
-        let Some(mut sid) = anchored_start(dfa, hay, at, end) else {
-            return true;
-        };
-        // Match states are entered one byte after a match ends.
-        for &b in &hay[at..end] {
-            sid = dfa.next_state(sid, b);
-            if dfa.is_special_state(sid) {
-                if dfa.is_match_state(sid) || dfa.is_quit_state(sid) {
-                    return true;
-                }
-                if dfa.is_dead_state(sid) {
-                    return false;
-                }
-            }
+        match &self.dfa {
+            Dense::Built(dfa) => any_walk(dfa, hay, at, end),
+            Dense::Prebuilt(dfa) => any_walk(dfa, hay, at, end),
         }
-        sid = match hay.get(end) {
-            Some(&b) => dfa.next_state(sid, b),
-            None => dfa.next_eoi_state(sid),
-        };
-        dfa.is_match_state(sid) || dfa.is_quit_state(sid)
     }
 }
+
+/// [`AnchoredDfa::matches_at`] past its first-byte check.
+fn any_walk<A: regex_automata::dfa::Automaton>(dfa: &A, hay: &[u8], at: usize, end: usize) -> bool {
+    let Some(mut sid) = anchored_start(dfa, hay, at, end) else {
+        return true;
+    };
+    // Match states are entered one byte after a match ends.
+    for &b in &hay[at..end] {
+        sid = dfa.next_state(sid, b);
+        if dfa.is_special_state(sid) {
+            if dfa.is_match_state(sid) || dfa.is_quit_state(sid) {
+                return true;
+            }
+            if dfa.is_dead_state(sid) {
+                return false;
+            }
+        }
+    }
+    sid = match hay.get(end) {
+        Some(&b) => dfa.next_state(sid, b),
+        None => dfa.next_eoi_state(sid),
+    };
+    dfa.is_match_state(sid) || dfa.is_quit_state(sid)
+}
+
+/// Whether any of several patterns matches in a range, in one forward pass
+/// of a DFA (no capture groups, no match bounds): a prebuilt allowlist or
+/// keyword group prefilter. Built only ahead of time, for the defaults,
+/// where the DFA is small; others use a `meta::Regex`.
+pub(crate) struct Unanchored(Dense);
+
+impl Unanchored {
+    /// A DFA of `hirs`, or `None` if it would be too big or needs Unicode
+    /// word boundaries (which a DFA gives up on).
+    #[cfg(test)]
+    pub(crate) fn new(hirs: &[regex_syntax::hir::Hir]) -> Option<Unanchored> {
+        use regex_automata::dfa::{StartKind, dense};
+        use regex_automata::nfa::thompson;
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .utf8(false)
+                    .which_captures(thompson::WhichCaptures::None)
+                    .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
+            )
+            .build_many_from_hir(hirs)
+            .ok()?;
+        let dfa = dense::Builder::new()
+            .configure(
+                dense::Config::new()
+                    .start_kind(StartKind::Unanchored)
+                    .match_kind(regex_automata::MatchKind::All)
+                    .dfa_size_limit(Some(UNANCHORED_LIMIT))
+                    .determinize_size_limit(Some(2 * UNANCHORED_LIMIT)),
+            )
+            .build_from_nfa(&nfa)
+            .ok()?;
+        Some(Unanchored(Dense::Built(dfa)))
+    }
+
+    /// Writes the DFA for `prebuilt`.
+    #[cfg(test)]
+    pub(crate) fn encode(&self, e: &mut crate::prebuilt::Enc, area: &mut crate::prebuilt::Area) {
+        area.dfa(e, self.0.to_bytes());
+    }
+
+    /// Reads a DFA written by [`Unanchored::encode`].
+    pub(crate) fn decode(
+        d: &mut crate::prebuilt::Dec<'_>,
+        area: &'static [u8],
+    ) -> Option<Unanchored> {
+        let dfa = d.dfa(area)?;
+        // An anchored-only DFA would fail every unanchored search.
+        regex_automata::dfa::Automaton::universal_start_state(&dfa, regex_automata::Anchored::No)
+            .or_else(|| {
+            let input = Input::new(b"");
+            regex_automata::dfa::Automaton::start_state_forward(&dfa, &input).ok()
+        })?;
+        Some(Unanchored(Dense::Prebuilt(dfa)))
+    }
+
+    /// Whether any pattern matches in `input` (look-around sees the bytes
+    /// around its range); `None` if the DFA gives up.
+    pub(crate) fn is_match(&self, input: &Input<'_>) -> Option<bool> {
+        use regex_automata::dfa::Automaton;
+        let input = input.clone().earliest(true);
+        let found = match &self.0 {
+            Dense::Built(dfa) => dfa.try_search_fwd(&input),
+            Dense::Prebuilt(dfa) => dfa.try_search_fwd(&input),
+        };
+        found.ok().map(|m| m.is_some())
+    }
+}
+
+/// The size limit of an [`Unanchored`] DFA: the defaults' allowlists and
+/// prefilters under it (56 of them) take 5.5 MB in all.
+#[cfg(test)]
+const UNANCHORED_LIMIT: usize = 512 << 10;
 
 /// Several anchored patterns in one DFA that says which of them match at a
 /// position, in one pass over the bytes (a keyword group's `follows`).
@@ -544,6 +659,10 @@ pub(crate) struct Allowlist {
     /// All of them compiled into one, on first use; `None` inside if that
     /// failed (then the allowlist allows nothing: fail closed).
     regexes: OnceLock<Option<meta::Regex>>,
+    /// The regexes as one prebuilt DFA (see `prebuilt`), looked up on
+    /// first use; `None` inside if there is none, for a list not of the
+    /// defaults or one whose DFA would be too big.
+    prebuilt: OnceLock<Option<Unanchored>>,
     pub(crate) target: Target,
     pub(crate) stopwords: Vec<Vec<u8>>,
     /// The allowlist also names paths or commits, which a stream has none
@@ -565,6 +684,7 @@ impl Allowlist {
             all,
             patterns,
             regexes: OnceLock::new(),
+            prebuilt: OnceLock::new(),
             target,
             stopwords,
             has_path_criteria,
@@ -580,32 +700,53 @@ impl Allowlist {
     /// Whether the allowlist's regexes compile (they are compiled on first
     /// use; one that fails allows nothing).
     pub(crate) fn compiles(&self) -> bool {
-        self.patterns.is_empty() || self.regex().is_some()
+        self.patterns.is_empty() || self.prebuilt().is_some() || self.regex().is_some()
+    }
+
+    fn prebuilt(&self) -> Option<&Unanchored> {
+        self.prebuilt
+            .get_or_init(|| crate::prebuilt::unanchored(&self.patterns, false))
+            .as_ref()
+    }
+
+    /// Whether a regex matches `target`: by the prebuilt DFA if there is
+    /// one (it was built from the patterns parsed as [`Allowlist::regex`]
+    /// parses them first, and only if that parse compiles), else by the
+    /// regex.
+    fn regex_hit(&self, target: &[u8]) -> bool {
+        if let Some(hit) = self
+            .prebuilt()
+            .and_then(|d| d.is_match(&Input::new(target)))
+        {
+            return hit;
+        }
+        self.regex().is_some_and(|re| re.is_match(target))
     }
 
     fn regex(&self) -> Option<&meta::Regex> {
         self.regexes
             .get_or_init(|| {
-                let build = |unicode| {
-                    meta::Builder::new()
-                        .syntax(syntax_config(unicode))
-                        .configure(
-                            meta::Config::new()
-                                .utf8_empty(false)
-                                .nfa_size_limit(Some(NFA_SIZE_LIMIT))
-                                .onepass_size_limit(Some(ONEPASS_SIZE_LIMIT))
-                                // An allowlist reads one short candidate: a
-                                // literal prefilter saves nothing there, and
-                                // building it took most of the compile
-                                // (0.4 ms of 0.45 for a list of 12 words).
-                                .auto_prefilter(false),
-                        )
-                        .build_many(&self.patterns)
-                        .ok()
-                };
-                build(false).or_else(|| build(true))
+                allowlist_regex(&self.patterns, false)
+                    .or_else(|| allowlist_regex(&self.patterns, true))
             })
             .as_ref()
+    }
+
+    /// The prebuilt DFA of the regexes, built: `None` if there are none,
+    /// if they do not compile as [`Allowlist::regex`] first tries them
+    /// (without Unicode), or if the DFA would be too big.
+    #[cfg(test)]
+    pub(crate) fn prebuild(&self) -> Option<Unanchored> {
+        if self.patterns.is_empty() {
+            return None;
+        }
+        allowlist_regex(&self.patterns, false)?;
+        let hirs = self
+            .patterns
+            .iter()
+            .map(|p| regex_automata::util::syntax::parse_with(p, &syntax_config(false)).ok())
+            .collect::<Option<Vec<_>>>()?;
+        Unanchored::new(&hirs)
     }
 
     /// Whether this allowlist allows a candidate with the given secret,
@@ -616,7 +757,7 @@ impl Allowlist {
             Target::Match => whole,
             Target::Line => line,
         };
-        let regex_hit = || self.regex().is_some_and(|re| re.is_match(target));
+        let regex_hit = || self.regex_hit(target);
         let stop_hit = || {
             self.stopwords
                 .iter()
@@ -792,6 +933,24 @@ pub const GITLEAKS_MAX_LEN: usize = 1024;
 
 /// The same for a gitleaks rule whose regex can span lines (a PEM block).
 pub const GITLEAKS_MULTILINE_MAX_LEN: usize = 16 * 1024;
+
+/// An allowlist's regexes in one, parsed with or without Unicode.
+fn allowlist_regex(patterns: &[String], unicode: bool) -> Option<meta::Regex> {
+    meta::Builder::new()
+        .syntax(syntax_config(unicode))
+        .configure(
+            meta::Config::new()
+                .utf8_empty(false)
+                .nfa_size_limit(Some(NFA_SIZE_LIMIT))
+                .onepass_size_limit(Some(ONEPASS_SIZE_LIMIT))
+                // An allowlist reads one short candidate: a literal
+                // prefilter saves nothing there, and building it took most
+                // of the compile (0.4 ms of 0.45 for a list of 12 words).
+                .auto_prefilter(false),
+        )
+        .build_many(patterns)
+        .ok()
+}
 
 /// Whether a gitleaks pattern is meant to span lines.
 fn spans_lines(pattern: &str) -> bool {
@@ -1614,6 +1773,7 @@ fn check_allowlist(raw: &RawAllowlist) -> Result<Allowlist, String> {
         all,
         patterns,
         regexes: OnceLock::new(),
+        prebuilt: OnceLock::new(),
         target,
         stopwords: raw
             .stopwords

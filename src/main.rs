@@ -10,6 +10,7 @@ mod scrub;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, Read, Write};
+use std::mem::ManuallyDrop;
 use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -373,7 +374,11 @@ fn run(cli: Cli) -> Result<u8> {
     }
 }
 
-fn build(cli: &Cli, config: Option<&hush::Config>) -> Result<hush::Scrubber> {
+/// The scrubber the command line asks for. It is never dropped: the
+/// process ends soon after, and freeing what a run compiled, piece by
+/// piece, costs about 2 ms of a 70 ms filter of 32 MiB, for memory the
+/// system takes back at once anyway.
+fn build(cli: &Cli, config: Option<&hush::Config>) -> Result<ManuallyDrop<hush::Scrubber>> {
     let mut builder = hush::Scrubber::builder();
     if let Some(config) = config {
         config.apply(&mut builder);
@@ -454,7 +459,7 @@ fn build(cli: &Cli, config: Option<&hush::Config>) -> Result<hush::Scrubber> {
     if scrubber.rules().len() == 0 && scrubber.known_secrets().is_empty() {
         bail!("cannot load rules: no rules to run (--no-defaults without --rules)");
     }
-    Ok(scrubber)
+    Ok(ManuallyDrop::new(scrubber))
 }
 
 /// Refuses a global flag that the chosen subcommand would ignore.

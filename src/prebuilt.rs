@@ -19,13 +19,17 @@
 //! build whose pattern files differ parses them as before, so a stale file
 //! can cost time but never change a rule.
 //!
-//! The format: a header (`MAGIC`, [`FORMAT`], the hash), then three items,
+//! The format: a header (`MAGIC`, [`FORMAT`], the hash), then five items,
 //! each read without the others: the rules (the rule file names, the
 //! allowlists, shared among rules as file-wide allowlists are, and the
 //! rules, each with whether its split builds); the keyword scanner with
-//! the keyword list it was built for; and
-//! the keyword groups' `follows` sets, each with the list of patterns it
-//! is for and where its DFA is; then the area that holds the DFAs, in
+//! the keyword list it was built for; the keyword groups' `follows` sets,
+//! each with the list of patterns it is for and where its DFA is; the
+//! other DFAs (each `follows` alone, and the allowlists and group
+//! prefilters whose DFA is small), each with its kind and patterns; and
+//! the parses ([`Hir`]s) of the rules' and allowlists' regexes, so that a
+//! regex compiled on first use is not parsed again. Then the area that
+//! holds the DFAs, in
 //! regex-automata's own serialized form, each 8-aligned in the file (which
 //! is embedded 8-aligned), so that a DFA is read in place with no copy:
 //! a group's first hit costs a check of its DFA (about 1 ms for all 90
@@ -35,6 +39,8 @@
 //! place makes the load give up and parse.
 
 use std::sync::Arc;
+
+use regex_syntax::hir::Hir;
 
 use crate::keywords::KeywordScanner;
 use crate::redact::Redaction;
@@ -46,7 +52,7 @@ const MAGIC: &[u8; 8] = b"hush-pb\0";
 
 /// The format's version: raised whenever the encoding, or what the parse
 /// derives from a rule file, changes.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 
 /// The hash of the embedded pattern files (see `build.rs`).
 const PATTERNS_HASH: u64 = include!(concat!(env!("OUT_DIR"), "/patterns_hash.rs"));
@@ -71,11 +77,214 @@ pub(crate) fn scanner(keywords: &[String]) -> Option<KeywordScanner> {
 }
 
 fn rules_from(bytes: &[u8]) -> Option<Vec<Rule>> {
-    let mut d = Dec::header(bytes)?;
-    let mut rules = Dec(d.bytes()?);
+    let mut rules = Dec(Items::of(bytes)?.rules);
     let decoded = decode_rules(&mut rules)?;
     rules.end()?;
     Some(decoded)
+}
+
+/// The items of a prebuilt file, each read without the others.
+struct Items<'a> {
+    rules: &'a [u8],
+    scanner: &'a [u8],
+    sets: &'a [u8],
+    dfas: &'a [u8],
+    hirs: &'a [u8],
+    area: &'a [u8],
+}
+
+impl<'a> Items<'a> {
+    /// The items of `bytes`, if its header is this build's.
+    fn of(bytes: &'a [u8]) -> Option<Items<'a>> {
+        let mut d = Dec::header(bytes)?;
+        Some(Items {
+            rules: d.bytes()?,
+            scanner: d.bytes()?,
+            sets: d.bytes()?,
+            dfas: d.bytes()?,
+            hirs: d.bytes()?,
+            area: d.area()?,
+        })
+    }
+}
+
+/// Which parse of a pattern a stored [`Hir`] is.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub(crate) enum Parse {
+    /// A rule's regex, its large counted repetitions relaxed (see
+    /// [`crate::rule::relaxed_hir`]).
+    Relaxed = 0,
+    /// An allowlist's regex as written.
+    Plain = 1,
+}
+
+/// The parse of `pattern` (with `unicode`) if the defaults have it: a
+/// default rule's regex, or a default allowlist's, compiled on first use
+/// without parsing it again (parsing was about half of compiling one).
+pub(crate) fn hir(parse: Parse, unicode: bool, pattern: &str) -> Option<Hir> {
+    static INDEX: std::sync::OnceLock<Option<Index>> = std::sync::OnceLock::new();
+    let index = INDEX.get_or_init(|| hir_index(PREBUILT)).as_ref()?;
+    let (_, _, bytes) = index
+        .get(pattern)?
+        .iter()
+        .find(|&&(p, u, _)| p == parse as u8 && u == unicode)?;
+    let mut d = Dec(bytes);
+    let hir = decode_hir(&mut d, 0)?;
+    d.end()?;
+    Some(hir)
+}
+
+/// Where each stored parse is, by pattern: its parse, its mode, its bytes.
+type Index = std::collections::HashMap<&'static str, Vec<(u8, bool, &'static [u8])>>;
+
+/// Where each stored parse is in `bytes`, by pattern.
+fn hir_index(bytes: &'static [u8]) -> Option<Index> {
+    let mut d = Dec(Items::of(bytes)?.hirs);
+    let mut index = std::collections::HashMap::<_, Vec<_>>::new();
+    for _ in 0..d.len()? {
+        let parse = d.u8()?;
+        let unicode = d.bool()?;
+        let pattern = d.str()?;
+        let hir = d.bytes()?;
+        index
+            .entry(pattern)
+            .or_default()
+            .push((parse, unicode, hir));
+    }
+    d.end()?;
+    Some(index)
+}
+
+/// How deeply a stored parse may nest: deeper than any pattern's limit
+/// lets it, so only a damaged file reaches it.
+const HIR_DEPTH: usize = 512;
+
+/// Writes `hir` for [`decode_hir`]: a tag, then what the kind holds.
+#[cfg(test)]
+fn encode_hir(e: &mut Enc, hir: &Hir) {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty => e.u8(0),
+        HirKind::Literal(lit) => {
+            e.u8(1);
+            e.bytes(&lit.0);
+        }
+        HirKind::Class(Class::Unicode(class)) => {
+            e.u8(2);
+            e.len(class.ranges().len());
+            for r in class.ranges() {
+                e.u32(u32::from(r.start()));
+                e.u32(u32::from(r.end()));
+            }
+        }
+        HirKind::Class(Class::Bytes(class)) => {
+            e.u8(3);
+            e.len(class.ranges().len());
+            for r in class.ranges() {
+                e.u8(r.start());
+                e.u8(r.end());
+            }
+        }
+        HirKind::Look(look) => {
+            e.u8(4);
+            e.u32(look.as_repr());
+        }
+        HirKind::Repetition(rep) => {
+            e.u8(5);
+            e.u32(rep.min);
+            e.option(rep.max, Enc::u32);
+            e.bool(rep.greedy);
+            encode_hir(e, &rep.sub);
+        }
+        HirKind::Capture(cap) => {
+            e.u8(6);
+            e.u32(cap.index);
+            e.option(cap.name.as_deref(), |e, name| e.bytes(name.as_bytes()));
+            encode_hir(e, &cap.sub);
+        }
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+            e.u8(if matches!(hir.kind(), HirKind::Concat(_)) {
+                7
+            } else {
+                8
+            });
+            e.len(subs.len());
+            for sub in subs {
+                encode_hir(e, sub);
+            }
+        }
+    }
+}
+
+/// Reads a parse written by [`encode_hir`], through regex-syntax's own
+/// constructors (which work out its properties again).
+fn decode_hir(d: &mut Dec<'_>, depth: usize) -> Option<Hir> {
+    use regex_syntax::hir::{
+        Capture, Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange, Look,
+        Repetition,
+    };
+    if depth > HIR_DEPTH {
+        return None;
+    }
+    let sub = |d: &mut Dec<'_>| decode_hir(d, depth + 1).map(Box::new);
+    Some(match d.u8()? {
+        0 => Hir::empty(),
+        1 => Hir::literal(d.bytes()?),
+        2 => {
+            let ranges = (0..d.len()?)
+                .map(|_| {
+                    let start = char::from_u32(d.u32()?)?;
+                    let end = char::from_u32(d.u32()?)?;
+                    (start <= end).then(|| ClassUnicodeRange::new(start, end))
+                })
+                .collect::<Option<Vec<_>>>()?;
+            Hir::class(Class::Unicode(ClassUnicode::new(ranges)))
+        }
+        3 => {
+            let ranges = (0..d.len()?)
+                .map(|_| {
+                    let (start, end) = (d.u8()?, d.u8()?);
+                    (start <= end).then(|| ClassBytesRange::new(start, end))
+                })
+                .collect::<Option<Vec<_>>>()?;
+            Hir::class(Class::Bytes(ClassBytes::new(ranges)))
+        }
+        4 => Hir::look(Look::from_repr(d.u32()?)?),
+        5 => {
+            let min = d.u32()?;
+            let max = d.option(Dec::u32)?;
+            if max.is_some_and(|max| max < min) {
+                return None;
+            }
+            let greedy = d.bool()?;
+            Hir::repetition(Repetition {
+                min,
+                max,
+                greedy,
+                sub: sub(d)?,
+            })
+        }
+        6 => {
+            let index = d.u32()?;
+            let name = d.option(|d| Some(Box::from(d.str()?)))?;
+            Hir::capture(Capture {
+                index,
+                name,
+                sub: sub(d)?,
+            })
+        }
+        tag @ (7 | 8) => {
+            let subs = (0..d.len()?)
+                .map(|_| decode_hir(d, depth + 1))
+                .collect::<Option<Vec<_>>>()?;
+            if tag == 7 {
+                Hir::concat(subs)
+            } else {
+                Hir::alternation(subs)
+            }
+        }
+        _ => return None,
+    })
 }
 
 /// The prebuilt `follows` set of a keyword group whose rules' `follows`
@@ -87,14 +296,9 @@ pub(crate) fn follows_set(patterns: &[&str]) -> Option<Option<AnchoredSet>> {
 }
 
 fn follows_set_from(bytes: &'static [u8], patterns: &[&str]) -> Option<Option<AnchoredSet>> {
-    let mut d = Dec::header(bytes)?;
-    // Skip the rules and the scanner.
-    d.bytes()?;
-    d.bytes()?;
-    let mut sets = Dec(d.bytes()?);
-    // Skip the other DFAs.
-    d.bytes()?;
-    let area = d.area()?;
+    let items = Items::of(bytes)?;
+    let mut sets = Dec(items.sets);
+    let area = items.area;
     for _ in 0..sets.len()? {
         let n = sets.len()?;
         let mut same = n == patterns.len();
@@ -156,13 +360,9 @@ fn dfa_from<S: AsRef<str>, T>(
     unicode: bool,
     decode: fn(&mut Dec<'_>, &'static [u8]) -> Option<T>,
 ) -> Option<Option<T>> {
-    let mut d = Dec::header(bytes)?;
-    // Skip the rules, the scanner and the sets.
-    d.bytes()?;
-    d.bytes()?;
-    d.bytes()?;
-    let mut dfas = Dec(d.bytes()?);
-    let area = d.area()?;
+    let items = Items::of(bytes)?;
+    let mut dfas = Dec(items.dfas);
+    let area = items.area;
     for _ in 0..dfas.len()? {
         let same_kind = dfas.u8()? == kind as u8;
         let same_mode = dfas.bool()? == unicode;
@@ -187,10 +387,7 @@ fn dfa_from<S: AsRef<str>, T>(
 }
 
 fn scanner_from(bytes: &[u8], keywords: &[String]) -> Option<KeywordScanner> {
-    let mut d = Dec::header(bytes)?;
-    // Skip the rules: the scanner follows them.
-    d.bytes()?;
-    let mut d = Dec(d.bytes()?);
+    let mut d = Dec(Items::of(bytes)?.scanner);
     let n = d.len()?;
     if n != keywords.len() {
         return None;
@@ -292,6 +489,7 @@ fn encode(
     scanner: &KeywordScanner,
     sets: &[(Vec<String>, Option<AnchoredSet>)],
     dfas: &[Prebuilt],
+    hirs: &[StoredHir],
 ) -> Vec<u8> {
     let mut e = Enc(Vec::new());
     e.0.extend_from_slice(MAGIC);
@@ -341,9 +539,25 @@ fn encode(
         f.bytes(&one.0);
     }
     e.bytes(&f.0);
+    // The parses, each with what it is of.
+    let mut h = Enc(Vec::new());
+    h.len(hirs.len());
+    for (parse, unicode, pattern, hir) in hirs {
+        h.u8(*parse as u8);
+        h.bool(*unicode);
+        h.bytes(pattern.as_bytes());
+        let mut one = Enc(Vec::new());
+        encode_hir(&mut one, hir);
+        h.bytes(&one.0);
+    }
+    e.bytes(&h.0);
     area.finish(&mut e);
     e.0
 }
+
+/// A stored parse: which, with or without Unicode, of what pattern.
+#[cfg(test)]
+pub(crate) type StoredHir = (Parse, bool, String, Hir);
 
 /// A DFA of the defaults other than a `follows` set, with what it is for.
 #[cfg(test)]
@@ -669,7 +883,63 @@ mod tests {
         let keywords = default_keywords();
         let scanner = KeywordScanner::new(&keywords).unwrap();
         let sets = default_matcher().follows_sets();
-        encode(&parsed(), &keywords, &scanner, &sets, &other_dfas())
+        encode(
+            &parsed(),
+            &keywords,
+            &scanner,
+            &sets,
+            &other_dfas(),
+            &default_hirs(),
+        )
+    }
+
+    /// The parses stored: each default rule's regex, relaxed, and each
+    /// distinct allowlist regex as written, without Unicode (as
+    /// `Allowlist::regex` first tries it); none that does not parse.
+    fn default_hirs() -> Vec<StoredHir> {
+        let rules = parsed();
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for r in &rules {
+            if seen.insert((Parse::Relaxed, r.unicode, r.pattern.clone()))
+                && let Ok(hir) = crate::rule::relaxed_hir(&r.pattern, r.unicode)
+            {
+                out.push((Parse::Relaxed, r.unicode, r.pattern.clone(), hir));
+            }
+        }
+        for r in &rules {
+            for p in r.allowlists.iter().flat_map(|a| a.patterns()) {
+                let config = crate::rule::syntax_config(false);
+                if seen.insert((Parse::Plain, false, p.clone()))
+                    && let Ok(hir) = regex_automata::util::syntax::parse_with(p, &config)
+                {
+                    out.push((Parse::Plain, false, p.clone(), hir));
+                }
+            }
+        }
+        out
+    }
+
+    /// Every parse stored in `bytes`.
+    fn all_hirs(bytes: &'static [u8]) -> Vec<StoredHir> {
+        let mut d = Dec(Items::of(bytes).unwrap().hirs);
+        let out = (0..d.len().unwrap())
+            .map(|_| {
+                let parse = match d.u8().unwrap() {
+                    0 => Parse::Relaxed,
+                    1 => Parse::Plain,
+                    other => panic!("parse {other}"),
+                };
+                let unicode = d.bool().unwrap();
+                let pattern = d.string().unwrap();
+                let mut one = Dec(d.bytes().unwrap());
+                let hir = decode_hir(&mut one, 0).unwrap();
+                one.end().unwrap();
+                (parse, unicode, pattern, hir)
+            })
+            .collect();
+        d.end().unwrap();
+        out
     }
 
     /// The DFAs of the defaults other than the `follows` sets: each
@@ -712,12 +982,9 @@ mod tests {
     /// Every DFA of `bytes` other than the `follows` sets, with what it is
     /// for.
     fn all_dfas(bytes: &'static [u8]) -> Vec<Prebuilt> {
-        let mut d = Dec::header(bytes).unwrap();
-        d.bytes().unwrap();
-        d.bytes().unwrap();
-        d.bytes().unwrap();
-        let mut dfas = Dec(d.bytes().unwrap());
-        let area = d.area().unwrap();
+        let items = Items::of(bytes).unwrap();
+        let mut dfas = Dec(items.dfas);
+        let area = items.area;
         (0..dfas.len().unwrap())
             .map(|_| {
                 let kind = dfas.u8().unwrap();
@@ -742,12 +1009,9 @@ mod tests {
 
     /// Every follows set in `bytes`, with its patterns.
     fn all_sets(bytes: &'static [u8]) -> Vec<(Vec<String>, Option<AnchoredSet>)> {
-        let mut d = Dec::header(bytes).unwrap();
-        d.bytes().unwrap();
-        d.bytes().unwrap();
-        let mut sets = Dec(d.bytes().unwrap());
-        d.bytes().unwrap();
-        let area = d.area().unwrap();
+        let items = Items::of(bytes).unwrap();
+        let mut sets = Dec(items.sets);
+        let area = items.area;
         (0..sets.len().unwrap())
             .map(|_| {
                 let patterns = sets.strings().unwrap();
@@ -788,7 +1052,10 @@ mod tests {
         assert!(sets.len() > 50, "{} follows sets", sets.len());
         let dfas = all_dfas(PREBUILT);
         assert!(dfas.len() > 100, "{} other DFAs", dfas.len());
-        assert!(PREBUILT == encode(&loaded, &keywords, &scanner, &sets, &dfas).as_slice());
+        let hirs = all_hirs(PREBUILT);
+        assert!(hirs.len() > 600, "{} parses", hirs.len());
+        let again = encode(&loaded, &keywords, &scanner, &sets, &dfas, &hirs);
+        assert!(PREBUILT == again.as_slice());
         // And a `follows` parsed on first use is the one parsed at load.
         let parsed = parsed();
         assert_eq!(loaded.len(), parsed.len());
@@ -803,6 +1070,47 @@ mod tests {
             }
         }
         assert!(follows > 50, "{follows} rules with a follows");
+    }
+
+    #[test]
+    fn a_stored_parse_is_the_parse() {
+        // Each stored parse, read back, is what parsing the pattern gives
+        // (its properties included), and is found by its pattern.
+        let stored = default_hirs();
+        let mut plain = 0;
+        for (parse, unicode, pattern, parsed) in &stored {
+            let read = hir(*parse, *unicode, pattern).expect("stored");
+            assert_eq!(&read, parsed, "{pattern}");
+            assert_eq!(read.properties(), parsed.properties(), "{pattern}");
+            plain += usize::from(*parse == Parse::Plain);
+        }
+        assert!(plain > 20, "{plain} allowlist regexes");
+        assert!(
+            stored.len() - plain > 600,
+            "{} rule regexes",
+            stored.len() - plain
+        );
+        // Anything else is not there.
+        let (parse, unicode, pattern, _) = &stored[0];
+        assert!(hir(*parse, !unicode, pattern).is_none());
+        assert!(hir(Parse::Plain, false, "acme_[a-z]{32}").is_none());
+        // Nor is a stored parse read past its depth limit.
+        let mut e = Enc(Vec::new());
+        for _ in 0..=HIR_DEPTH + 1 {
+            e.u8(5);
+            e.u32(0);
+            e.option(None::<u32>, Enc::u32);
+            e.bool(true);
+        }
+        e.u8(0);
+        assert!(decode_hir(&mut Dec(&e.0), 0).is_none());
+        // A range out of order is refused.
+        let mut e = Enc(Vec::new());
+        e.u8(3);
+        e.len(1);
+        e.u8(b'z');
+        e.u8(b'a');
+        assert!(decode_hir(&mut Dec(&e.0), 0).is_none());
     }
 
     #[test]
@@ -857,12 +1165,8 @@ mod tests {
         // A set whose DFA is damaged, or not aligned for reading in place,
         // is not read (it is built instead).
         let dfa_at = {
-            let mut d = Dec::header(PREBUILT).unwrap();
-            d.bytes().unwrap();
-            d.bytes().unwrap();
-            let mut sets = Dec(d.bytes().unwrap());
-            d.bytes().unwrap();
-            let area = d.area().unwrap();
+            let items = Items::of(PREBUILT).unwrap();
+            let (mut sets, area) = (Dec(items.sets), items.area);
             sets.len().unwrap();
             sets.strings().unwrap();
             let mut set = Dec(sets.bytes().unwrap());

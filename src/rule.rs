@@ -936,8 +936,15 @@ pub const GITLEAKS_MULTILINE_MAX_LEN: usize = 16 * 1024;
 
 /// An allowlist's regexes in one, parsed with or without Unicode.
 fn allowlist_regex(patterns: &[String], unicode: bool) -> Option<meta::Regex> {
+    let config = syntax_config(unicode);
+    let hirs = patterns
+        .iter()
+        .map(|p| {
+            crate::prebuilt::hir(crate::prebuilt::Parse::Plain, unicode, p)
+                .or_else(|| syntax::parse_with(p, &config).ok())
+        })
+        .collect::<Option<Vec<_>>>()?;
     meta::Builder::new()
-        .syntax(syntax_config(unicode))
         .configure(
             meta::Config::new()
                 .utf8_empty(false)
@@ -948,7 +955,7 @@ fn allowlist_regex(patterns: &[String], unicode: bool) -> Option<meta::Regex> {
                 // of the compile (0.4 ms of 0.45 for a list of 12 words).
                 .auto_prefilter(false),
         )
-        .build_many(patterns)
+        .build_many_from_hir(&hirs)
         .ok()
 }
 
@@ -987,7 +994,7 @@ fn check_pattern_len(what: &str, pattern: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn syntax_config(unicode: bool) -> syntax::Config {
+pub(crate) fn syntax_config(unicode: bool) -> syntax::Config {
     syntax::Config::new()
         .unicode(unicode)
         .utf8(false)
@@ -1142,6 +1149,18 @@ pub(crate) fn relaxed_hir(
     Ok(relax(&hir))
 }
 
+/// [`relaxed_hir`], read from the prebuilt file for a default rule's
+/// regex rather than parsed.
+fn relaxed_hir_or_stored(
+    pattern: &str,
+    unicode: bool,
+) -> Result<regex_syntax::hir::Hir, Box<regex_syntax::Error>> {
+    match crate::prebuilt::hir(crate::prebuilt::Parse::Relaxed, unicode, pattern) {
+        Some(hir) => Ok(hir),
+        None => relaxed_hir(pattern, unicode),
+    }
+}
+
 fn relax(hir: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
     use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
     match hir.kind() {
@@ -1184,7 +1203,7 @@ fn meta_config() -> meta::Config {
 pub(crate) fn compile_set(patterns: &[&str], unicode: bool) -> Option<meta::Regex> {
     let hirs = patterns
         .iter()
-        .map(|p| relaxed_hir(p, unicode))
+        .map(|p| relaxed_hir_or_stored(p, unicode))
         .collect::<Result<Vec<_>, _>>()
         .ok()?;
     meta::Builder::new()
@@ -1197,7 +1216,7 @@ pub(crate) fn compile_set(patterns: &[&str], unicode: bool) -> Option<meta::Rege
 /// error is a one-line description that does not quote the pattern.
 pub(crate) fn compile(pattern: &str, unicode: bool) -> Result<meta::Regex, String> {
     check_pattern_len("regex", pattern)?;
-    let hir = relaxed_hir(pattern, unicode).map_err(|e| describe_syntax_error(&e))?;
+    let hir = relaxed_hir_or_stored(pattern, unicode).map_err(|e| describe_syntax_error(&e))?;
     meta::Builder::new()
         .configure(meta_config())
         .build_from_hir(&hir)

@@ -52,7 +52,7 @@ const MAGIC: &[u8; 8] = b"hush-pb\0";
 
 /// The format's version: raised whenever the encoding, or what the parse
 /// derives from a rule file, changes.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 
 /// The hash of the embedded pattern files (see `build.rs`).
 const PATTERNS_HASH: u64 = include!(concat!(env!("OUT_DIR"), "/patterns_hash.rs"));
@@ -122,37 +122,52 @@ pub(crate) enum Parse {
 /// default rule's regex, or a default allowlist's, compiled on first use
 /// without parsing it again (parsing was about half of compiling one).
 pub(crate) fn hir(parse: Parse, unicode: bool, pattern: &str) -> Option<Hir> {
-    static INDEX: std::sync::OnceLock<Option<Index>> = std::sync::OnceLock::new();
-    let index = INDEX.get_or_init(|| hir_index(PREBUILT)).as_ref()?;
-    let (_, _, bytes) = index
-        .get(pattern)?
-        .iter()
-        .find(|&&(p, u, _)| p == parse as u8 && u == unicode)?;
+    let bytes = stored_hir(Items::of(PREBUILT)?.hirs, parse, unicode, pattern)?;
     let mut d = Dec(bytes);
     let hir = decode_hir(&mut d, 0)?;
     d.end()?;
     Some(hir)
 }
 
-/// Where each stored parse is, by pattern: its parse, its mode, its bytes.
-type Index = std::collections::HashMap<&'static str, Vec<(u8, bool, &'static [u8])>>;
-
-/// Where each stored parse is in `bytes`, by pattern.
-fn hir_index(bytes: &'static [u8]) -> Option<Index> {
-    let mut d = Dec(Items::of(bytes)?.hirs);
-    let mut index = std::collections::HashMap::<_, Vec<_>>::new();
-    for _ in 0..d.len()? {
-        let parse = d.u8()?;
-        let unicode = d.bool()?;
-        let pattern = d.str()?;
-        let hir = d.bytes()?;
-        index
-            .entry(pattern)
-            .or_default()
-            .push((parse, unicode, hir));
-    }
+/// The bytes of the parse of `pattern` stored in `item`, found by a
+/// binary search of its sorted entries: nothing is allocated, so the
+/// process keeps nothing for the lookup (the C binding's leak check
+/// holds a process to that).
+fn stored_hir<'a>(item: &'a [u8], parse: Parse, unicode: bool, pattern: &str) -> Option<&'a [u8]> {
+    let mut d = Dec(item);
+    let n = d.len()?;
+    let offsets = d.take(n.checked_mul(4)?)?;
+    let entries = d.bytes()?;
     d.end()?;
-    Some(index)
+    let key = (pattern.as_bytes(), parse as u8, unicode);
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let (entry, hir) = hir_entry(offsets, entries, mid)?;
+        match entry.cmp(&key) {
+            std::cmp::Ordering::Less => lo = mid + 1,
+            std::cmp::Ordering::Greater => hi = mid,
+            std::cmp::Ordering::Equal => return Some(hir),
+        }
+    }
+    None
+}
+
+/// What the `i`th stored parse is of (its pattern, parse and mode) and
+/// its bytes.
+#[allow(clippy::type_complexity)]
+fn hir_entry<'a>(
+    offsets: &[u8],
+    entries: &'a [u8],
+    i: usize,
+) -> Option<((&'a [u8], u8, bool), &'a [u8])> {
+    let at = offsets.get(4 * i..4 * i + 4)?;
+    let at = usize::try_from(u32::from_le_bytes(at.try_into().ok()?)).ok()?;
+    let mut d = Dec(entries.get(at..)?);
+    let pattern = d.bytes()?;
+    let parse = d.u8()?;
+    let unicode = d.bool()?;
+    Some(((pattern, parse, unicode), d.bytes()?))
 }
 
 /// How deeply a stored parse may nest: deeper than any pattern's limit
@@ -540,16 +555,25 @@ fn encode(
     }
     e.bytes(&f.0);
     // The parses, each with what it is of.
-    let mut h = Enc(Vec::new());
-    h.len(hirs.len());
-    for (parse, unicode, pattern, hir) in hirs {
-        h.u8(*parse as u8);
-        h.bool(*unicode);
-        h.bytes(pattern.as_bytes());
+    // Sorted by what each is of, with a table of where each starts, so
+    // that a lookup is a binary search that allocates nothing.
+    let mut sorted: Vec<_> = hirs.iter().collect();
+    sorted.sort_by(|a, b| (a.2.as_bytes(), a.0 as u8, a.1).cmp(&(b.2.as_bytes(), b.0 as u8, b.1)));
+    let mut offsets = Enc(Vec::new());
+    let mut entries = Enc(Vec::new());
+    for (parse, unicode, pattern, hir) in sorted {
+        offsets.len(entries.0.len());
+        entries.bytes(pattern.as_bytes());
+        entries.u8(*parse as u8);
+        entries.bool(*unicode);
         let mut one = Enc(Vec::new());
         encode_hir(&mut one, hir);
-        h.bytes(&one.0);
+        entries.bytes(&one.0);
     }
+    let mut h = Enc(Vec::new());
+    h.len(hirs.len());
+    h.0.extend_from_slice(&offsets.0);
+    h.bytes(&entries.0);
     e.bytes(&h.0);
     area.finish(&mut e);
     e.0
@@ -923,23 +947,25 @@ mod tests {
     /// Every parse stored in `bytes`.
     fn all_hirs(bytes: &'static [u8]) -> Vec<StoredHir> {
         let mut d = Dec(Items::of(bytes).unwrap().hirs);
-        let out = (0..d.len().unwrap())
-            .map(|_| {
-                let parse = match d.u8().unwrap() {
+        let n = d.len().unwrap();
+        let offsets = d.take(4 * n).unwrap();
+        let entries = d.bytes().unwrap();
+        d.end().unwrap();
+        (0..n)
+            .map(|i| {
+                let ((pattern, parse, unicode), bytes) = hir_entry(offsets, entries, i).unwrap();
+                let parse = match parse {
                     0 => Parse::Relaxed,
                     1 => Parse::Plain,
                     other => panic!("parse {other}"),
                 };
-                let unicode = d.bool().unwrap();
-                let pattern = d.string().unwrap();
-                let mut one = Dec(d.bytes().unwrap());
+                let pattern = String::from_utf8(pattern.to_vec()).unwrap();
+                let mut one = Dec(bytes);
                 let hir = decode_hir(&mut one, 0).unwrap();
                 one.end().unwrap();
                 (parse, unicode, pattern, hir)
             })
-            .collect();
-        d.end().unwrap();
-        out
+            .collect()
     }
 
     /// The DFAs of the defaults other than the `follows` sets: each
@@ -1094,6 +1120,13 @@ mod tests {
         let (parse, unicode, pattern, _) = &stored[0];
         assert!(hir(*parse, !unicode, pattern).is_none());
         assert!(hir(Parse::Plain, false, "acme_[a-z]{32}").is_none());
+        // A damaged item finds nothing, rather than reading out of place.
+        let item = Items::of(PREBUILT).unwrap().hirs;
+        let found = |item: &[u8]| stored_hir(item, *parse, *unicode, pattern).is_some();
+        assert!(found(item));
+        assert!(!found(&item[..item.len() - 1]));
+        assert!(!found(&item[..4 + 4 * (stored.len() / 2)]));
+        assert!(!found(&[]));
         // Nor is a stored parse read past its depth limit.
         let mut e = Enc(Vec::new());
         for _ in 0..=HIR_DEPTH + 1 {

@@ -26,7 +26,8 @@
 //! the keyword list it was built for; the keyword groups' `follows` sets,
 //! each with the list of patterns it is for and where its DFA is; the
 //! other DFAs (each `follows` alone, and the allowlists and group
-//! prefilters whose DFA is small), each with its kind and patterns; and
+//! prefilters whose DFAs are small, in at most a few parts), each with
+//! its kind and patterns; and
 //! the parses ([`Hir`]s) of the rules' and allowlists' regexes, so that a
 //! regex compiled on first use is not parsed again. Then the area that
 //! holds the DFAs, in
@@ -52,7 +53,7 @@ const MAGIC: &[u8; 8] = b"hush-pb\0";
 
 /// The format's version: raised whenever the encoding, or what the parse
 /// derives from a rule file, changes.
-const FORMAT: u32 = 6;
+const FORMAT: u32 = 7;
 
 /// The hash of the embedded pattern files (see `build.rs`).
 const PATTERNS_HASH: u64 = include!(concat!(env!("OUT_DIR"), "/patterns_hash.rs"));
@@ -1169,6 +1170,76 @@ mod tests {
         assert!(built.iter().any(|(_, set)| set.is_none()));
         assert!(follows_set(&["(?i)=acme"]).is_none());
         assert!(follows_set(&[]).is_none());
+    }
+
+    #[test]
+    fn a_prebuilt_allowlist_or_prefilter_answers_as_its_regex() {
+        // Many short texts: every line of the pattern files and of the
+        // test data, and their words (split where an assignment or a list
+        // splits them), so that the allowlists' placeholders, paths, file
+        // names and identifiers are among them.
+        let mut texts = std::collections::BTreeSet::new();
+        let data = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
+            .unwrap()
+            .filter_map(|e| std::fs::read_to_string(e.unwrap().path()).ok());
+        let files = crate::rule::DEFAULT_FILES
+            .iter()
+            .map(|(_, t)| t.to_string());
+        for text in files.chain(data) {
+            for line in text.lines() {
+                texts.insert(line.trim().to_string());
+                for word in line.split(|c: char| c.is_whitespace() || "=:,'\"".contains(c)) {
+                    texts.insert(word.to_string());
+                }
+            }
+        }
+        assert!(texts.len() > 10_000, "{} texts", texts.len());
+        let texts: Vec<&[u8]> = texts.iter().map(|t| t.as_bytes()).collect();
+        let mut compared = 0;
+        let mut cut = 0;
+        let mut agree = |dfa: &Unanchored, re: &regex_automata::meta::Regex, what: &str| {
+            cut += usize::from(dfa.parts() > 1);
+            let mut hits = 0;
+            for t in &texts {
+                let input = regex_automata::Input::new(t);
+                if let Some(hit) = dfa.is_match(&input) {
+                    assert_eq!(
+                        hit,
+                        re.is_match(input.clone()),
+                        "{what} on {:?}",
+                        String::from_utf8_lossy(t)
+                    );
+                    hits += usize::from(hit);
+                }
+            }
+            compared += 1;
+            hits
+        };
+        let mut seen = std::collections::HashSet::new();
+        let mut allowed = 0;
+        for r in &parsed() {
+            for a in &r.allowlists {
+                let patterns = a.patterns();
+                if patterns.is_empty() || !seen.insert(patterns.to_vec()) {
+                    continue;
+                }
+                if let Some(dfa) = unanchored(patterns, false) {
+                    let re = crate::rule::allowlist_regex(patterns, false).unwrap();
+                    allowed += agree(&dfa, &re, &format!("{} allowlist", r.id));
+                }
+            }
+        }
+        for (patterns, unicode, _) in default_matcher().prefilter_dfas() {
+            if let Some(dfa) = unanchored(&patterns, unicode) {
+                let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();
+                let re = crate::rule::compile_set(&patterns, unicode).unwrap();
+                agree(&dfa, &re, &format!("prefilter of {}", patterns[0]));
+            }
+        }
+        // The comparison saw DFAs cut into parts, and allowlists that allow.
+        assert!(compared > 50, "{compared} compared");
+        assert!(cut >= 5, "{cut} cut into parts");
+        assert!(allowed > 1000, "{allowed} allowed");
     }
 
     #[test]

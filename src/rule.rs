@@ -350,17 +350,50 @@ fn any_walk<A: regex_automata::dfa::Automaton>(dfa: &A, hay: &[u8], at: usize, e
     dfa.is_match_state(sid) || dfa.is_quit_state(sid)
 }
 
-/// Whether any of several patterns matches in a range, in one forward pass
-/// of a DFA (no capture groups, no match bounds): a prebuilt allowlist or
-/// keyword group prefilter. Built only ahead of time, for the defaults,
-/// where the DFA is small; others use a `meta::Regex`.
-pub(crate) struct Unanchored(Dense);
+/// Whether any of several patterns matches in a range, in a forward pass
+/// of a DFA per part of the patterns (no capture groups, no match bounds):
+/// a prebuilt allowlist or keyword group prefilter. Built only ahead of
+/// time, for the defaults: the patterns in one DFA if it is small, else
+/// cut in halves until each part's DFA is, in at most
+/// [`UNANCHORED_PARTS`] parts; others use a `meta::Regex`.
+pub(crate) struct Unanchored(Box<[Dense]>);
 
 impl Unanchored {
-    /// A DFA of `hirs`, or `None` if it would be too big or needs Unicode
-    /// word boundaries (which a DFA gives up on).
+    /// DFAs of `hirs`, or `None` if they would be too big or too many, or
+    /// need Unicode word boundaries (which a DFA gives up on).
     #[cfg(test)]
     pub(crate) fn new(hirs: &[regex_syntax::hir::Hir]) -> Option<Unanchored> {
+        let mut parts = Vec::new();
+        Unanchored::cut(hirs, &mut parts)?;
+        Some(Unanchored(parts.into_boxed_slice()))
+    }
+
+    /// Adds the DFAs of `hirs` to `parts`: one, or those of each half.
+    #[cfg(test)]
+    fn cut(hirs: &[regex_syntax::hir::Hir], parts: &mut Vec<Dense>) -> Option<()> {
+        // One pattern alone may take more than a part of several.
+        let limit = if hirs.len() == 1 {
+            UNANCHORED_ONE_LIMIT
+        } else {
+            UNANCHORED_LIMIT
+        };
+        if let Some(dfa) = Unanchored::one(hirs, limit) {
+            parts.push(Dense::Built(dfa));
+            return (parts.len() <= UNANCHORED_PARTS).then_some(());
+        }
+        if hirs.len() < 2 {
+            return None;
+        }
+        let (left, right) = hirs.split_at(hirs.len() / 2);
+        Unanchored::cut(left, parts)?;
+        Unanchored::cut(right, parts)
+    }
+
+    #[cfg(test)]
+    fn one(
+        hirs: &[regex_syntax::hir::Hir],
+        limit: usize,
+    ) -> Option<regex_automata::dfa::dense::DFA<Vec<u32>>> {
         use regex_automata::dfa::{StartKind, dense};
         use regex_automata::nfa::thompson;
         let nfa = thompson::Compiler::new()
@@ -372,57 +405,98 @@ impl Unanchored {
             )
             .build_many_from_hir(hirs)
             .ok()?;
-        let dfa = dense::Builder::new()
+        dense::Builder::new()
             .configure(
                 dense::Config::new()
                     .start_kind(StartKind::Unanchored)
                     .match_kind(regex_automata::MatchKind::All)
-                    .dfa_size_limit(Some(UNANCHORED_LIMIT))
-                    .determinize_size_limit(Some(2 * UNANCHORED_LIMIT)),
+                    .dfa_size_limit(Some(limit))
+                    .determinize_size_limit(Some(2 * limit)),
             )
             .build_from_nfa(&nfa)
-            .ok()?;
-        Some(Unanchored(Dense::Built(dfa)))
+            .ok()
     }
 
-    /// Writes the DFA for `prebuilt`.
+    /// How many DFAs the patterns take.
+    #[cfg(test)]
+    pub(crate) fn parts(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Writes the DFAs for `prebuilt`.
     #[cfg(test)]
     pub(crate) fn encode(&self, e: &mut crate::prebuilt::Enc, area: &mut crate::prebuilt::Area) {
-        area.dfa(e, self.0.to_bytes());
+        e.len(self.0.len());
+        for dfa in &self.0 {
+            area.dfa(e, dfa.to_bytes());
+        }
     }
 
-    /// Reads a DFA written by [`Unanchored::encode`].
+    /// Reads DFAs written by [`Unanchored::encode`].
     pub(crate) fn decode(
         d: &mut crate::prebuilt::Dec<'_>,
         area: &'static [u8],
     ) -> Option<Unanchored> {
-        let dfa = d.dfa(area)?;
-        // An anchored-only DFA would fail every unanchored search.
-        regex_automata::dfa::Automaton::universal_start_state(&dfa, regex_automata::Anchored::No)
+        let n = d.len()?;
+        if n == 0 || n > UNANCHORED_PARTS {
+            return None;
+        }
+        let mut parts = Vec::with_capacity(n);
+        for _ in 0..n {
+            let dfa = d.dfa(area)?;
+            // An anchored-only DFA would fail every unanchored search.
+            regex_automata::dfa::Automaton::universal_start_state(
+                &dfa,
+                regex_automata::Anchored::No,
+            )
             .or_else(|| {
-            let input = Input::new(b"");
-            regex_automata::dfa::Automaton::start_state_forward(&dfa, &input).ok()
-        })?;
-        Some(Unanchored(Dense::Prebuilt(dfa)))
+                let input = Input::new(b"");
+                regex_automata::dfa::Automaton::start_state_forward(&dfa, &input).ok()
+            })?;
+            parts.push(Dense::Prebuilt(dfa));
+        }
+        Some(Unanchored(parts.into_boxed_slice()))
     }
 
     /// Whether any pattern matches in `input` (look-around sees the bytes
-    /// around its range); `None` if the DFA gives up.
+    /// around its range); `None` if a DFA gives up and no other part
+    /// matches.
     pub(crate) fn is_match(&self, input: &Input<'_>) -> Option<bool> {
         use regex_automata::dfa::Automaton;
         let input = input.clone().earliest(true);
-        let found = match &self.0 {
-            Dense::Built(dfa) => dfa.try_search_fwd(&input),
-            Dense::Prebuilt(dfa) => dfa.try_search_fwd(&input),
-        };
-        found.ok().map(|m| m.is_some())
+        let mut answer = Some(false);
+        for part in &self.0 {
+            let found = match part {
+                Dense::Built(dfa) => dfa.try_search_fwd(&input),
+                Dense::Prebuilt(dfa) => dfa.try_search_fwd(&input),
+            };
+            match found {
+                Ok(Some(_)) => return Some(true),
+                Ok(None) => {}
+                Err(_) => answer = None,
+            }
+        }
+        answer
     }
 }
 
-/// The size limit of an [`Unanchored`] DFA: the defaults' allowlists and
-/// prefilters under it (56 of them) take 5.5 MB in all.
+/// The most DFAs one [`Unanchored`] is cut into: each part is a pass over
+/// the bytes (short ones: an allowlist's candidate, a group's windows), so
+/// their number is bounded; twelve lets in the defaults' largest
+/// allowlists (23 to 32 patterns).
+const UNANCHORED_PARTS: usize = 12;
+
+/// The size limit of one part of an [`Unanchored`] of several patterns:
+/// small parts cost less in all than big ones (a DFA of many patterns
+/// grows faster than its patterns), and a scrub reads only the pages of
+/// the parts it uses. The defaults' allowlists and prefilters that fit take
+/// about 20 MB of `prebuilt.bin`.
 #[cfg(test)]
-const UNANCHORED_LIMIT: usize = 512 << 10;
+const UNANCHORED_LIMIT: usize = 128 << 10;
+
+/// The size limit of a part that is one pattern.
+#[cfg(test)]
+const UNANCHORED_ONE_LIMIT: usize = 512 << 10;
 
 /// Several anchored patterns in one DFA that says which of them match at a
 /// position, in one pass over the bytes (a keyword group's `follows`).
@@ -935,7 +1009,7 @@ pub const GITLEAKS_MAX_LEN: usize = 1024;
 pub const GITLEAKS_MULTILINE_MAX_LEN: usize = 16 * 1024;
 
 /// An allowlist's regexes in one, parsed with or without Unicode.
-fn allowlist_regex(patterns: &[String], unicode: bool) -> Option<meta::Regex> {
+pub(crate) fn allowlist_regex(patterns: &[String], unicode: bool) -> Option<meta::Regex> {
     let config = syntax_config(unicode);
     let hirs = patterns
         .iter()

@@ -141,6 +141,10 @@ pub(crate) struct CompiledRule {
     /// for eagerly compiled rules; a lazily compiled rule that fails redacts
     /// its whole window rather than let a secret through.
     regex: OnceLock<Option<meta::Regex>>,
+    /// The prebuilt DFAs that find where a match is, looked up on first
+    /// use: a default rule's windows are searched with them, and the regex
+    /// is compiled only for the groups of a match.
+    search: OnceLock<Option<crate::rule::RuleSearch>>,
     /// The regex cut around its secret group, built once
     /// [`SPLIT_AFTER`] matches have needed the group; `None` inside if it
     /// cannot be (see [`Split::new`]).
@@ -161,6 +165,28 @@ impl CompiledRule {
         self.regex
             .get_or_init(|| self.rule.compile_regex().ok())
             .as_ref()
+    }
+
+    fn prebuilt_search(&self) -> Option<&crate::rule::RuleSearch> {
+        self.search
+            .get_or_init(|| crate::prebuilt::search(self.rule.unicode, &self.rule.pattern))
+            .as_ref()
+    }
+
+    /// Whether the rule can be searched: it has prebuilt DFAs, or its
+    /// regex compiles.
+    fn compiles(&self) -> bool {
+        self.prebuilt_search().is_some() || self.regex().is_some()
+    }
+
+    /// The leftmost-first match in `input`: by the prebuilt DFAs if the
+    /// rule has them and they do not give up, else by the regex; `None` if
+    /// the rule cannot be searched.
+    fn search(&self, input: &Input<'_>) -> Option<Option<regex_automata::Match>> {
+        if let Some(found) = self.prebuilt_search().and_then(|s| s.search(input).ok()) {
+            return Some(found);
+        }
+        Some(self.regex()?.search(input))
     }
 
     /// The split, once enough matches have needed the group to be worth
@@ -641,6 +667,7 @@ impl Matcher {
             compiled.push(CompiledRule {
                 rule,
                 regex,
+                search: OnceLock::new(),
                 split: OnceLock::new(),
                 group_matches: AtomicU32::new(0),
                 replacer,
@@ -1196,21 +1223,23 @@ impl Matcher {
     /// anew would cost more than a small factor.
     fn in_runs(&self, rule: u32) -> bool {
         let cr = &self.rules[rule as usize];
-        cr.rule.max_len >= RUN_MIN_LEN && cr.regex().is_some()
+        cr.rule.max_len >= RUN_MIN_LEN && cr.compiles()
     }
 
     /// Runs a rule over one window and appends its findings to `out`.
     fn run(&self, rule: u32, hay: &[u8], w: Window, out: &mut Vec<Span>) {
         let cr = &self.rules[rule as usize];
-        let Some(re) = cr.regex() else {
-            // Fail closed: a rule that cannot run redacts its whole window.
+        let fail_closed = |out: &mut Vec<Span>| {
+            // A rule that cannot run redacts its whole window.
             out.push(Span {
                 start: w.start,
                 end: w.end,
                 rule,
             });
-            return;
         };
+        if !cr.compiles() {
+            return fail_closed(out);
+        }
         searched(w.end - w.start);
         let mut input = Input::new(hay).range(w.start..w.end);
         if cr.rule.anchored {
@@ -1218,7 +1247,12 @@ impl Matcher {
             input = input.anchored(Anchored::Yes);
         }
         let mut caps: Option<Captures> = None;
-        while let Some(m) = re.search(&input) {
+        loop {
+            let m = match cr.search(&input) {
+                Some(Some(m)) => m,
+                Some(None) => break,
+                None => return fail_closed(out),
+            };
             let found = self.candidate(cr, rule, hay, w, m.range(), &mut caps, out);
             if cr.rule.anchored {
                 break;
@@ -1269,10 +1303,11 @@ impl Matcher {
             }
             &hay[at.saturating_sub(FLAG).max(start)..at]
         };
-        let Some(re) = cr.regex() else { return };
         loop {
             let input = Input::new(hay).range(start..secret).anchored(Anchored::Yes);
-            let Some(m) = re.search(&input) else { return };
+            let Some(Some(m)) = cr.search(&input) else {
+                return;
+            };
             let Some((whole, earlier)) = self.locate(cr, hay, m.range(), caps) else {
                 return;
             };
@@ -1369,9 +1404,8 @@ impl Matcher {
             return false;
         }
         let cr = &self.rules[c.rule as usize];
-        let Some(re) = cr.regex() else {
-            unreachable!("only rules that compile have runs")
-        };
+        // Only rules that compile have runs (see `in_runs`).
+        let search = |input: &Input<'_>| cr.search(input).flatten();
         let len = cr.rule.max_len;
         let mut caps: Option<Captures> = None;
         if cr.rule.anchored && c.one_start {
@@ -1387,7 +1421,7 @@ impl Matcher {
                 let input = Input::new(hay)
                     .range(w.start..w.end)
                     .anchored(Anchored::Yes);
-                if let Some(m) = re.search(&input) {
+                if let Some(m) = search(&input) {
                     let from = out.len();
                     self.candidate(cr, c.rule, hay, w, m.range(), &mut caps, out);
                     rebase(&mut out[from..], base);
@@ -1408,7 +1442,7 @@ impl Matcher {
                 end: floor_char(hay, stop - base, p),
             };
             searched(w.end - p);
-            match re.search(&Input::new(hay).range(p..w.end)) {
+            match search(&Input::new(hay).range(p..w.end)) {
                 Some(m) => {
                     let from = out.len();
                     let found = self.candidate(cr, c.rule, hay, w, m.range(), &mut caps, out);
@@ -1470,7 +1504,11 @@ impl Matcher {
             };
             Some((m, secret))
         } else {
-            let re = cr.regex()?;
+            let Some(re) = cr.regex() else {
+                // Found by the prebuilt DFAs, but the regex that would give
+                // its groups does not compile: the whole match is redacted.
+                return Some((m.clone(), m));
+            };
             let caps = caps.get_or_insert_with(|| re.create_captures());
             let span = Input::new(hay).range(m.clone()).anchored(Anchored::Yes);
             re.search_captures(&span, caps);

@@ -28,8 +28,11 @@
 //! other DFAs (each `follows` alone, and the allowlists and group
 //! prefilters whose DFAs are small, in at most a few parts), each with
 //! its kind and patterns; and
-//! the parses ([`Hir`]s) of the rules' and allowlists' regexes, so that a
-//! regex compiled on first use is not parsed again. Then the area that
+//! a table sorted by pattern of the parses ([`Hir`]s) of the rules' and
+//! allowlists' regexes, so that a regex compiled on first use is not
+//! parsed again, and of the search DFAs of the rules whose DFAs are small
+//! ([`RuleSearch`]), so that a rule's windows are searched without
+//! compiling its regex. Then the area that
 //! holds the DFAs, in
 //! regex-automata's own serialized form, each 8-aligned in the file (which
 //! is embedded 8-aligned), so that a DFA is read in place with no copy:
@@ -46,14 +49,15 @@ use regex_syntax::hir::Hir;
 use crate::keywords::KeywordScanner;
 use crate::redact::Redaction;
 use crate::rule::{
-    Allowlist, AnchoredDfa, AnchoredSet, Example, Follows, Origin, Rule, Target, Unanchored,
+    Allowlist, AnchoredDfa, AnchoredSet, Example, Follows, Origin, Rule, RuleSearch, Target,
+    Unanchored,
 };
 
 const MAGIC: &[u8; 8] = b"hush-pb\0";
 
 /// The format's version: raised whenever the encoding, or what the parse
 /// derives from a rule file, changes.
-const FORMAT: u32 = 7;
+const FORMAT: u32 = 8;
 
 /// The hash of the embedded pattern files (see `build.rs`).
 const PATTERNS_HASH: u64 = include!(concat!(env!("OUT_DIR"), "/patterns_hash.rs"));
@@ -119,28 +123,43 @@ pub(crate) enum Parse {
     Plain = 1,
 }
 
+/// What the sorted table of stored items by pattern (see [`stored_hir`])
+/// holds under a pattern besides its parses: a rule's search DFAs.
+const SEARCH: u8 = 2;
+
+/// The prebuilt search DFAs of a default rule's regex (see
+/// [`RuleSearch`]), if it has them.
+pub(crate) fn search(unicode: bool, pattern: &str) -> Option<RuleSearch> {
+    let items = Items::of(PREBUILT)?;
+    let bytes = stored(items.hirs, SEARCH, unicode, pattern)?;
+    let mut d = Dec(bytes);
+    let search = RuleSearch::decode(&mut d, items.area)?;
+    d.end()?;
+    Some(search)
+}
+
 /// The parse of `pattern` (with `unicode`) if the defaults have it: a
 /// default rule's regex, or a default allowlist's, compiled on first use
 /// without parsing it again (parsing was about half of compiling one).
 pub(crate) fn hir(parse: Parse, unicode: bool, pattern: &str) -> Option<Hir> {
-    let bytes = stored_hir(Items::of(PREBUILT)?.hirs, parse, unicode, pattern)?;
+    let bytes = stored(Items::of(PREBUILT)?.hirs, parse as u8, unicode, pattern)?;
     let mut d = Dec(bytes);
     let hir = decode_hir(&mut d, 0)?;
     d.end()?;
     Some(hir)
 }
 
-/// The bytes of the parse of `pattern` stored in `item`, found by a
-/// binary search of its sorted entries: nothing is allocated, so the
-/// process keeps nothing for the lookup (the C binding's leak check
-/// holds a process to that).
-fn stored_hir<'a>(item: &'a [u8], parse: Parse, unicode: bool, pattern: &str) -> Option<&'a [u8]> {
+/// The bytes stored in `item` for `pattern` (its parse of a kind, or its
+/// search DFAs), found by a binary search of its sorted entries: nothing
+/// is allocated, so the process keeps nothing for the lookup (the C
+/// binding's leak check holds a process to that).
+fn stored<'a>(item: &'a [u8], kind: u8, unicode: bool, pattern: &str) -> Option<&'a [u8]> {
     let mut d = Dec(item);
     let n = d.len()?;
     let offsets = d.take(n.checked_mul(4)?)?;
     let entries = d.bytes()?;
     d.end()?;
-    let key = (pattern.as_bytes(), parse as u8, unicode);
+    let key = (pattern.as_bytes(), kind, unicode);
     let (mut lo, mut hi) = (0, n);
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
@@ -506,6 +525,7 @@ fn encode(
     sets: &[(Vec<String>, Option<AnchoredSet>)],
     dfas: &[Prebuilt],
     hirs: &[StoredHir],
+    searches: &[StoredSearch],
 ) -> Vec<u8> {
     let mut e = Enc(Vec::new());
     e.0.extend_from_slice(MAGIC);
@@ -555,24 +575,36 @@ fn encode(
         f.bytes(&one.0);
     }
     e.bytes(&f.0);
-    // The parses, each with what it is of.
-    // Sorted by what each is of, with a table of where each starts, so
-    // that a lookup is a binary search that allocates nothing.
-    let mut sorted: Vec<_> = hirs.iter().collect();
-    sorted.sort_by(|a, b| (a.2.as_bytes(), a.0 as u8, a.1).cmp(&(b.2.as_bytes(), b.0 as u8, b.1)));
-    let mut offsets = Enc(Vec::new());
-    let mut entries = Enc(Vec::new());
-    for (parse, unicode, pattern, hir) in sorted {
-        offsets.len(entries.0.len());
-        entries.bytes(pattern.as_bytes());
-        entries.u8(*parse as u8);
-        entries.bool(*unicode);
+    // The parses and the rules' search DFAs (in the area, in the order of
+    // their patterns), sorted by what each is of, with a table of where
+    // each starts, so that a lookup is a binary search that allocates
+    // nothing.
+    let mut searches: Vec<_> = searches.iter().collect();
+    searches.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    let mut sorted: Vec<(&[u8], u8, bool, Vec<u8>)> = Vec::new();
+    for (pattern, unicode, (forward, reverse)) in searches {
+        let mut one = Enc(Vec::new());
+        area.dfa(&mut one, forward.clone());
+        area.dfa(&mut one, reverse.clone());
+        sorted.push((pattern.as_bytes(), SEARCH, *unicode, one.0));
+    }
+    for (parse, unicode, pattern, hir) in hirs {
         let mut one = Enc(Vec::new());
         encode_hir(&mut one, hir);
-        entries.bytes(&one.0);
+        sorted.push((pattern.as_bytes(), *parse as u8, *unicode, one.0));
+    }
+    sorted.sort_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    let mut offsets = Enc(Vec::new());
+    let mut entries = Enc(Vec::new());
+    for (pattern, kind, unicode, bytes) in &sorted {
+        offsets.len(entries.0.len());
+        entries.bytes(pattern);
+        entries.u8(*kind);
+        entries.bool(*unicode);
+        entries.bytes(bytes);
     }
     let mut h = Enc(Vec::new());
-    h.len(hirs.len());
+    h.len(sorted.len());
     h.0.extend_from_slice(&offsets.0);
     h.bytes(&entries.0);
     e.bytes(&h.0);
@@ -583,6 +615,11 @@ fn encode(
 /// A stored parse: which, with or without Unicode, of what pattern.
 #[cfg(test)]
 pub(crate) type StoredHir = (Parse, bool, String, Hir);
+
+/// A rule's stored search DFAs: of what pattern, with or without Unicode,
+/// forward and reverse (serialized).
+#[cfg(test)]
+pub(crate) type StoredSearch = (String, bool, (Vec<u8>, Vec<u8>));
 
 /// A DFA of the defaults other than a `follows` set, with what it is for.
 #[cfg(test)]
@@ -915,7 +952,48 @@ mod tests {
             &sets,
             &other_dfas(),
             &default_hirs(),
+            &default_searches(),
         )
+    }
+
+    /// The search DFAs stored: those of each default rule's regex (its
+    /// relaxed parse) that build.
+    fn default_searches() -> Vec<StoredSearch> {
+        let mut seen = std::collections::HashSet::new();
+        parsed()
+            .iter()
+            .filter(|r| seen.insert((r.pattern.clone(), r.unicode)))
+            .filter_map(|r| {
+                let hir = crate::rule::relaxed_hir(&r.pattern, r.unicode).ok()?;
+                let dfas = RuleSearch::build(&hir)?;
+                Some((r.pattern.clone(), r.unicode, dfas))
+            })
+            .collect()
+    }
+
+    /// Every search stored in `bytes`, its DFAs as stored.
+    fn all_searches(bytes: &'static [u8]) -> Vec<StoredSearch> {
+        let items = Items::of(bytes).unwrap();
+        let mut d = Dec(items.hirs);
+        let n = d.len().unwrap();
+        let offsets = d.take(4 * n).unwrap();
+        let entries = d.bytes().unwrap();
+        let dfa = |d: &mut Dec<'_>| {
+            let at = d.usize().unwrap();
+            let len = d.usize().unwrap();
+            items.area[at..at + len].to_vec()
+        };
+        (0..n)
+            .filter_map(|i| {
+                let ((pattern, kind, unicode), bytes) = hir_entry(offsets, entries, i).unwrap();
+                (kind == SEARCH).then(|| {
+                    let mut one = Dec(bytes);
+                    let dfas = (dfa(&mut one), dfa(&mut one));
+                    one.end().unwrap();
+                    (String::from_utf8(pattern.to_vec()).unwrap(), unicode, dfas)
+                })
+            })
+            .collect()
     }
 
     /// The parses stored: each default rule's regex, relaxed, and each
@@ -953,9 +1031,10 @@ mod tests {
         let entries = d.bytes().unwrap();
         d.end().unwrap();
         (0..n)
-            .map(|i| {
+            .filter_map(|i| {
                 let ((pattern, parse, unicode), bytes) = hir_entry(offsets, entries, i).unwrap();
                 let parse = match parse {
+                    SEARCH => return None,
                     0 => Parse::Relaxed,
                     1 => Parse::Plain,
                     other => panic!("parse {other}"),
@@ -964,7 +1043,7 @@ mod tests {
                 let mut one = Dec(bytes);
                 let hir = decode_hir(&mut one, 0).unwrap();
                 one.end().unwrap();
-                (parse, unicode, pattern, hir)
+                Some((parse, unicode, pattern, hir))
             })
             .collect()
     }
@@ -1081,7 +1160,9 @@ mod tests {
         assert!(dfas.len() > 100, "{} other DFAs", dfas.len());
         let hirs = all_hirs(PREBUILT);
         assert!(hirs.len() > 600, "{} parses", hirs.len());
-        let again = encode(&loaded, &keywords, &scanner, &sets, &dfas, &hirs);
+        let searches = all_searches(PREBUILT);
+        assert!(searches.len() > 300, "{} rule searches", searches.len());
+        let again = encode(&loaded, &keywords, &scanner, &sets, &dfas, &hirs, &searches);
         assert!(PREBUILT == again.as_slice());
         // And a `follows` parsed on first use is the one parsed at load.
         let parsed = parsed();
@@ -1123,7 +1204,7 @@ mod tests {
         assert!(hir(Parse::Plain, false, "acme_[a-z]{32}").is_none());
         // A damaged item finds nothing, rather than reading out of place.
         let item = Items::of(PREBUILT).unwrap().hirs;
-        let found = |item: &[u8]| stored_hir(item, *parse, *unicode, pattern).is_some();
+        let found = |item: &[u8]| super::stored(item, *parse as u8, *unicode, pattern).is_some();
         assert!(found(item));
         assert!(!found(&item[..item.len() - 1]));
         assert!(!found(&item[..4 + 4 * (stored.len() / 2)]));
@@ -1240,6 +1321,66 @@ mod tests {
         assert!(compared > 50, "{compared} compared");
         assert!(cut >= 5, "{cut} cut into parts");
         assert!(allowed > 1000, "{allowed} allowed");
+    }
+
+    #[test]
+    fn a_prebuilt_rule_search_finds_what_its_regex_finds() {
+        // Every default rule with search DFAs, on every rule's examples and
+        // negative examples (so on look-alikes of other rules too) and a
+        // sample of the test data's lines: the same match, searched
+        // unanchored from the start and anchored at a few offsets.
+        let rules = parsed();
+        let mut texts: Vec<String> = Vec::new();
+        for r in &rules {
+            texts.extend(r.examples.iter().map(|e| e.input.clone()));
+            texts.extend(r.negative_examples.iter().map(|(_, n)| n.clone()));
+        }
+        let data = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data"))
+            .unwrap()
+            .filter_map(|e| std::fs::read_to_string(e.unwrap().path()).ok());
+        for text in data {
+            texts.extend(text.lines().step_by(7).map(str::to_string));
+        }
+        assert!(texts.len() > 3000, "{} texts", texts.len());
+        let (mut searched, mut found, mut anchored_only) = (0, 0, 0);
+        let mut seen = std::collections::HashSet::new();
+        for r in &rules {
+            if !seen.insert((r.pattern.clone(), r.unicode)) {
+                continue;
+            }
+            let Some(dfas) = search(r.unicode, &r.pattern) else {
+                continue;
+            };
+            let re = r.compile_regex().unwrap();
+            let mut anchored_only_rule = false;
+            for text in &texts {
+                let hay = text.as_bytes();
+                let starts = [0, 1, hay.len() / 3, hay.len() / 2];
+                for (i, &at) in starts.iter().enumerate() {
+                    if at > hay.len() {
+                        continue;
+                    }
+                    let mut input = regex_automata::Input::new(hay).range(at..);
+                    if i > 0 {
+                        input = input.anchored(regex_automata::Anchored::Yes);
+                    }
+                    match dfas.search(&input) {
+                        Ok(m) => {
+                            assert_eq!(m, re.search(&input), "{} on {text:?} at {at}", r.id);
+                            found += usize::from(m.is_some());
+                        }
+                        Err(_) => anchored_only_rule |= i == 0,
+                    }
+                }
+            }
+            searched += 1;
+            anchored_only += usize::from(anchored_only_rule);
+        }
+        // Most rules have DFAs, some for anchored searches only, and they
+        // found matches.
+        assert!(searched > 300, "{searched} rules searched");
+        assert!(anchored_only > 10, "{anchored_only} anchored only");
+        assert!(found > 500, "{found} found");
     }
 
     #[test]

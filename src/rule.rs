@@ -480,6 +480,105 @@ impl Unanchored {
     }
 }
 
+/// A rule's regex as prebuilt DFAs that find where a match is (forward to
+/// its end, then back to its start), with no capture groups: a scrub
+/// searches a default rule's windows with them, and compiles the regex
+/// only for the groups of a match (most rules that are searched never
+/// match). Built only ahead of time, for the default rules whose DFAs are
+/// small.
+pub(crate) struct RuleSearch(
+    regex_automata::dfa::regex::Regex<regex_automata::dfa::dense::DFA<&'static [u32]>>,
+);
+
+impl RuleSearch {
+    /// The forward and reverse DFAs of a rule's regex (its relaxed parse),
+    /// serialized, or `None` if either would be too big or needs Unicode
+    /// word boundaries. They find what the rule's `meta::Regex` finds: the
+    /// same parse, the same NFA settings, leftmost-first.
+    #[cfg(test)]
+    pub(crate) fn build(hir: &regex_syntax::hir::Hir) -> Option<(Vec<u8>, Vec<u8>)> {
+        use regex_automata::dfa::{StartKind, dense};
+        use regex_automata::nfa::thompson;
+        let nfa = |reverse: bool| {
+            thompson::Compiler::new()
+                .configure(
+                    thompson::Config::new()
+                        .utf8(false)
+                        .reverse(reverse)
+                        .which_captures(thompson::WhichCaptures::None)
+                        .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
+                )
+                .build_from_hir(hir)
+                .ok()
+        };
+        let dfa = |config: dense::Config, nfa: &thompson::NFA| {
+            dense::Builder::new()
+                .configure(
+                    config
+                        .dfa_size_limit(Some(SEARCH_LIMIT))
+                        .determinize_size_limit(Some(2 * SEARCH_LIMIT)),
+                )
+                .build_from_nfa(nfa)
+                .ok()
+        };
+        // Unanchored and anchored searches, or if that is too big, anchored
+        // ones only (those of a rule whose match starts at its keyword; an
+        // unanchored search is then left to the regex).
+        let forward_nfa = nfa(false)?;
+        let forward = |kind: StartKind| {
+            let config = dense::Config::new()
+                .start_kind(kind)
+                .match_kind(regex_automata::MatchKind::LeftmostFirst);
+            dfa(config, &forward_nfa)
+        };
+        let forward = forward(StartKind::Both).or_else(|| forward(StartKind::Anchored))?;
+        let reverse = dfa(
+            dense::Config::new()
+                .prefilter(None)
+                .specialize_start_states(false)
+                .start_kind(StartKind::Anchored)
+                .match_kind(regex_automata::MatchKind::All),
+            &nfa(true)?,
+        )?;
+        let bytes = |dfa: &dense::DFA<Vec<u32>>| {
+            let (bytes, pad) = dfa.to_bytes_little_endian();
+            bytes[pad..].to_vec()
+        };
+        Some((bytes(&forward), bytes(&reverse)))
+    }
+
+    /// Reads DFAs written from [`RuleSearch::build`].
+    pub(crate) fn decode(
+        d: &mut crate::prebuilt::Dec<'_>,
+        area: &'static [u8],
+    ) -> Option<RuleSearch> {
+        use regex_automata::dfa::StartKind;
+        let forward = d.dfa(area)?;
+        let reverse = d.dfa(area)?;
+        // The reverse search is anchored. (A search the forward DFA does not
+        // support is an error, which the regex answers.)
+        if reverse.start_kind() == StartKind::Unanchored {
+            return None;
+        }
+        let regex = regex_automata::dfa::regex::Regex::builder().build_from_dfas(forward, reverse);
+        Some(RuleSearch(regex))
+    }
+
+    /// Where the leftmost-first match in `input` is, or `Err` if a DFA gives
+    /// up or does not support the search's anchoring (the regex answers
+    /// then).
+    pub(crate) fn search(
+        &self,
+        input: &Input<'_>,
+    ) -> Result<Option<regex_automata::Match>, regex_automata::MatchError> {
+        self.0.try_search(input)
+    }
+}
+
+/// The size limit of each of a [`RuleSearch`]'s DFAs.
+#[cfg(test)]
+const SEARCH_LIMIT: usize = 32 << 10;
+
 /// The most DFAs one [`Unanchored`] is cut into: each part is a pass over
 /// the bytes (short ones: an allowlist's candidate, a group's windows), so
 /// their number is bounded; twelve lets in the defaults' largest

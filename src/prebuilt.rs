@@ -123,7 +123,7 @@ pub(crate) enum Parse {
     Plain = 1,
 }
 
-/// What the sorted table of stored items by pattern (see [`stored_hir`])
+/// What the sorted table of stored items by pattern (see [`stored`])
 /// holds under a pattern besides its parses: a rule's search DFAs.
 const SEARCH: u8 = 2;
 
@@ -154,29 +154,36 @@ pub(crate) fn hir(parse: Parse, unicode: bool, pattern: &str) -> Option<Hir> {
 /// is allocated, so the process keeps nothing for the lookup (the C
 /// binding's leak check holds a process to that).
 fn stored<'a>(item: &'a [u8], kind: u8, unicode: bool, pattern: &str) -> Option<&'a [u8]> {
-    let mut d = Dec(item);
-    let n = d.len()?;
-    let offsets = d.take(n.checked_mul(4)?)?;
-    let entries = d.bytes()?;
-    d.end()?;
+    let (n, offsets, entries) = table(item)?;
     let key = (pattern.as_bytes(), kind, unicode);
     let (mut lo, mut hi) = (0, n);
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
-        let (entry, hir) = hir_entry(offsets, entries, mid)?;
-        match entry.cmp(&key) {
+        let (of, bytes) = entry(offsets, entries, mid)?;
+        match of.cmp(&key) {
             std::cmp::Ordering::Less => lo = mid + 1,
             std::cmp::Ordering::Greater => hi = mid,
-            std::cmp::Ordering::Equal => return Some(hir),
+            std::cmp::Ordering::Equal => return Some(bytes),
         }
     }
     None
 }
 
-/// What the `i`th stored parse is of (its pattern, parse and mode) and
-/// its bytes.
+/// The sorted table of stored items in `item`: how many, where each starts
+/// in the entries, and the entries.
+fn table(item: &[u8]) -> Option<(usize, &[u8], &[u8])> {
+    let mut d = Dec(item);
+    let n = d.len()?;
+    let offsets = d.take(n.checked_mul(4)?)?;
+    let entries = d.bytes()?;
+    d.end()?;
+    Some((n, offsets, entries))
+}
+
+/// What the `i`th stored item is of (its pattern, kind and mode) and its
+/// bytes.
 #[allow(clippy::type_complexity)]
-fn hir_entry<'a>(
+fn entry<'a>(
     offsets: &[u8],
     entries: &'a [u8],
     i: usize,
@@ -974,10 +981,7 @@ mod tests {
     /// Every search stored in `bytes`, its DFAs as stored.
     fn all_searches(bytes: &'static [u8]) -> Vec<StoredSearch> {
         let items = Items::of(bytes).unwrap();
-        let mut d = Dec(items.hirs);
-        let n = d.len().unwrap();
-        let offsets = d.take(4 * n).unwrap();
-        let entries = d.bytes().unwrap();
+        let (n, offsets, entries) = table(items.hirs).unwrap();
         let dfa = |d: &mut Dec<'_>| {
             let at = d.usize().unwrap();
             let len = d.usize().unwrap();
@@ -985,7 +989,7 @@ mod tests {
         };
         (0..n)
             .filter_map(|i| {
-                let ((pattern, kind, unicode), bytes) = hir_entry(offsets, entries, i).unwrap();
+                let ((pattern, kind, unicode), bytes) = entry(offsets, entries, i).unwrap();
                 (kind == SEARCH).then(|| {
                     let mut one = Dec(bytes);
                     let dfas = (dfa(&mut one), dfa(&mut one));
@@ -1025,14 +1029,10 @@ mod tests {
 
     /// Every parse stored in `bytes`.
     fn all_hirs(bytes: &'static [u8]) -> Vec<StoredHir> {
-        let mut d = Dec(Items::of(bytes).unwrap().hirs);
-        let n = d.len().unwrap();
-        let offsets = d.take(4 * n).unwrap();
-        let entries = d.bytes().unwrap();
-        d.end().unwrap();
+        let (n, offsets, entries) = table(Items::of(bytes).unwrap().hirs).unwrap();
         (0..n)
             .filter_map(|i| {
-                let ((pattern, parse, unicode), bytes) = hir_entry(offsets, entries, i).unwrap();
+                let ((pattern, parse, unicode), bytes) = entry(offsets, entries, i).unwrap();
                 let parse = match parse {
                     SEARCH => return None,
                     0 => Parse::Relaxed,

@@ -395,26 +395,10 @@ impl Unanchored {
         limit: usize,
     ) -> Option<regex_automata::dfa::dense::DFA<Vec<u32>>> {
         use regex_automata::dfa::{StartKind, dense};
-        use regex_automata::nfa::thompson;
-        let nfa = thompson::Compiler::new()
-            .configure(
-                thompson::Config::new()
-                    .utf8(false)
-                    .which_captures(thompson::WhichCaptures::None)
-                    .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
-            )
-            .build_many_from_hir(hirs)
-            .ok()?;
-        dense::Builder::new()
-            .configure(
-                dense::Config::new()
-                    .start_kind(StartKind::Unanchored)
-                    .match_kind(regex_automata::MatchKind::All)
-                    .dfa_size_limit(Some(limit))
-                    .determinize_size_limit(Some(2 * limit)),
-            )
-            .build_from_nfa(&nfa)
-            .ok()
+        let config = dense::Config::new()
+            .start_kind(StartKind::Unanchored)
+            .match_kind(regex_automata::MatchKind::All);
+        dense_of(hirs, false, config, limit)
     }
 
     /// How many DFAs the patterns take.
@@ -498,53 +482,27 @@ impl RuleSearch {
     #[cfg(test)]
     pub(crate) fn build(hir: &regex_syntax::hir::Hir) -> Option<(Vec<u8>, Vec<u8>)> {
         use regex_automata::dfa::{StartKind, dense};
-        use regex_automata::nfa::thompson;
-        let nfa = |reverse: bool| {
-            thompson::Compiler::new()
-                .configure(
-                    thompson::Config::new()
-                        .utf8(false)
-                        .reverse(reverse)
-                        .which_captures(thompson::WhichCaptures::None)
-                        .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
-                )
-                .build_from_hir(hir)
-                .ok()
-        };
-        let dfa = |config: dense::Config, nfa: &thompson::NFA| {
-            dense::Builder::new()
-                .configure(
-                    config
-                        .dfa_size_limit(Some(SEARCH_LIMIT))
-                        .determinize_size_limit(Some(2 * SEARCH_LIMIT)),
-                )
-                .build_from_nfa(nfa)
-                .ok()
-        };
+        let hirs = std::slice::from_ref(hir);
         // Unanchored and anchored searches, or if that is too big, anchored
         // ones only (those of a rule whose match starts at its keyword; an
         // unanchored search is then left to the regex).
-        let forward_nfa = nfa(false)?;
         let forward = |kind: StartKind| {
             let config = dense::Config::new()
                 .start_kind(kind)
                 .match_kind(regex_automata::MatchKind::LeftmostFirst);
-            dfa(config, &forward_nfa)
+            dense_of(hirs, false, config, SEARCH_LIMIT)
         };
         let forward = forward(StartKind::Both).or_else(|| forward(StartKind::Anchored))?;
-        let reverse = dfa(
-            dense::Config::new()
-                .prefilter(None)
-                .specialize_start_states(false)
-                .start_kind(StartKind::Anchored)
-                .match_kind(regex_automata::MatchKind::All),
-            &nfa(true)?,
-        )?;
-        let bytes = |dfa: &dense::DFA<Vec<u32>>| {
-            let (bytes, pad) = dfa.to_bytes_little_endian();
-            bytes[pad..].to_vec()
-        };
-        Some((bytes(&forward), bytes(&reverse)))
+        let config = dense::Config::new()
+            .prefilter(None)
+            .specialize_start_states(false)
+            .start_kind(StartKind::Anchored)
+            .match_kind(regex_automata::MatchKind::All);
+        let reverse = dense_of(hirs, true, config, SEARCH_LIMIT)?;
+        Some((
+            Dense::Built(forward).to_bytes(),
+            Dense::Built(reverse).to_bytes(),
+        ))
     }
 
     /// Reads DFAs written from [`RuleSearch::build`].
@@ -747,6 +705,36 @@ fn set_walk<A: regex_automata::dfa::Automaton>(
     Some(mask)
 }
 
+/// A dense DFA of `hirs` (of their reverse if `reverse`) with `config`, at
+/// most `limit` bytes (twice that while determinizing), from the NFA every
+/// DFA here takes: over bytes, not UTF-8, with no capture groups.
+fn dense_of(
+    hirs: &[regex_syntax::hir::Hir],
+    reverse: bool,
+    config: regex_automata::dfa::dense::Config,
+    limit: usize,
+) -> Option<regex_automata::dfa::dense::DFA<Vec<u32>>> {
+    use regex_automata::nfa::thompson;
+    let nfa = thompson::Compiler::new()
+        .configure(
+            thompson::Config::new()
+                .utf8(false)
+                .reverse(reverse)
+                .which_captures(thompson::WhichCaptures::None)
+                .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
+        )
+        .build_many_from_hir(hirs)
+        .ok()?;
+    regex_automata::dfa::dense::Builder::new()
+        .configure(
+            config
+                .dfa_size_limit(Some(limit))
+                .determinize_size_limit(Some(2 * limit)),
+        )
+        .build_from_nfa(&nfa)
+        .ok()
+}
+
 /// An anchored dense DFA with one pattern per `hir`, and for each byte
 /// whether a match can begin with it (or begin empty before it; all `true`
 /// if the start depends on the byte before), or `None` if it would be too
@@ -756,26 +744,10 @@ fn anchored_dense(
     kind: regex_automata::MatchKind,
 ) -> Option<(regex_automata::dfa::dense::DFA<Vec<u32>>, [bool; 256])> {
     use regex_automata::dfa::{Automaton, StartKind, dense};
-    use regex_automata::nfa::thompson;
-    let nfa = thompson::Compiler::new()
-        .configure(
-            thompson::Config::new()
-                .utf8(false)
-                .which_captures(thompson::WhichCaptures::None)
-                .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
-        )
-        .build_many_from_hir(hirs)
-        .ok()?;
-    let dfa = dense::Builder::new()
-        .configure(
-            dense::Config::new()
-                .start_kind(StartKind::Anchored)
-                .match_kind(kind)
-                .dfa_size_limit(Some(1 << 20))
-                .determinize_size_limit(Some(1 << 21)),
-        )
-        .build_from_nfa(&nfa)
-        .ok()?;
+    let config = dense::Config::new()
+        .start_kind(StartKind::Anchored)
+        .match_kind(kind);
+    let dfa = dense_of(hirs, false, config, 1 << 20)?;
     let mut first = [true; 256];
     if let Some(start) = dfa.universal_start_state(regex_automata::Anchored::Yes) {
         for (b, ok) in first.iter_mut().enumerate() {

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::error::Error;
 use crate::rule::{self, CATEGORIES, Origin, Rule};
-use crate::scrubber::{Scrubber, check_unique};
+use crate::scrubber::Scrubber;
 
 /// What checking one rule found.
 #[derive(Clone, Debug)]
@@ -97,7 +97,7 @@ pub fn check_str(name: &Path, text: &str, options: CheckOptions) -> Result<FileR
 }
 
 fn report(file: rule::RuleFile, options: CheckOptions) -> Result<FileReport, Error> {
-    check_unique(&file.rules)?;
+    rule::check_unique(&file.rules)?;
     let mut rules = Vec::with_capacity(file.rules.len());
     for r in &file.rules {
         let started = Instant::now();

@@ -144,7 +144,7 @@ pub(crate) struct CompiledRule {
     /// The prebuilt DFAs that find where a match is, looked up on first
     /// use: a default rule's windows are searched with them, and the regex
     /// is compiled only for the groups of a match.
-    search: OnceLock<Option<crate::rule::RuleSearch>>,
+    search: OnceLock<Option<crate::matcher::RuleSearch>>,
     /// The regex cut around its secret group, built once
     /// [`SPLIT_AFTER`] matches have needed the group; `None` inside if it
     /// cannot be (see [`Split::new`]).
@@ -167,7 +167,7 @@ impl CompiledRule {
             .as_ref()
     }
 
-    fn prebuilt_search(&self) -> Option<&crate::rule::RuleSearch> {
+    fn prebuilt_search(&self) -> Option<&crate::matcher::RuleSearch> {
         self.search
             .get_or_init(|| crate::prebuilt::search(self.rule.unicode, &self.rule.pattern))
             .as_ref()
@@ -373,7 +373,7 @@ struct Group {
 /// A keyword group's prefilter: a DFA prebuilt for the defaults, else a
 /// regex compiled on first use.
 pub(crate) enum Prefilter {
-    Prebuilt(Box<crate::rule::Unanchored>),
+    Prebuilt(Box<crate::matcher::Unanchored>),
     Regex(meta::Regex),
 }
 
@@ -394,7 +394,7 @@ impl Prefilter {
 /// not be (each `follows` then runs on its own).
 pub(crate) struct SharedFollows {
     group: u32,
-    set: OnceLock<Option<crate::rule::AnchoredSet>>,
+    set: OnceLock<Option<crate::matcher::AnchoredSet>>,
 }
 
 /// Per rule, the runs of overlapping windows still to be searched, and
@@ -704,7 +704,8 @@ impl Matcher {
                     let all_follow = rules
                         .iter()
                         .all(|&r| compiled[r as usize].rule.follows.is_some());
-                    let follows_pos: Vec<usize> = if rules.len() > crate::rule::AnchoredSet::MAX {
+                    let follows_pos: Vec<usize> = if rules.len() > crate::matcher::AnchoredSet::MAX
+                    {
                         Vec::new()
                     } else {
                         (0..rules.len())
@@ -806,7 +807,7 @@ impl Matcher {
 
     /// A group's `follows` set, built (or read from `prebuilt`) on the
     /// first call; `None` if it has none or it does not build.
-    fn follows_set(&self, g: &Group) -> Option<&crate::rule::AnchoredSet> {
+    fn follows_set(&self, g: &Group) -> Option<&crate::matcher::AnchoredSet> {
         let shared = &self.follows[g.follows? as usize];
         shared
             .set
@@ -851,20 +852,20 @@ impl Matcher {
     }
 
     /// A group's `follows` set, built.
-    fn build_follows_set(&self, g: &Group) -> Option<crate::rule::AnchoredSet> {
+    fn build_follows_set(&self, g: &Group) -> Option<crate::matcher::AnchoredSet> {
         let hirs: Vec<regex_syntax::hir::Hir> = g
             .follows_pos
             .iter()
             .filter_map(|&i| self.rules[g.rules[i] as usize].rule.follows.as_ref())
             .map(|f| f.hir().clone())
             .collect();
-        crate::rule::AnchoredSet::new(&hirs)
+        crate::matcher::AnchoredSet::new(&hirs)
     }
 
     /// Every `follows` set, built (`None` if it does not build), with its
     /// patterns: what `prebuilt` stores for the default set.
     #[cfg(test)]
-    pub(crate) fn follows_sets(&self) -> Vec<(Vec<String>, Option<crate::rule::AnchoredSet>)> {
+    pub(crate) fn follows_sets(&self) -> Vec<(Vec<String>, Option<crate::matcher::AnchoredSet>)> {
         self.follows
             .iter()
             .map(|shared| {
@@ -1133,7 +1134,7 @@ impl Matcher {
     #[cfg(test)]
     pub(crate) fn prefilter_dfas(
         &self,
-    ) -> Vec<(Vec<String>, bool, Option<crate::rule::Unanchored>)> {
+    ) -> Vec<(Vec<String>, bool, Option<crate::matcher::Unanchored>)> {
         let mut seen = std::collections::HashSet::new();
         self.groups
             .iter()
@@ -1146,7 +1147,7 @@ impl Matcher {
                         .map(|p| crate::rule::relaxed_hir(p, unicode))
                         .collect::<Result<Vec<_>, _>>()
                         .ok()?;
-                    crate::rule::Unanchored::new(&hirs)
+                    crate::matcher::Unanchored::new(&hirs)
                 });
                 (
                     patterns.iter().map(|p| p.to_string()).collect(),

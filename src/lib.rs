@@ -158,6 +158,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub use crate::builder::Builder;
 pub use crate::check::{
     CheckOptions, FileReport, Problem, RuleReport, check_file, check_str, check_together,
 };
@@ -169,7 +170,7 @@ pub use crate::rule::{
     CATEGORIES, GITLEAKS_MAX_LEN, GITLEAKS_MULTILINE_MAX_LEN, MAX_PATTERN_LEN, MAX_RULE_LEN,
     RELAX_ABOVE, Rule,
 };
-pub use crate::scrubber::{Builder, Finding, KNOWN_SECRET_ID, Scrubber};
+pub use crate::scrubber::{Finding, KNOWN_SECRET_ID, Scrubber};
 pub use crate::stream::{Reader, Stream, Writer};
 pub use crate::structured::{JSON_LINE_LIMIT, JsonLinesWriter, env_secret};
 /// The `serde_json` that [`Scrubber::scrub_json`] takes a `Value` of, so
@@ -180,12 +181,14 @@ pub use serde_json;
 pub mod process;
 
 mod ansi;
+mod builder;
 mod check;
 mod compile;
 mod config;
 mod error;
 mod keywords;
 mod known;
+mod matcher;
 mod prebuilt;
 mod redact;
 mod rule;

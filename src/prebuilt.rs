@@ -47,11 +47,9 @@ use std::sync::Arc;
 use regex_syntax::hir::Hir;
 
 use crate::keywords::KeywordScanner;
+use crate::matcher::{AnchoredDfa, AnchoredSet, RuleSearch, Unanchored};
 use crate::redact::Redaction;
-use crate::rule::{
-    Allowlist, AnchoredDfa, AnchoredSet, Example, Follows, Origin, Rule, RuleSearch, Target,
-    Unanchored,
-};
+use crate::rule::{Allowlist, Example, Follows, Origin, Rule, Target};
 
 const MAGIC: &[u8; 8] = b"hush-pb\0";
 

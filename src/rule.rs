@@ -9,12 +9,13 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
+use regex_automata::meta;
 use regex_automata::util::syntax;
-use regex_automata::{Input, meta};
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::error::{Error, ErrorKind, sanitize};
+use crate::matcher::{AnchoredDfa, Unanchored};
 
 /// The longest match length a rule may have, in bytes.
 ///
@@ -197,11 +198,11 @@ pub struct Rule {
 /// no cache.
 pub(crate) struct Follows {
     /// The pattern as written.
-    pattern: String,
+    pub(crate) pattern: String,
     /// Parsed when the rule is checked, or on first use for a rule of the
     /// prebuilt defaults (see `prebuilt`).
     hir: OnceLock<regex_syntax::hir::Hir>,
-    dfa: OnceLock<Option<AnchoredDfa>>,
+    pub(crate) dfa: OnceLock<Option<AnchoredDfa>>,
 }
 
 impl Follows {
@@ -219,32 +220,6 @@ impl Follows {
         &self.pattern
     }
 
-    /// Whether the pattern matches starting at `at`, within `hay[..end]`
-    /// (look-around sees the bytes beyond). A pattern whose DFA would be
-    /// too big matches everywhere: it filters nothing, and the rule runs.
-    pub(crate) fn matches_at(&self, hay: &[u8], at: usize, end: usize) -> bool {
-        match self.dfa() {
-            Some(dfa) => dfa.matches_at(hay, at, end),
-            None => true,
-        }
-    }
-
-    /// Whether the pattern compiles to a DFA within the size limits (`hush
-    /// check` reports one that does not).
-    pub(crate) fn compiles(&self) -> bool {
-        self.dfa().is_some()
-    }
-
-    fn dfa(&self) -> Option<&AnchoredDfa> {
-        self.dfa
-            .get_or_init(|| {
-                // The defaults' are prebuilt (see `prebuilt`).
-                crate::prebuilt::anchored(&self.pattern)
-                    .unwrap_or_else(|| AnchoredDfa::new(std::slice::from_ref(self.hir())))
-            })
-            .as_ref()
-    }
-
     pub(crate) fn hir(&self) -> &regex_syntax::hir::Hir {
         self.hir.get_or_init(|| match parse(&self.pattern) {
             Ok((hir, _)) => hir,
@@ -254,524 +229,6 @@ impl Follows {
             Err(_) => regex_syntax::hir::Hir::empty(),
         })
     }
-}
-
-/// A full DFA for anchored searches, with the bytes it can start on.
-pub(crate) struct AnchoredDfa {
-    dfa: Dense,
-    /// `first[b]`: whether a match can begin with byte `b`, or begin
-    /// empty before it. All `true` if the start depends on the byte
-    /// before (look-behind).
-    first: [bool; 256],
-}
-
-impl AnchoredDfa {
-    /// A DFA of any of `hirs`, or `None` if it would be too big.
-    pub(crate) fn new(hirs: &[regex_syntax::hir::Hir]) -> Option<AnchoredDfa> {
-        let any = regex_syntax::hir::Hir::alternation(hirs.to_vec());
-        let (dfa, first) = anchored_dense(&[any], regex_automata::MatchKind::LeftmostFirst)?;
-        Some(AnchoredDfa {
-            dfa: Dense::Built(dfa),
-            first,
-        })
-    }
-
-    /// Writes the DFA for `prebuilt` (as [`AnchoredSet::encode`] does).
-    #[cfg(test)]
-    pub(crate) fn encode(&self, e: &mut crate::prebuilt::Enc, area: &mut crate::prebuilt::Area) {
-        area.dfa(e, self.dfa.to_bytes());
-        let first: Vec<u8> = self.first.iter().map(|&b| u8::from(b)).collect();
-        e.0.extend_from_slice(&first);
-    }
-
-    /// Reads a DFA written by [`AnchoredDfa::encode`].
-    pub(crate) fn decode(
-        d: &mut crate::prebuilt::Dec<'_>,
-        area: &'static [u8],
-    ) -> Option<AnchoredDfa> {
-        let dfa = d.dfa(area)?;
-        let mut first = [false; 256];
-        for f in &mut first {
-            *f = match d.u8()? {
-                0 => false,
-                1 => true,
-                _ => return None,
-            };
-        }
-        (regex_automata::dfa::Automaton::pattern_len(&dfa) == 1).then_some(AnchoredDfa {
-            dfa: Dense::Prebuilt(dfa),
-            first,
-        })
-    }
-
-    /// Whether the DFA matches starting at `at`, within `hay[..end]`;
-    /// look-around sees the bytes beyond. A DFA that gives up (a quit byte)
-    /// counts as a match, so that the caller goes on and decides the slow
-    /// way.
-    pub(crate) fn matches_at(&self, hay: &[u8], at: usize, end: usize) -> bool {
-        if at > end {
-            return false;
-        }
-        // Most keyword occurrences are followed by a byte no match begins
-        // with: one load from a small table rather than from the DFA's.
-        if let Some(&b) = hay.get(at)
-            && !self.first[usize::from(b)]
-        {
-            return false;
-        }
-        match &self.dfa {
-            Dense::Built(dfa) => any_walk(dfa, hay, at, end),
-            Dense::Prebuilt(dfa) => any_walk(dfa, hay, at, end),
-        }
-    }
-}
-
-/// [`AnchoredDfa::matches_at`] past its first-byte check.
-fn any_walk<A: regex_automata::dfa::Automaton>(dfa: &A, hay: &[u8], at: usize, end: usize) -> bool {
-    let Some(mut sid) = anchored_start(dfa, hay, at, end) else {
-        return true;
-    };
-    // Match states are entered one byte after a match ends.
-    for &b in &hay[at..end] {
-        sid = dfa.next_state(sid, b);
-        if dfa.is_special_state(sid) {
-            if dfa.is_match_state(sid) || dfa.is_quit_state(sid) {
-                return true;
-            }
-            if dfa.is_dead_state(sid) {
-                return false;
-            }
-        }
-    }
-    sid = match hay.get(end) {
-        Some(&b) => dfa.next_state(sid, b),
-        None => dfa.next_eoi_state(sid),
-    };
-    dfa.is_match_state(sid) || dfa.is_quit_state(sid)
-}
-
-/// Whether any of several patterns matches in a range, in a forward pass
-/// of a DFA per part of the patterns (no capture groups, no match bounds):
-/// a prebuilt allowlist or keyword group prefilter. Built only ahead of
-/// time, for the defaults: the patterns in one DFA if it is small, else
-/// cut in halves until each part's DFA is, in at most
-/// [`UNANCHORED_PARTS`] parts; others use a `meta::Regex`.
-pub(crate) struct Unanchored(Box<[Dense]>);
-
-impl Unanchored {
-    /// DFAs of `hirs`, or `None` if they would be too big or too many, or
-    /// need Unicode word boundaries (which a DFA gives up on).
-    #[cfg(test)]
-    pub(crate) fn new(hirs: &[regex_syntax::hir::Hir]) -> Option<Unanchored> {
-        let mut parts = Vec::new();
-        Unanchored::cut(hirs, &mut parts)?;
-        Some(Unanchored(parts.into_boxed_slice()))
-    }
-
-    /// Adds the DFAs of `hirs` to `parts`: one, or those of each half.
-    #[cfg(test)]
-    fn cut(hirs: &[regex_syntax::hir::Hir], parts: &mut Vec<Dense>) -> Option<()> {
-        // One pattern alone may take more than a part of several.
-        let limit = if hirs.len() == 1 {
-            UNANCHORED_ONE_LIMIT
-        } else {
-            UNANCHORED_LIMIT
-        };
-        if let Some(dfa) = Unanchored::one(hirs, limit) {
-            parts.push(Dense::Built(dfa));
-            return (parts.len() <= UNANCHORED_PARTS).then_some(());
-        }
-        if hirs.len() < 2 {
-            return None;
-        }
-        let (left, right) = hirs.split_at(hirs.len() / 2);
-        Unanchored::cut(left, parts)?;
-        Unanchored::cut(right, parts)
-    }
-
-    #[cfg(test)]
-    fn one(
-        hirs: &[regex_syntax::hir::Hir],
-        limit: usize,
-    ) -> Option<regex_automata::dfa::dense::DFA<Vec<u32>>> {
-        use regex_automata::dfa::{StartKind, dense};
-        let config = dense::Config::new()
-            .start_kind(StartKind::Unanchored)
-            .match_kind(regex_automata::MatchKind::All);
-        dense_of(hirs, false, config, limit)
-    }
-
-    /// How many DFAs the patterns take.
-    #[cfg(test)]
-    pub(crate) fn parts(&self) -> usize {
-        self.0.len()
-    }
-
-    /// Writes the DFAs for `prebuilt`.
-    #[cfg(test)]
-    pub(crate) fn encode(&self, e: &mut crate::prebuilt::Enc, area: &mut crate::prebuilt::Area) {
-        e.len(self.0.len());
-        for dfa in &self.0 {
-            area.dfa(e, dfa.to_bytes());
-        }
-    }
-
-    /// Reads DFAs written by [`Unanchored::encode`].
-    pub(crate) fn decode(
-        d: &mut crate::prebuilt::Dec<'_>,
-        area: &'static [u8],
-    ) -> Option<Unanchored> {
-        let n = d.len()?;
-        if n == 0 || n > UNANCHORED_PARTS {
-            return None;
-        }
-        let mut parts = Vec::with_capacity(n);
-        for _ in 0..n {
-            let dfa = d.dfa(area)?;
-            // An anchored-only DFA would fail every unanchored search.
-            regex_automata::dfa::Automaton::universal_start_state(
-                &dfa,
-                regex_automata::Anchored::No,
-            )
-            .or_else(|| {
-                let input = Input::new(b"");
-                regex_automata::dfa::Automaton::start_state_forward(&dfa, &input).ok()
-            })?;
-            parts.push(Dense::Prebuilt(dfa));
-        }
-        Some(Unanchored(parts.into_boxed_slice()))
-    }
-
-    /// Whether any pattern matches in `input` (look-around sees the bytes
-    /// around its range); `None` if a DFA gives up and no other part
-    /// matches.
-    pub(crate) fn is_match(&self, input: &Input<'_>) -> Option<bool> {
-        use regex_automata::dfa::Automaton;
-        let input = input.clone().earliest(true);
-        let mut answer = Some(false);
-        for part in &self.0 {
-            let found = match part {
-                Dense::Built(dfa) => dfa.try_search_fwd(&input),
-                Dense::Prebuilt(dfa) => dfa.try_search_fwd(&input),
-            };
-            match found {
-                Ok(Some(_)) => return Some(true),
-                Ok(None) => {}
-                Err(_) => answer = None,
-            }
-        }
-        answer
-    }
-}
-
-/// A rule's regex as prebuilt DFAs that find where a match is (forward to
-/// its end, then back to its start), with no capture groups: a scrub
-/// searches a default rule's windows with them, and compiles the regex
-/// only for the groups of a match (most rules that are searched never
-/// match). Built only ahead of time, for the default rules whose DFAs are
-/// small.
-pub(crate) struct RuleSearch(
-    regex_automata::dfa::regex::Regex<regex_automata::dfa::dense::DFA<&'static [u32]>>,
-);
-
-impl RuleSearch {
-    /// The forward and reverse DFAs of a rule's regex (its relaxed parse),
-    /// serialized, or `None` if either would be too big or needs Unicode
-    /// word boundaries. They find what the rule's `meta::Regex` finds: the
-    /// same parse, the same NFA settings, leftmost-first.
-    #[cfg(test)]
-    pub(crate) fn build(hir: &regex_syntax::hir::Hir) -> Option<(Vec<u8>, Vec<u8>)> {
-        use regex_automata::dfa::{StartKind, dense};
-        let hirs = std::slice::from_ref(hir);
-        // Unanchored and anchored searches, or if that is too big, anchored
-        // ones only (those of a rule whose match starts at its keyword; an
-        // unanchored search is then left to the regex).
-        let forward = |kind: StartKind| {
-            let config = dense::Config::new()
-                .start_kind(kind)
-                .match_kind(regex_automata::MatchKind::LeftmostFirst);
-            dense_of(hirs, false, config, SEARCH_LIMIT)
-        };
-        let forward = forward(StartKind::Both).or_else(|| forward(StartKind::Anchored))?;
-        let config = dense::Config::new()
-            .prefilter(None)
-            .specialize_start_states(false)
-            .start_kind(StartKind::Anchored)
-            .match_kind(regex_automata::MatchKind::All);
-        let reverse = dense_of(hirs, true, config, SEARCH_LIMIT)?;
-        Some((
-            Dense::Built(forward).to_bytes(),
-            Dense::Built(reverse).to_bytes(),
-        ))
-    }
-
-    /// Reads DFAs written from [`RuleSearch::build`].
-    pub(crate) fn decode(
-        d: &mut crate::prebuilt::Dec<'_>,
-        area: &'static [u8],
-    ) -> Option<RuleSearch> {
-        use regex_automata::dfa::StartKind;
-        let forward = d.dfa(area)?;
-        let reverse = d.dfa(area)?;
-        // The reverse search is anchored. (A search the forward DFA does not
-        // support is an error, which the regex answers.)
-        if reverse.start_kind() == StartKind::Unanchored {
-            return None;
-        }
-        let regex = regex_automata::dfa::regex::Regex::builder().build_from_dfas(forward, reverse);
-        Some(RuleSearch(regex))
-    }
-
-    /// Where the leftmost-first match in `input` is, or `Err` if a DFA gives
-    /// up or does not support the search's anchoring (the regex answers
-    /// then).
-    pub(crate) fn search(
-        &self,
-        input: &Input<'_>,
-    ) -> Result<Option<regex_automata::Match>, regex_automata::MatchError> {
-        self.0.try_search(input)
-    }
-}
-
-/// The size limit of each of a [`RuleSearch`]'s DFAs.
-#[cfg(test)]
-const SEARCH_LIMIT: usize = 32 << 10;
-
-/// The most DFAs one [`Unanchored`] is cut into: each part is a pass over
-/// the bytes (short ones: an allowlist's candidate, a group's windows), so
-/// their number is bounded; twelve lets in the defaults' largest
-/// allowlists (23 to 32 patterns).
-const UNANCHORED_PARTS: usize = 12;
-
-/// The size limit of one part of an [`Unanchored`] of several patterns:
-/// small parts cost less in all than big ones (a DFA of many patterns
-/// grows faster than its patterns), and a scrub reads only the pages of
-/// the parts it uses. The defaults' allowlists and prefilters that fit take
-/// about 20 MB of `prebuilt.bin`.
-#[cfg(test)]
-const UNANCHORED_LIMIT: usize = 128 << 10;
-
-/// The size limit of a part that is one pattern.
-#[cfg(test)]
-const UNANCHORED_ONE_LIMIT: usize = 512 << 10;
-
-/// Several anchored patterns in one DFA that says which of them match at a
-/// position, in one pass over the bytes (a keyword group's `follows`).
-pub(crate) struct AnchoredSet {
-    dfa: Dense,
-    /// `first[b]`: whether any match can begin with byte `b` (as in
-    /// [`AnchoredDfa`]).
-    first: [bool; 256],
-    /// One bit for each pattern: the answer when all of them match.
-    all: u64,
-}
-
-impl AnchoredSet {
-    /// The most patterns a set holds: one bit each in the answer.
-    pub(crate) const MAX: usize = 64;
-
-    /// Writes the set for `prebuilt`: its DFA into `area` (see
-    /// [`crate::prebuilt::Area`]), then `first` and `all`.
-    #[cfg(test)]
-    pub(crate) fn encode(&self, e: &mut crate::prebuilt::Enc, area: &mut crate::prebuilt::Area) {
-        area.dfa(e, self.dfa.to_bytes());
-        let first: Vec<u8> = self.first.iter().map(|&b| u8::from(b)).collect();
-        e.0.extend_from_slice(&first);
-        e.u64(self.all);
-    }
-
-    /// Reads a set written by [`AnchoredSet::encode`], its DFA in place in
-    /// `area` (regex-automata checks it as it reads it). `None` if
-    /// anything is out of place (on a big-endian machine, always: the set
-    /// is then built).
-    pub(crate) fn decode(
-        d: &mut crate::prebuilt::Dec<'_>,
-        area: &'static [u8],
-    ) -> Option<AnchoredSet> {
-        let dfa = d.dfa(area)?;
-        let mut first = [false; 256];
-        for f in &mut first {
-            *f = match d.u8()? {
-                0 => false,
-                1 => true,
-                _ => return None,
-            };
-        }
-        let all = d.u64()?;
-        let n = regex_automata::dfa::Automaton::pattern_len(&dfa);
-        ((1..=Self::MAX).contains(&n) && all == u64::MAX >> (64 - n)).then_some(AnchoredSet {
-            dfa: Dense::Prebuilt(dfa),
-            first,
-            all,
-        })
-    }
-
-    /// A DFA of `hirs`, or `None` if it would be too big or they are more
-    /// than [`AnchoredSet::MAX`].
-    pub(crate) fn new(hirs: &[regex_syntax::hir::Hir]) -> Option<AnchoredSet> {
-        if hirs.is_empty() || hirs.len() > Self::MAX {
-            return None;
-        }
-        let (dfa, first) = anchored_dense(hirs, regex_automata::MatchKind::All)?;
-        let all = u64::MAX >> (64 - hirs.len());
-        Some(AnchoredSet {
-            dfa: Dense::Built(dfa),
-            first,
-            all,
-        })
-    }
-
-    /// Which patterns match starting at `at` within `hay[..end]`, one bit
-    /// per pattern (bit `i` for `hirs[i]`); look-around sees the bytes
-    /// beyond. `None` if the DFA gives up (a quit byte): the caller then
-    /// asks each pattern on its own.
-    pub(crate) fn matching(&self, hay: &[u8], at: usize, end: usize) -> Option<u64> {
-        if at > end {
-            return Some(0);
-        }
-        if let Some(&b) = hay.get(at)
-            && !self.first[usize::from(b)]
-        {
-            return Some(0);
-        }
-        match &self.dfa {
-            Dense::Built(dfa) => set_walk(dfa, self.all, hay, at, end),
-            Dense::Prebuilt(dfa) => set_walk(dfa, self.all, hay, at, end),
-        }
-    }
-}
-
-/// A dense DFA built here, or read in place from `prebuilt`.
-pub(crate) enum Dense {
-    Built(regex_automata::dfa::dense::DFA<Vec<u32>>),
-    Prebuilt(regex_automata::dfa::dense::DFA<&'static [u32]>),
-}
-
-impl Dense {
-    /// The DFA in regex-automata's own little-endian form.
-    #[cfg(test)]
-    pub(crate) fn to_bytes(&self) -> Vec<u8> {
-        let (bytes, pad) = match self {
-            Dense::Built(dfa) => dfa.to_bytes_little_endian(),
-            Dense::Prebuilt(dfa) => dfa.to_bytes_little_endian(),
-        };
-        bytes[pad..].to_vec()
-    }
-}
-
-/// [`AnchoredSet::matching`] past its first-byte check.
-fn set_walk<A: regex_automata::dfa::Automaton>(
-    dfa: &A,
-    all: u64,
-    hay: &[u8],
-    at: usize,
-    end: usize,
-) -> Option<u64> {
-    let mut sid = anchored_start(dfa, hay, at, end)?;
-    let mut mask = 0u64;
-    let mut add = |sid| {
-        for i in 0..dfa.match_len(sid) {
-            mask |= 1u64 << dfa.match_pattern(sid, i).as_usize();
-        }
-        mask
-    };
-    // Match states are entered one byte after a match ends. Once every
-    // pattern has matched, the rest of the walk cannot change the answer
-    // (a `follows` that matches a value walks on through it).
-    for &b in &hay[at..end] {
-        sid = dfa.next_state(sid, b);
-        if dfa.is_special_state(sid) {
-            if dfa.is_quit_state(sid) {
-                return None;
-            }
-            if dfa.is_dead_state(sid) {
-                return Some(mask);
-            }
-            if dfa.is_match_state(sid) && add(sid) == all {
-                return Some(all);
-            }
-        }
-    }
-    sid = match hay.get(end) {
-        Some(&b) => dfa.next_state(sid, b),
-        None => dfa.next_eoi_state(sid),
-    };
-    if dfa.is_quit_state(sid) {
-        return None;
-    }
-    if dfa.is_match_state(sid) {
-        add(sid);
-    }
-    Some(mask)
-}
-
-/// A dense DFA of `hirs` (of their reverse if `reverse`) with `config`, at
-/// most `limit` bytes (twice that while determinizing), from the NFA every
-/// DFA here takes: over bytes, not UTF-8, with no capture groups.
-fn dense_of(
-    hirs: &[regex_syntax::hir::Hir],
-    reverse: bool,
-    config: regex_automata::dfa::dense::Config,
-    limit: usize,
-) -> Option<regex_automata::dfa::dense::DFA<Vec<u32>>> {
-    use regex_automata::nfa::thompson;
-    let nfa = thompson::Compiler::new()
-        .configure(
-            thompson::Config::new()
-                .utf8(false)
-                .reverse(reverse)
-                .which_captures(thompson::WhichCaptures::None)
-                .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
-        )
-        .build_many_from_hir(hirs)
-        .ok()?;
-    regex_automata::dfa::dense::Builder::new()
-        .configure(
-            config
-                .dfa_size_limit(Some(limit))
-                .determinize_size_limit(Some(2 * limit)),
-        )
-        .build_from_nfa(&nfa)
-        .ok()
-}
-
-/// An anchored dense DFA with one pattern per `hir`, and for each byte
-/// whether a match can begin with it (or begin empty before it; all `true`
-/// if the start depends on the byte before), or `None` if it would be too
-/// big.
-fn anchored_dense(
-    hirs: &[regex_syntax::hir::Hir],
-    kind: regex_automata::MatchKind,
-) -> Option<(regex_automata::dfa::dense::DFA<Vec<u32>>, [bool; 256])> {
-    use regex_automata::dfa::{Automaton, StartKind, dense};
-    let config = dense::Config::new()
-        .start_kind(StartKind::Anchored)
-        .match_kind(kind);
-    let dfa = dense_of(hirs, false, config, 1 << 20)?;
-    let mut first = [true; 256];
-    if let Some(start) = dfa.universal_start_state(regex_automata::Anchored::Yes) {
-        for (b, ok) in first.iter_mut().enumerate() {
-            *ok = !dfa.is_dead_state(dfa.next_state(start, b as u8));
-        }
-    }
-    Some((dfa, first))
-}
-
-/// The anchored start state of `dfa` for a search of `hay[at..end]`, or
-/// `None` if the DFA gives up there (a quit byte behind a look-behind).
-fn anchored_start<A: regex_automata::dfa::Automaton>(
-    dfa: &A,
-    hay: &[u8],
-    at: usize,
-    end: usize,
-) -> Option<regex_automata::util::primitives::StateID> {
-    dfa.universal_start_state(regex_automata::Anchored::Yes)
-        .or_else(|| {
-            let input = Input::new(hay)
-                .range(at..end)
-                .anchored(regex_automata::Anchored::Yes);
-            dfa.start_state_forward(&input).ok()
-        })
 }
 
 /// Where a rule was defined.
@@ -800,14 +257,14 @@ pub(crate) enum Target {
 pub(crate) struct Allowlist {
     pub(crate) all: bool,
     /// The regexes, as written (after translation from Go syntax).
-    patterns: Vec<String>,
+    pub(crate) patterns: Vec<String>,
     /// All of them compiled into one, on first use; `None` inside if that
     /// failed (then the allowlist allows nothing: fail closed).
-    regexes: OnceLock<Option<meta::Regex>>,
+    pub(crate) regexes: OnceLock<Option<meta::Regex>>,
     /// The regexes as one prebuilt DFA (see `prebuilt`), looked up on
     /// first use; `None` inside if there is none, for a list not of the
     /// defaults or one whose DFA would be too big.
-    prebuilt: OnceLock<Option<Unanchored>>,
+    pub(crate) prebuilt: OnceLock<Option<Unanchored>>,
     pub(crate) target: Target,
     pub(crate) stopwords: Vec<Vec<u8>>,
     /// The allowlist also names paths or commits, which a stream has none
@@ -841,96 +298,6 @@ impl Allowlist {
     pub(crate) fn patterns(&self) -> &[String] {
         &self.patterns
     }
-
-    /// Whether the allowlist's regexes compile (they are compiled on first
-    /// use; one that fails allows nothing).
-    pub(crate) fn compiles(&self) -> bool {
-        self.patterns.is_empty() || self.prebuilt().is_some() || self.regex().is_some()
-    }
-
-    fn prebuilt(&self) -> Option<&Unanchored> {
-        self.prebuilt
-            .get_or_init(|| crate::prebuilt::unanchored(&self.patterns, false))
-            .as_ref()
-    }
-
-    /// Whether a regex matches `target`: by the prebuilt DFA if there is
-    /// one (it was built from the patterns parsed as [`Allowlist::regex`]
-    /// parses them first, and only if that parse compiles), else by the
-    /// regex.
-    fn regex_hit(&self, target: &[u8]) -> bool {
-        if let Some(hit) = self
-            .prebuilt()
-            .and_then(|d| d.is_match(&Input::new(target)))
-        {
-            return hit;
-        }
-        self.regex().is_some_and(|re| re.is_match(target))
-    }
-
-    fn regex(&self) -> Option<&meta::Regex> {
-        self.regexes
-            .get_or_init(|| {
-                allowlist_regex(&self.patterns, false)
-                    .or_else(|| allowlist_regex(&self.patterns, true))
-            })
-            .as_ref()
-    }
-
-    /// The prebuilt DFA of the regexes, built: `None` if there are none,
-    /// if they do not compile as [`Allowlist::regex`] first tries them
-    /// (without Unicode), or if the DFA would be too big.
-    #[cfg(test)]
-    pub(crate) fn prebuild(&self) -> Option<Unanchored> {
-        if self.patterns.is_empty() {
-            return None;
-        }
-        allowlist_regex(&self.patterns, false)?;
-        let hirs = self
-            .patterns
-            .iter()
-            .map(|p| regex_automata::util::syntax::parse_with(p, &syntax_config(false)).ok())
-            .collect::<Option<Vec<_>>>()?;
-        Unanchored::new(&hirs)
-    }
-
-    /// Whether this allowlist allows a candidate with the given secret,
-    /// whole match and line.
-    pub(crate) fn allows(&self, secret: &[u8], whole: &[u8], line: &[u8]) -> bool {
-        let target = match self.target {
-            Target::Secret => secret,
-            Target::Match => whole,
-            Target::Line => line,
-        };
-        let regex_hit = || self.regex_hit(target);
-        let stop_hit = || {
-            self.stopwords
-                .iter()
-                .any(|w| contains_ignore_ascii_case(secret, w))
-        };
-        if self.all {
-            // Every criterion given must hold; paths and commits never do.
-            if self.has_path_criteria {
-                return false;
-            }
-            let mut any = false;
-            if !self.patterns.is_empty() {
-                if !regex_hit() {
-                    return false;
-                }
-                any = true;
-            }
-            if !self.stopwords.is_empty() {
-                if !stop_hit() {
-                    return false;
-                }
-                any = true;
-            }
-            any
-        } else {
-            (!self.patterns.is_empty() && regex_hit()) || stop_hit()
-        }
-    }
 }
 
 /// Makes a file's allowlists that say the same thing one allowlist, so
@@ -954,13 +321,6 @@ fn share_allowlists(rules: &mut [Rule]) {
             *a = Arc::clone(first.entry(key).or_insert_with(|| Arc::clone(a)));
         }
     }
-}
-
-fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty()
-        || hay
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle))
 }
 
 impl Rule {
@@ -1121,7 +481,7 @@ const NEST_LIMIT: u32 = 64;
 /// is refused as too big. Together with [`MAX_PATTERN_LEN`] and the lazy
 /// DFA's fixed cache this bounds what compiling one rule costs. The largest
 /// default rule needs under a tenth of it.
-const NFA_SIZE_LIMIT: usize = 2 << 20;
+pub(crate) const NFA_SIZE_LIMIT: usize = 2 << 20;
 
 /// The most heap a rule's one-pass DFA (used to resolve capture groups) may
 /// take; a rule whose DFA would be bigger does without it.
@@ -1986,6 +1346,25 @@ pub(crate) const DEFAULT_FILES: &[(&str, &str)] =
 /// The path under which an embedded file is reported.
 pub(crate) fn builtin_path(name: &str) -> PathBuf {
     PathBuf::from("patterns").join(name)
+}
+
+/// Fails on the first rule id used twice.
+pub(crate) fn check_unique(rules: &[Rule]) -> Result<(), Error> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    for r in rules {
+        if !seen.insert(&r.id) {
+            let first = rules.iter().find(|o| o.id == r.id).expect("seen");
+            return Err(r.error(
+                r.origin.line,
+                format!(
+                    "duplicate rule id (first defined at {}:{})",
+                    first.origin.file.display(),
+                    first.origin.line
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -71,6 +71,29 @@ use crate::compile::{CONTEXT, Seen, Span};
 use crate::known::KnownSet;
 use crate::scrubber::{KNOWN, Scrubber};
 
+/// The streams a scrubber makes (here rather than in `scrubber.rs`, which
+/// a stream builds on, so that the two do not import each other).
+impl Scrubber {
+    /// Wraps a writer: what is written to the returned [`Writer`] reaches
+    /// `inner` scrubbed, exactly as [`Scrubber::scrub`] of everything
+    /// written would be, however the writes are split.
+    pub fn writer<W: std::io::Write>(&self, inner: W) -> Writer<W> {
+        Writer::new(self.clone(), inner)
+    }
+
+    /// A push-style stream: push bytes in, get back what may leave, with
+    /// no sink (see [`Stream`]).
+    pub fn stream(&self) -> Stream {
+        Stream::new(self.clone())
+    }
+
+    /// Wraps a reader: what is read from the returned [`Reader`] is what
+    /// `inner` yields, scrubbed.
+    pub fn reader<R: std::io::Read>(&self, inner: R) -> Reader<R> {
+        Reader::new(self.clone(), inner)
+    }
+}
+
 /// A keyword hit whose windows are not yet known.
 #[derive(Clone, Copy, Debug)]
 struct Pending {

@@ -58,13 +58,32 @@ struct Table {
     /// Each byte's class.
     classes: [u8; 256],
     /// `trans[id + class]`: the next state's id.
-    trans: Vec<u32>,
+    trans: Trans,
     /// The start state's id.
     start: u32,
     /// Ids below this are match states.
     match_below: u32,
     /// The number of classes (the row width).
     width: u32,
+}
+
+/// A table's transitions: built, or the prebuilt defaults' read in place
+/// (copying and checking them was a fifth of start-up).
+enum Trans {
+    Built(Vec<u32>),
+    Prebuilt(&'static [u32]),
+}
+
+impl std::ops::Deref for Trans {
+    type Target = [u32];
+
+    #[inline(always)]
+    fn deref(&self) -> &[u32] {
+        match self {
+            Trans::Built(trans) => trans,
+            Trans::Prebuilt(trans) => trans,
+        }
+    }
 }
 
 impl Table {
@@ -132,7 +151,7 @@ impl Table {
         let matches = order.iter().filter(|&&s| dfa.is_match(s)).count();
         let table = Table {
             classes,
-            trans,
+            trans: Trans::Built(trans),
             start: id_of(start),
             match_below: u32::try_from(matches * width).expect("automaton fits u32"),
             width: width as u32,
@@ -155,6 +174,25 @@ impl Table {
     fn number(&self, id: u32) -> usize {
         (id / self.width) as usize
     }
+}
+
+/// A test of whether a `u32` is a multiple of `d` (not 0) without a
+/// division, so that checking the 280,000 ids of the defaults' table takes
+/// a few dozen microseconds rather than half a millisecond: with
+/// `d = 2^k * m`, `m` odd, and `m'` the inverse of `m` modulo `2^32`,
+/// `n` is a multiple of `d` exactly when `n * m'` (wrapping) rotated right
+/// by `k` is at most `(2^32 - 1) / d` (Hacker's Delight, 10-17).
+fn multiple_of(d: u32) -> impl Fn(u32) -> bool {
+    let k = d.trailing_zeros() % 32;
+    let m = (d >> k).max(1);
+    // Newton's iteration doubles the correct low bits each step, from the
+    // three of `m` itself (an odd number is its own inverse modulo 8).
+    let mut inverse = m;
+    for _ in 0..4 {
+        inverse = inverse.wrapping_mul(2u32.wrapping_sub(m.wrapping_mul(inverse)));
+    }
+    let limit = u32::MAX.checked_div(d).unwrap_or(0);
+    move |n: u32| d != 0 && n.wrapping_mul(inverse).rotate_right(k) <= limit
 }
 
 /// A keyword that may end where a match state of the automaton is entered:
@@ -268,13 +306,20 @@ impl KeywordScanner {
         })
     }
 
-    /// Writes the scanner for `prebuilt`.
+    /// Whether the transitions are the prebuilt file's, read in place.
     #[cfg(test)]
-    pub(crate) fn encode(&self, e: &mut crate::prebuilt::Enc) {
+    pub(crate) fn in_place(&self) -> bool {
+        matches!(self.table.trans, Trans::Prebuilt(_))
+    }
+
+    /// Writes the scanner for `prebuilt`, its transitions into `area` (see
+    /// [`crate::prebuilt::Area`]), where they are read in place.
+    #[cfg(test)]
+    pub(crate) fn encode(&self, e: &mut crate::prebuilt::Enc, area: &mut crate::prebuilt::Area) {
         let t = &self.table;
         e.0.extend_from_slice(&t.classes);
         let trans: Vec<u8> = t.trans.iter().flat_map(|id| id.to_le_bytes()).collect();
-        e.bytes(&trans);
+        area.dfa(e, trans);
         e.u32(t.start);
         e.u32(t.match_below);
         e.u32(t.width);
@@ -294,22 +339,26 @@ impl KeywordScanner {
         e.usize(self.max_len);
     }
 
-    /// Reads a scanner written by [`KeywordScanner::encode`], checking
-    /// that every state id, range and class is in bounds, so that a scan
-    /// cannot index out of them.
-    pub(crate) fn decode(d: &mut crate::prebuilt::Dec<'_>) -> Option<KeywordScanner> {
+    /// Reads a scanner written by [`KeywordScanner::encode`], its
+    /// transitions in place in `area`, checking that every state id, range
+    /// and class is in bounds, so that a scan cannot index out of them.
+    /// `None` if anything is out of place (on a big-endian machine, always:
+    /// the scanner is then built).
+    pub(crate) fn decode(
+        d: &mut crate::prebuilt::Dec<'_>,
+        area: &'static [u8],
+    ) -> Option<KeywordScanner> {
         let mut classes = [0u8; 256];
         for c in &mut classes {
             *c = d.u8()?;
         }
-        let raw = d.bytes()?;
-        if raw.len() % 4 != 0 {
+        // Little-endian `u32`s, 8-aligned in the area: on a little-endian
+        // machine they are the ids as they are.
+        let raw = d.placed(area)?;
+        if cfg!(target_endian = "big") {
             return None;
         }
-        let trans: Vec<u32> = raw
-            .chunks_exact(4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect();
+        let trans: &'static [u32] = bytemuck::try_cast_slice(raw).ok()?;
         let (start, match_below, width) = (d.u32()?, d.u32()?, d.u32()?);
         let states = (0..d.len()?)
             .map(|_| Some((d.u32()?, d.u32()?)))
@@ -326,7 +375,8 @@ impl KeywordScanner {
         let tails = d.bytes()?.to_vec();
         let max_len = d.usize()?;
         let w = width as usize;
-        let state = |id: u32| (id as usize) % w == 0 && (id as usize) < trans.len();
+        let multiple = multiple_of(width);
+        let state = |id: u32| multiple(id) && (id as usize) < trans.len();
         let ok = w > 0
             && trans.len() % w == 0
             && trans.len() < u32::MAX as usize
@@ -347,7 +397,7 @@ impl KeywordScanner {
         ok.then_some(KeywordScanner {
             table: Table {
                 classes,
-                trans,
+                trans: Trans::Prebuilt(trans),
                 start,
                 match_below,
                 width,
@@ -522,6 +572,40 @@ impl KeywordScanner {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn multiple_of_agrees_with_the_remainder() {
+        // Every divisor a row width can be (and some beyond), on small
+        // numbers, multiples and their neighbours, and numbers spread over
+        // the whole range (a fixed-seed xorshift).
+        let mut x = 0x9e37_79b9u32;
+        let mut spread = Vec::new();
+        for _ in 0..2000 {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            spread.push(x);
+        }
+        let mut checked = 0;
+        for d in (1..=300).chain([1 << 16, 3 << 20, u32::MAX / 2, u32::MAX]) {
+            let multiple = multiple_of(d);
+            let near = (0..5u32).flat_map(|i| {
+                let m = d.wrapping_mul(1000 + i);
+                [m.wrapping_sub(1), m, m.wrapping_add(1)]
+            });
+            let extremes = [u32::MAX, u32::MAX - 1, u32::MAX / d * d];
+            for n in (0..700)
+                .chain(near)
+                .chain(spread.iter().copied())
+                .chain(extremes)
+            {
+                assert_eq!(multiple(n), n % d == 0, "{n} and {d}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 500_000, "{checked}");
+        assert!(!multiple_of(0)(0), "no width of 0");
+    }
 
     /// The occurrences, found the slow way.
     fn naive(kws: &[String], hay: &[u8], from: usize) -> Vec<(usize, usize, usize)> {

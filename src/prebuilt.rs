@@ -33,7 +33,9 @@
 //! parsed again, and of the search DFAs of the rules whose DFAs are small
 //! ([`RuleSearch`]), so that a rule's windows are searched without
 //! compiling its regex. Then the area that
-//! holds the DFAs, in
+//! holds the keyword scanner's transitions (little-endian `u32`s, read in
+//! place as they are on a little-endian machine, where copying and checking
+//! them was a fifth of start-up) and the DFAs, in
 //! regex-automata's own serialized form, each 8-aligned in the file (which
 //! is embedded 8-aligned), so that a DFA is read in place with no copy:
 //! a group's first hit costs a check of its DFA (about 1 ms for all 90
@@ -55,7 +57,7 @@ const MAGIC: &[u8; 8] = b"hush-pb\0";
 
 /// The format's version: raised whenever the encoding, or what the parse
 /// derives from a rule file, changes.
-const FORMAT: u32 = 8;
+const FORMAT: u32 = 9;
 
 /// The hash of the embedded pattern files (see `build.rs`).
 const PATTERNS_HASH: u64 = include!(concat!(env!("OUT_DIR"), "/patterns_hash.rs"));
@@ -426,8 +428,9 @@ fn dfa_from<S: AsRef<str>, T>(
     None
 }
 
-fn scanner_from(bytes: &[u8], keywords: &[String]) -> Option<KeywordScanner> {
-    let mut d = Dec(Items::of(bytes)?.scanner);
+fn scanner_from(bytes: &'static [u8], keywords: &[String]) -> Option<KeywordScanner> {
+    let items = Items::of(bytes)?;
+    let mut d = Dec(items.scanner);
     let n = d.len()?;
     if n != keywords.len() {
         return None;
@@ -437,7 +440,7 @@ fn scanner_from(bytes: &[u8], keywords: &[String]) -> Option<KeywordScanner> {
             return None;
         }
     }
-    let scanner = KeywordScanner::decode(&mut d)?;
+    let scanner = KeywordScanner::decode(&mut d, items.area)?;
     d.end()?;
     Some(scanner)
 }
@@ -540,14 +543,15 @@ fn encode(
     let mut r = Enc(Vec::new());
     encode_rules(&mut r, rules);
     e.bytes(&r.0);
-    // The scanner, with the keywords it is for.
+    // The scanner, with the keywords it is for, its transitions first in
+    // the area.
+    let mut area = Area(Vec::new());
     let mut k = Enc(Vec::new());
     k.strings(keywords);
-    scanner.encode(&mut k);
+    scanner.encode(&mut k, &mut area);
     e.bytes(&k.0);
     // The groups' follows sets, each with the patterns it is for, their
     // DFAs in the area.
-    let mut area = Area(Vec::new());
     let mut f = Enc(Vec::new());
     f.len(sets.len());
     for (patterns, set) in sets {
@@ -636,9 +640,10 @@ pub(crate) enum Prebuilt {
     Unanchored(Vec<String>, bool, Option<Unanchored>),
 }
 
-/// The DFAs of a prebuilt file, each 8-aligned in the file so that it is
-/// read in place, as `u32`s, with no copy: the file's last item, after a
-/// `u8` count of zero bytes that aligns its start.
+/// The DFAs of a prebuilt file (and the keyword scanner's transitions),
+/// each 8-aligned in the file so that it is read in place, as `u32`s, with
+/// no copy: the file's last item, after a `u8` count of zero bytes that
+/// aligns its start.
 #[cfg(test)]
 pub(crate) struct Area(Vec<u8>);
 
@@ -904,11 +909,17 @@ impl<'a> Dec<'a> {
         &mut self,
         area: &'static [u8],
     ) -> Option<regex_automata::dfa::dense::DFA<&'static [u32]>> {
+        let bytes = self.placed(area)?;
+        let (dfa, read) = regex_automata::dfa::dense::DFA::from_bytes(bytes).ok()?;
+        (read == bytes.len()).then_some(dfa)
+    }
+
+    /// The bytes in `area` where the next two numbers say (as
+    /// [`Area::dfa`] wrote them).
+    pub(crate) fn placed(&mut self, area: &'static [u8]) -> Option<&'static [u8]> {
         let at = self.usize()?;
         let len = self.usize()?;
-        let bytes = area.get(at..at.checked_add(len)?)?;
-        let (dfa, read) = regex_automata::dfa::dense::DFA::from_bytes(bytes).ok()?;
-        (read == len).then_some(dfa)
+        area.get(at..at.checked_add(len)?)
     }
 
     /// `Some` if everything was read.
@@ -1224,6 +1235,27 @@ mod tests {
         e.u8(b'z');
         e.u8(b'a');
         assert!(decode_hir(&mut Dec(&e.0), 0).is_none());
+    }
+
+    #[test]
+    #[cfg(target_endian = "little")]
+    fn the_prebuilt_scanner_is_read_in_place_and_scans_as_built() {
+        // Its transitions are the embedded bytes themselves (no copy at
+        // start-up), and it finds what a scanner built from the keywords
+        // finds.
+        let keywords = default_keywords();
+        let prebuilt = scanner(&keywords).unwrap();
+        assert!(prebuilt.in_place());
+        let built = KeywordScanner::new(&keywords).unwrap();
+        assert!(!built.in_place());
+        let hay = b"export AWS_SECRET_ACCESS_KEY=x ghp_ token: password=y sk-ant- xoxb-";
+        let found = |s: &KeywordScanner| {
+            let mut out = Vec::new();
+            s.scan(hay, 0, |k, a, b| out.push((k, a, b)));
+            out
+        };
+        assert!(found(&built).len() > 5);
+        assert_eq!(found(&prebuilt), found(&built));
     }
 
     #[test]

@@ -6,11 +6,17 @@
 #
 # Without FILE, 64 MiB of real text is written first (the local cargo
 # registry's Rust sources and docs; see benches/support/corpus.rs). Each
-# tool runs three times, alternating, on one thread where it has the
-# option; printed: each run's wall and user CPU seconds, the medians, and
-# each peer's median wall time over hush's. Peers looked for on PATH:
+# tool runs RUNS times (default 5), alternating, on one thread where it
+# has the option; printed: each run's wall and CPU (user + system)
+# seconds, the medians, and each peer's median wall and CPU time over
+# hush's. Peers looked for on PATH:
 # gitleaks, kingfisher, ripsecrets, trufflehog. Their findings are not
-# compared: this measures time only.
+# compared: this measures time only. hush runs with `--threads 1` (one
+# core, as the peers run with one job where they have the option).
+#
+# Kingfisher installs from PyPI (`pip install kingfisher-bin`, the
+# project's own packaged binary); ripsecrets with `cargo install
+# ripsecrets --locked`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
@@ -22,9 +28,11 @@ if [ -z "$file" ]; then
 fi
 hush=target/release/hush
 declare -A cmd
-cmd[hush]="$hush < '$file' > /dev/null"
+cmd[hush]="$hush --threads 1 < '$file' > /dev/null"
 command -v gitleaks >/dev/null && cmd[gitleaks]="gitleaks stdin --no-banner --exit-code 0 < '$file' > /dev/null 2>&1"
-command -v kingfisher >/dev/null && cmd[kingfisher]="kingfisher scan '$file' -n -j 1 > /dev/null 2>&1 || true"
+# (`--no-update-check`: otherwise each run first asks the network for a
+# newer release, which is not scanning time.)
+command -v kingfisher >/dev/null && cmd[kingfisher]="kingfisher scan '$file' -n -j 1 --no-update-check > /dev/null 2>&1 || true"
 command -v ripsecrets >/dev/null && cmd[ripsecrets]="ripsecrets '$file' > /dev/null 2>&1 || true"
 command -v trufflehog >/dev/null && cmd[trufflehog]="trufflehog filesystem '$file' --concurrency=1 --no-update > /dev/null 2>&1 || true"
 if [ "${#cmd[@]}" -eq 1 ]; then
@@ -32,19 +40,26 @@ if [ "${#cmd[@]}" -eq 1 ]; then
 fi
 size=$(stat -c %s "$file")
 echo "file: $file ($size bytes); machine: $(nproc) cores, $(uname -m)"
-declare -A walls
-for round in 1 2 3; do
+declare -A walls cpus
+runs=${RUNS:-5}
+for round in $(seq "$runs"); do
     for tool in "${!cmd[@]}"; do
-        t=$( { /usr/bin/time -f "%e %U" bash -c "${cmd[$tool]}"; } 2>&1 | tail -1)
-        echo "$tool run $round: wall ${t% *} s, user ${t#* } s"
-        walls[$tool]="${walls[$tool]:-} ${t% *}"
+        t=$( { /usr/bin/time -f "%e %U %S" bash -c "${cmd[$tool]}"; } 2>&1 | tail -1)
+        read -r wall user sys <<<"$t"
+        cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+        echo "$tool run $round: wall $wall s, cpu $cpu s"
+        walls[$tool]="${walls[$tool]:-} $wall"
+        cpus[$tool]="${cpus[$tool]:-} $cpu"
     done
 done
-median() { tr ' ' '\n' | grep . | sort -n | sed -n 2p; }
+median() { tr ' ' '\n' | grep . | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "?" }'; }
 h=$(echo "${walls[hush]}" | median)
-echo "hush median: $h s ($(awk -v s="$size" -v t="$h" 'BEGIN { if (t > 0) printf "%.0f MB/s", s / t / 1e6; else print "too fast to time" }'))"
+hc=$(echo "${cpus[hush]}" | median)
+echo "hush median: $h s wall, $hc s cpu ($(awk -v s="$size" -v t="$h" 'BEGIN { if (t > 0) printf "%.0f MB/s", s / t / 1e6; else print "too fast to time" }'))"
 for tool in "${!cmd[@]}"; do
     [ "$tool" = hush ] && continue
     m=$(echo "${walls[$tool]}" | median)
-    echo "$tool median: $m s, $(awk -v a="$m" -v b="$h" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "?" }') times hush's"
+    mc=$(echo "${cpus[$tool]}" | median)
+    echo "$tool median: $m s wall, $mc s cpu; $(ratio "$m" "$h") times hush's wall, $(ratio "$mc" "$hc") times its cpu"
 done

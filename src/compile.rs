@@ -145,6 +145,10 @@ pub(crate) struct CompiledRule {
     /// use: a default rule's windows are searched with them, and the regex
     /// is compiled only for the groups of a match.
     search: OnceLock<Option<crate::matcher::RuleSearch>>,
+    /// For a rule without them, the regex's forward lazy DFA alone, built
+    /// on first use: it rules out the windows that hold no match without
+    /// the regex (see [`crate::matcher::Forward`]).
+    forward: OnceLock<Option<crate::matcher::Forward>>,
     /// The regex cut around its secret group, built once
     /// [`SPLIT_AFTER`] matches have needed the group; `None` inside if it
     /// cannot be (see [`Split::new`]).
@@ -173,18 +177,45 @@ impl CompiledRule {
             .as_ref()
     }
 
-    /// Whether the rule can be searched: it has prebuilt DFAs, or its
-    /// regex compiles.
+    fn forward(&self) -> Option<&crate::matcher::Forward> {
+        self.forward
+            .get_or_init(|| {
+                let hir = crate::rule::relaxed_hir_or_stored(&self.rule.pattern, self.rule.unicode);
+                crate::matcher::Forward::new(&hir.ok()?)
+            })
+            .as_ref()
+    }
+
+    /// Whether the regex is compiled already (and did compile).
+    fn compiled(&self) -> bool {
+        self.regex.get().is_some_and(Option::is_some)
+    }
+
+    /// Whether the rule can be searched: it has prebuilt DFAs, its regex
+    /// compiled, or its forward lazy DFA builds (a regex that then fails
+    /// to compile fails closed where the DFA finds a match), or its regex
+    /// compiles.
     fn compiles(&self) -> bool {
-        self.prebuilt_search().is_some() || self.regex().is_some()
+        self.prebuilt_search().is_some()
+            || self.compiled()
+            || self.forward().is_some()
+            || self.regex().is_some()
     }
 
     /// The leftmost-first match in `input`: by the prebuilt DFAs if the
-    /// rule has them and they do not give up, else by the regex; `None` if
-    /// the rule cannot be searched.
+    /// rule has them and they do not give up, else by the regex (unless
+    /// the regex is not compiled yet and the forward lazy DFA finds no
+    /// match); `None` if the rule cannot be searched.
     fn search(&self, input: &Input<'_>) -> Option<Option<regex_automata::Match>> {
         if let Some(found) = self.prebuilt_search().and_then(|s| s.search(input).ok()) {
             return Some(found);
+        }
+        if !self.compiled()
+            && self
+                .forward()
+                .is_some_and(|f| f.is_match(input) == Some(false))
+        {
+            return Some(None);
         }
         Some(self.regex()?.search(input))
     }
@@ -668,6 +699,7 @@ impl Matcher {
                 rule,
                 regex,
                 search: OnceLock::new(),
+                forward: OnceLock::new(),
                 split: OnceLock::new(),
                 group_matches: AtomicU32::new(0),
                 replacer,

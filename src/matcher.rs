@@ -417,6 +417,71 @@ impl RuleSearch {
     }
 }
 
+/// A rule's regex as a forward lazy DFA alone (no capture groups, no
+/// reverse NFA): about half the work of compiling the regex, and enough to
+/// say that a window holds no match, which is the answer for most windows
+/// of a rule without prebuilt search DFAs (the generic context rules, on
+/// text that names secrets without holding any). The regex is compiled at
+/// the first window where this finds a match, and answers from then on.
+pub(crate) struct Forward {
+    dfa: regex_automata::hybrid::dfa::DFA,
+    /// The lazy DFA's caches, one per thread searching at once.
+    caches: regex_automata::util::pool::Pool<regex_automata::hybrid::dfa::Cache, NewCache>,
+}
+
+/// What makes a [`Forward`]'s caches.
+type NewCache = Box<
+    dyn Fn() -> regex_automata::hybrid::dfa::Cache
+        + Send
+        + Sync
+        + std::panic::UnwindSafe
+        + std::panic::RefUnwindSafe,
+>;
+
+impl Forward {
+    /// The lazy DFA of `hir` (a rule's relaxed parse), with the NFA
+    /// settings of the rule's regex, or `None` if it does not build.
+    pub(crate) fn new(hir: &regex_syntax::hir::Hir) -> Option<Forward> {
+        use regex_automata::hybrid::dfa;
+        use regex_automata::nfa::thompson;
+        let nfa = thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .utf8(false)
+                    .which_captures(thompson::WhichCaptures::None)
+                    .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
+            )
+            .build_from_hir(hir)
+            .ok()?;
+        let dfa = dfa::Builder::new()
+            .configure(
+                dfa::Config::new()
+                    .match_kind(regex_automata::MatchKind::LeftmostFirst)
+                    // Gives up on a non-ASCII byte next to a Unicode word
+                    // boundary: the regex answers then.
+                    .unicode_word_boundary(true),
+            )
+            .build_from_nfa(nfa)
+            .ok()?;
+        let of = dfa.clone();
+        let caches =
+            regex_automata::util::pool::Pool::new(Box::new(move || of.create_cache()) as NewCache);
+        Some(Forward { dfa, caches })
+    }
+
+    /// Whether the regex matches in `input` (its range, anchoring and
+    /// look-around as the regex would see them); `None` if the lazy DFA
+    /// gives up.
+    pub(crate) fn is_match(&self, input: &Input<'_>) -> Option<bool> {
+        let mut cache = self.caches.get();
+        let input = input.clone().earliest(true);
+        self.dfa
+            .try_search_fwd(&mut cache, &input)
+            .ok()
+            .map(|m| m.is_some())
+    }
+}
+
 /// The size limit of each of a [`RuleSearch`]'s DFAs.
 #[cfg(test)]
 const SEARCH_LIMIT: usize = 32 << 10;

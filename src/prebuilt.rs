@@ -1353,15 +1353,11 @@ mod tests {
         assert!(allowed > 1000, "{allowed} allowed");
     }
 
-    #[test]
-    fn a_prebuilt_rule_search_finds_what_its_regex_finds() {
-        // Every default rule with search DFAs, on every rule's examples and
-        // negative examples (so on look-alikes of other rules too) and a
-        // sample of the test data's lines: the same match, searched
-        // unanchored from the start and anchored at a few offsets.
-        let rules = parsed();
+    /// Every rule's examples and negative examples (so look-alikes of
+    /// other rules too) and a sample of the test data's lines.
+    fn search_texts(rules: &[Rule]) -> Vec<String> {
         let mut texts: Vec<String> = Vec::new();
-        for r in &rules {
+        for r in rules {
             texts.extend(r.examples.iter().map(|e| e.input.clone()));
             texts.extend(r.negative_examples.iter().map(|(_, n)| n.clone()));
         }
@@ -1372,6 +1368,63 @@ mod tests {
             texts.extend(text.lines().step_by(7).map(str::to_string));
         }
         assert!(texts.len() > 3000, "{} texts", texts.len());
+        texts
+    }
+
+    #[test]
+    fn a_rule_forward_dfa_says_no_match_only_where_its_regex_has_none() {
+        // Every default rule without search DFAs (those a scrub searches
+        // with the forward lazy DFA first), on the texts below, searched
+        // unanchored from the start and anchored at a few offsets: the
+        // DFA's "no match" is the regex's, and it finds the regex's matches.
+        let rules = parsed();
+        let texts = search_texts(&rules);
+        let (mut rules_checked, mut no, mut yes) = (0, 0, 0);
+        let mut seen = std::collections::HashSet::new();
+        for r in &rules {
+            if !seen.insert((r.pattern.clone(), r.unicode))
+                || search(r.unicode, &r.pattern).is_some()
+            {
+                continue;
+            }
+            let hir = crate::rule::relaxed_hir(&r.pattern, r.unicode).unwrap();
+            let forward = crate::matcher::Forward::new(&hir).expect("builds");
+            let re = r.compile_regex().unwrap();
+            for text in &texts {
+                let hay = text.as_bytes();
+                for (i, at) in [0, 1, hay.len() / 3, hay.len() / 2].into_iter().enumerate() {
+                    if at > hay.len() {
+                        continue;
+                    }
+                    let mut input = regex_automata::Input::new(hay).range(at..);
+                    if i > 0 {
+                        input = input.anchored(regex_automata::Anchored::Yes);
+                    }
+                    let regex = re.is_match(input.clone());
+                    match forward.is_match(&input) {
+                        Some(m) => assert_eq!(m, regex, "{} on {text:?} at {at}", r.id),
+                        None => continue,
+                    }
+                    if regex {
+                        yes += 1;
+                    } else {
+                        no += 1;
+                    }
+                }
+            }
+            rules_checked += 1;
+        }
+        assert!(rules_checked > 200, "{rules_checked} rules");
+        assert!(yes > 1000 && no > 1_000_000, "{yes} matches, {no} not");
+    }
+
+    #[test]
+    fn a_prebuilt_rule_search_finds_what_its_regex_finds() {
+        // Every default rule with search DFAs, on the texts of
+        // `search_texts`: the same match, searched unanchored from the
+        // start and anchored at a few offsets.
+        let rules = parsed();
+        let texts = search_texts(&rules);
         let (mut searched, mut found, mut anchored_only) = (0, 0, 0);
         let mut seen = std::collections::HashSet::new();
         for r in &rules {

@@ -656,7 +656,7 @@ pub(crate) fn relaxed_hir(
 
 /// [`relaxed_hir`], read from the prebuilt file for a default rule's
 /// regex rather than parsed.
-fn relaxed_hir_or_stored(
+pub(crate) fn relaxed_hir_or_stored(
     pattern: &str,
     unicode: bool,
 ) -> Result<regex_syntax::hir::Hir, Box<regex_syntax::Error>> {

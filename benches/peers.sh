@@ -30,9 +30,14 @@ hush=target/release/hush
 declare -A cmd
 cmd[hush]="$hush --threads 1 < '$file' > /dev/null"
 command -v gitleaks >/dev/null && cmd[gitleaks]="gitleaks stdin --no-banner --exit-code 0 < '$file' > /dev/null 2>&1"
-# (`--no-update-check`: otherwise each run first asks the network for a
-# newer release, which is not scanning time.)
-command -v kingfisher >/dev/null && cmd[kingfisher]="kingfisher scan '$file' -n -j 1 --no-update-check > /dev/null 2>&1 || true"
+# Kingfisher from PyPI is a Python script (behind pyenv's shim, if any)
+# that runs the binary in the package: the binary is timed, not the
+# interpreter's start-up. `--no-update-check`: otherwise each run first
+# asks the network for a newer release, which is not scanning time.
+kingfisher=$(command -v kingfisher || true)
+bundled=$(python3 -c 'import kingfisher, os; print(os.path.join(os.path.dirname(kingfisher.__file__), "bin", "kingfisher"))' 2>/dev/null || true)
+if [ -n "$bundled" ] && [ -x "$bundled" ]; then kingfisher=$bundled; fi
+[ -n "$kingfisher" ] && cmd[kingfisher]="'$kingfisher' scan '$file' -n -j 1 --no-update-check > /dev/null 2>&1 || true"
 command -v ripsecrets >/dev/null && cmd[ripsecrets]="ripsecrets '$file' > /dev/null 2>&1 || true"
 command -v trufflehog >/dev/null && cmd[trufflehog]="trufflehog filesystem '$file' --concurrency=1 --no-update > /dev/null 2>&1 || true"
 if [ "${#cmd[@]}" -eq 1 ]; then
@@ -41,12 +46,14 @@ fi
 size=$(stat -c %s "$file")
 echo "file: $file ($size bytes); machine: $(nproc) cores, $(uname -m)"
 declare -A walls cpus
+TIMEFORMAT='%3R %3U %3S'
 runs=${RUNS:-5}
 for round in $(seq "$runs"); do
     for tool in "${!cmd[@]}"; do
-        t=$( { /usr/bin/time -f "%e %U %S" bash -c "${cmd[$tool]}"; } 2>&1 | tail -1)
+        # bash's own `time` (millisecond resolution, no extra process)
+        t=$( { time eval "${cmd[$tool]}" 2>/dev/null; } 2>&1 | tail -1)
         read -r wall user sys <<<"$t"
-        cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+        cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }')
         echo "$tool run $round: wall $wall s, cpu $cpu s"
         walls[$tool]="${walls[$tool]:-} $wall"
         cpus[$tool]="${cpus[$tool]:-} $cpu"

@@ -164,8 +164,7 @@ impl AnchoredDfa {
     #[cfg(test)]
     pub(crate) fn encode(&self, e: &mut crate::prebuilt::Enc, area: &mut crate::prebuilt::Area) {
         area.dfa(e, self.dfa.to_bytes());
-        let first: Vec<u8> = self.first.iter().map(|&b| u8::from(b)).collect();
-        e.0.extend_from_slice(&first);
+        encode_first(e, &self.first);
     }
 
     /// Reads a DFA written by [`AnchoredDfa::encode`].
@@ -174,14 +173,7 @@ impl AnchoredDfa {
         area: &'static [u8],
     ) -> Option<AnchoredDfa> {
         let dfa = d.dfa(area)?;
-        let mut first = [false; 256];
-        for f in &mut first {
-            *f = match d.u8()? {
-                0 => false,
-                1 => true,
-                _ => return None,
-            };
-        }
+        let first = decode_first(d)?;
         (regex_automata::dfa::Automaton::pattern_len(&dfa) == 1).then_some(AnchoredDfa {
             dfa: Dense::Prebuilt(dfa),
             first,
@@ -526,8 +518,7 @@ impl AnchoredSet {
     #[cfg(test)]
     pub(crate) fn encode(&self, e: &mut crate::prebuilt::Enc, area: &mut crate::prebuilt::Area) {
         area.dfa(e, self.dfa.to_bytes());
-        let first: Vec<u8> = self.first.iter().map(|&b| u8::from(b)).collect();
-        e.0.extend_from_slice(&first);
+        encode_first(e, &self.first);
         e.u64(self.all);
     }
 
@@ -540,14 +531,7 @@ impl AnchoredSet {
         area: &'static [u8],
     ) -> Option<AnchoredSet> {
         let dfa = d.dfa(area)?;
-        let mut first = [false; 256];
-        for f in &mut first {
-            *f = match d.u8()? {
-                0 => false,
-                1 => true,
-                _ => return None,
-            };
-        }
+        let first = decode_first(d)?;
         let all = d.u64()?;
         let n = regex_automata::dfa::Automaton::pattern_len(&dfa);
         ((1..=Self::MAX).contains(&n) && all == u64::MAX >> (64 - n)).then_some(AnchoredSet {
@@ -590,6 +574,27 @@ impl AnchoredSet {
             Dense::Prebuilt(dfa) => set_walk(dfa, self.all, hay, at, end),
         }
     }
+}
+
+/// Writes a table of the bytes a match can begin with, a byte (0 or 1)
+/// each.
+#[cfg(test)]
+fn encode_first(e: &mut crate::prebuilt::Enc, first: &[bool; 256]) {
+    e.0.extend(first.iter().map(|&b| u8::from(b)));
+}
+
+/// Reads a table written by [`encode_first`]; `None` if a byte is not 0
+/// or 1.
+fn decode_first(d: &mut crate::prebuilt::Dec<'_>) -> Option<[bool; 256]> {
+    let mut first = [false; 256];
+    for f in &mut first {
+        *f = match d.u8()? {
+            0 => false,
+            1 => true,
+            _ => return None,
+        };
+    }
+    Some(first)
 }
 
 /// A dense DFA built here, or read in place from `prebuilt`.

@@ -154,6 +154,9 @@ pub(crate) struct CompiledRule {
     /// cannot be (see [`Split::new`]).
     /// (Boxed: a split is kilobytes, and most rules never build one.)
     split: OnceLock<Option<Box<Split>>>,
+    /// A default rule's prebuilt split, looked up on the first match that
+    /// needs the group: used from that match on, in place of the built one.
+    prebuilt_split: OnceLock<Option<crate::split::Prebuilt>>,
     /// How many matches have needed the group so far (up to
     /// [`SPLIT_AFTER`]).
     group_matches: AtomicU32,
@@ -232,6 +235,26 @@ impl CompiledRule {
             return None;
         }
         self.built_split()
+    }
+
+    /// The secret group's span in the match `m`, by the rule's split: the
+    /// prebuilt one from the first match, else the built one once enough
+    /// matches have needed the group; `None` if there is none yet or the
+    /// match splits more than one way (the capture engine decides then).
+    fn find_group(&self, hay: &[u8], m: std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
+        if let Some(split) = self.prebuilt_split() {
+            return split.find(hay, m);
+        }
+        self.split()?.find(hay, m)
+    }
+
+    fn prebuilt_split(&self) -> Option<&crate::split::Prebuilt> {
+        self.prebuilt_split
+            .get_or_init(|| {
+                let group = secret_group(&self.rule)?;
+                crate::prebuilt::split(self.rule.unicode, &self.rule.pattern, group)
+            })
+            .as_ref()
     }
 
     /// The split, built now if it is not yet (and not known not to build).
@@ -641,7 +664,7 @@ pub(crate) fn keyword_list(rules: &[Rule]) -> (Vec<String>, Vec<Vec<u32>>) {
 
 /// The capture group holding a rule's secret, if there is one to find: the
 /// one named, or the only one.
-fn secret_group(rule: &Rule) -> Option<u32> {
+pub(crate) fn secret_group(rule: &Rule) -> Option<u32> {
     match rule.secret_group {
         Some(0) => None,
         Some(g) => u32::try_from(g).ok(),
@@ -701,6 +724,7 @@ impl Matcher {
                 search: OnceLock::new(),
                 forward: OnceLock::new(),
                 split: OnceLock::new(),
+                prebuilt_split: OnceLock::new(),
                 group_matches: AtomicU32::new(0),
                 replacer,
                 needs_line,
@@ -1526,7 +1550,7 @@ impl Matcher {
     ) -> Option<(std::ops::Range<usize>, std::ops::Range<usize>)> {
         if cr.rule.group_count == 0 || cr.rule.secret_group == Some(0) {
             Some((m.clone(), m))
-        } else if let Some(group) = cr.split().and_then(|s| s.find(hay, m.clone())) {
+        } else if let Some(group) = cr.find_group(hay, m.clone()) {
             // The group found with DFAs, when the match splits only one way
             // around it. (An unnamed group that is empty gives the whole
             // match, as below.)
@@ -1929,7 +1953,7 @@ mod split_tests {
                     .collect::<Vec<_>>()
             })
             .collect();
-        let (mut split, mut fallback) = (0, 0);
+        let (mut split, mut fallback, mut prebuilt_agreed) = (0, 0, 0);
         let mut split_rules = 0;
         for cr in &m.rules {
             if secret_group(&cr.rule).is_none() {
@@ -1937,6 +1961,15 @@ mod split_tests {
             }
             let re = cr.regex().unwrap();
             split_rules += usize::from(cr.built_split().is_some());
+            // The prebuilt split is the built one, read back: there is one
+            // for every rule whose split builds, and it answers the same.
+            let prebuilt = cr.prebuilt_split();
+            assert_eq!(
+                prebuilt.is_some(),
+                cr.built_split().is_some(),
+                "rule {}",
+                cr.rule.id
+            );
             let inputs = cr
                 .rule
                 .examples()
@@ -1946,7 +1979,17 @@ mod split_tests {
             for hay in inputs {
                 for found in re.find_iter(&hay) {
                     let want = captured(re, cr, &hay, found.range());
-                    match cr.built_split().and_then(|s| s.find(&hay, found.range())) {
+                    let built = cr.built_split().and_then(|s| s.find(&hay, found.range()));
+                    if let Some(prebuilt) = prebuilt {
+                        assert_eq!(
+                            prebuilt.find(&hay, found.range()),
+                            built,
+                            "rule {}",
+                            cr.rule.id
+                        );
+                        prebuilt_agreed += 1;
+                    }
+                    match built {
                         Some(got) => {
                             split += 1;
                             assert_eq!(
@@ -1964,5 +2007,9 @@ mod split_tests {
         }
         eprintln!("split rules {split_rules}, split {split}, fallback {fallback}");
         assert!(split > 10 * fallback, "split {split}, fallback {fallback}");
+        assert!(
+            prebuilt_agreed > split,
+            "{prebuilt_agreed} prebuilt answers"
+        );
     }
 }

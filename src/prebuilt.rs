@@ -57,7 +57,7 @@ const MAGIC: &[u8; 8] = b"hush-pb\0";
 
 /// The format's version: raised whenever the encoding, or what the parse
 /// derives from a rule file, changes.
-const FORMAT: u32 = 9;
+const FORMAT: u32 = 10;
 
 /// The hash of the embedded pattern files (see `build.rs`).
 const PATTERNS_HASH: u64 = include!(concat!(env!("OUT_DIR"), "/patterns_hash.rs"));
@@ -126,6 +126,21 @@ pub(crate) enum Parse {
 /// What the sorted table of stored items by pattern (see [`stored`])
 /// holds under a pattern besides its parses: a rule's search DFAs.
 const SEARCH: u8 = 2;
+
+/// What the sorted table holds under a rule's pattern for its split (see
+/// `split.rs`).
+const SPLIT: u8 = 3;
+
+/// The prebuilt split of a default rule's regex around capture group
+/// `group`, if it has one.
+pub(crate) fn split(unicode: bool, pattern: &str, group: u32) -> Option<crate::split::Prebuilt> {
+    let items = Items::of(PREBUILT)?;
+    let bytes = stored(items.hirs, SPLIT, unicode, pattern)?;
+    let mut d = Dec(bytes);
+    let split = crate::split::Prebuilt::decode(&mut d, items.area, group)?;
+    d.end()?;
+    Some(split)
+}
 
 /// The prebuilt search DFAs of a default rule's regex (see
 /// [`RuleSearch`]), if it has them.
@@ -526,6 +541,7 @@ fn decode_rules(d: &mut Dec<'_>) -> Option<Vec<Rule>> {
 /// Writes the prebuilt form of `rules` (the default files' rules, in file
 /// order) and of the scanner of `keywords`.
 #[cfg(test)]
+#[allow(clippy::too_many_arguments, reason = "the items of one file")]
 fn encode(
     rules: &[Rule],
     keywords: &[String],
@@ -534,6 +550,7 @@ fn encode(
     dfas: &[Prebuilt],
     hirs: &[StoredHir],
     searches: &[StoredSearch],
+    splits: &[StoredSplit],
 ) -> Vec<u8> {
     let mut e = Enc(Vec::new());
     e.0.extend_from_slice(MAGIC);
@@ -584,8 +601,8 @@ fn encode(
         f.bytes(&one.0);
     }
     e.bytes(&f.0);
-    // The parses and the rules' search DFAs (in the area, in the order of
-    // their patterns), sorted by what each is of, with a table of where
+    // The parses, the rules' search DFAs and splits (in the area, in the
+    // order of their patterns), sorted by what each is of, with a table of where
     // each starts, so that a lookup is a binary search that allocates
     // nothing.
     let mut searches: Vec<_> = searches.iter().collect();
@@ -596,6 +613,14 @@ fn encode(
         area.dfa(&mut one, forward.clone());
         area.dfa(&mut one, reverse.clone());
         sorted.push((pattern.as_bytes(), SEARCH, *unicode, one.0));
+    }
+    // The rules' splits, their DFAs in the area after the searches'.
+    let mut splits: Vec<_> = splits.iter().collect();
+    splits.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    for (pattern, unicode, split) in splits {
+        let mut one = Enc(Vec::new());
+        split.encode(&mut one, &mut area);
+        sorted.push((pattern.as_bytes(), SPLIT, *unicode, one.0));
     }
     for (parse, unicode, pattern, hir) in hirs {
         let mut one = Enc(Vec::new());
@@ -629,6 +654,11 @@ pub(crate) type StoredHir = (Parse, bool, String, Hir);
 /// forward and reverse (serialized).
 #[cfg(test)]
 pub(crate) type StoredSearch = (String, bool, (Vec<u8>, Vec<u8>));
+
+/// A rule's stored split: of what pattern, with or without Unicode, and
+/// the split.
+#[cfg(test)]
+pub(crate) type StoredSplit = (String, bool, crate::split::SplitBytes);
 
 /// A DFA of the defaults other than a `follows` set, with what it is for.
 #[cfg(test)]
@@ -784,7 +814,7 @@ impl Enc {
         self.u64(v as u64);
     }
 
-    fn bool(&mut self, v: bool) {
+    pub(crate) fn bool(&mut self, v: bool) {
         self.u8(u8::from(v));
     }
 
@@ -851,7 +881,7 @@ impl<'a> Dec<'a> {
         usize::try_from(self.u64()?).ok()
     }
 
-    fn bool(&mut self) -> Option<bool> {
+    pub(crate) fn bool(&mut self) -> Option<bool> {
         match self.u8()? {
             0 => Some(false),
             1 => Some(true),
@@ -914,9 +944,19 @@ impl<'a> Dec<'a> {
         (read == bytes.len()).then_some(dfa)
     }
 
+    /// A sparse DFA in place in `area`, as [`Dec::dfa`] reads a dense one.
+    pub(crate) fn sparse(
+        &mut self,
+        area: &'static [u8],
+    ) -> Option<regex_automata::dfa::sparse::DFA<&'static [u8]>> {
+        let bytes = self.placed(area)?;
+        let (dfa, read) = regex_automata::dfa::sparse::DFA::from_bytes(bytes).ok()?;
+        (read == bytes.len()).then_some(dfa)
+    }
+
     /// The bytes in `area` where the next two numbers say (as
     /// [`Area::dfa`] wrote them).
-    pub(crate) fn placed(&mut self, area: &'static [u8]) -> Option<&'static [u8]> {
+    pub(crate) fn placed<'b>(&mut self, area: &'b [u8]) -> Option<&'b [u8]> {
         let at = self.usize()?;
         let len = self.usize()?;
         area.get(at..at.checked_add(len)?)
@@ -969,6 +1009,7 @@ mod tests {
             &other_dfas(),
             &default_hirs(),
             &default_searches(),
+            &default_splits(),
         )
     }
 
@@ -988,6 +1029,38 @@ mod tests {
     }
 
     /// Every search stored in `bytes`, its DFAs as stored.
+    /// The splits stored: those of each default rule that builds one.
+    fn default_splits() -> Vec<StoredSplit> {
+        let mut seen = std::collections::HashSet::new();
+        parsed()
+            .iter()
+            .filter(|r| seen.insert((r.pattern.clone(), r.unicode)))
+            .filter_map(|r| {
+                let group = crate::compile::secret_group(r)?;
+                let hir = crate::rule::relaxed_hir(&r.pattern, r.unicode).ok()?;
+                let split = crate::split::Split::new(&hir, group)?;
+                Some((r.pattern.clone(), r.unicode, split.to_bytes(group)))
+            })
+            .collect()
+    }
+
+    /// Every split stored in `bytes`, its DFAs as stored.
+    fn all_splits(bytes: &'static [u8]) -> Vec<StoredSplit> {
+        let items = Items::of(bytes).unwrap();
+        let (n, offsets, entries) = table(items.hirs).unwrap();
+        (0..n)
+            .filter_map(|i| {
+                let ((pattern, kind, unicode), bytes) = entry(offsets, entries, i).unwrap();
+                (kind == SPLIT).then(|| {
+                    let mut one = Dec(bytes);
+                    let split = crate::split::SplitBytes::decode(&mut one, items.area).unwrap();
+                    one.end().unwrap();
+                    (String::from_utf8(pattern.to_vec()).unwrap(), unicode, split)
+                })
+            })
+            .collect()
+    }
+
     fn all_searches(bytes: &'static [u8]) -> Vec<StoredSearch> {
         let items = Items::of(bytes).unwrap();
         let (n, offsets, entries) = table(items.hirs).unwrap();
@@ -1043,7 +1116,7 @@ mod tests {
             .filter_map(|i| {
                 let ((pattern, parse, unicode), bytes) = entry(offsets, entries, i).unwrap();
                 let parse = match parse {
-                    SEARCH => return None,
+                    SEARCH | SPLIT => return None,
                     0 => Parse::Relaxed,
                     1 => Parse::Plain,
                     other => panic!("parse {other}"),
@@ -1171,7 +1244,11 @@ mod tests {
         assert!(hirs.len() > 600, "{} parses", hirs.len());
         let searches = all_searches(PREBUILT);
         assert!(searches.len() > 300, "{} rule searches", searches.len());
-        let again = encode(&loaded, &keywords, &scanner, &sets, &dfas, &hirs, &searches);
+        let splits = all_splits(PREBUILT);
+        assert!(splits.len() > 500, "{} splits", splits.len());
+        let again = encode(
+            &loaded, &keywords, &scanner, &sets, &dfas, &hirs, &searches, &splits,
+        );
         assert!(PREBUILT == again.as_slice());
         // And a `follows` parsed on first use is the one parsed at load.
         let parsed = parsed();

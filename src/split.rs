@@ -33,16 +33,21 @@ const CANDIDATES: usize = 4;
 
 type Dfa = DFA<Vec<u32>>;
 
+/// A split of the default rules, read in place from `prebuilt` (sparse:
+/// a split reads a match, a few hundred bytes at most, and sparse DFAs
+/// take a quarter of the room: 4 MB for the defaults' 584 splits).
+pub(crate) type Prebuilt = Split<regex_automata::dfa::sparse::DFA<&'static [u8]>>;
+
 /// A rule's regex cut around its secret group, as anchored DFAs that
 /// report every match (not only the preferred one).
-pub(crate) struct Split {
+pub(crate) struct Split<A = Dfa> {
     /// `P`, forward; `None` if `P` is empty (the group starts the match).
-    prefix: Option<Dfa>,
+    prefix: Option<A>,
     /// `S Q`, reversed.
-    rest: Dfa,
+    rest: A,
     /// `S`, forward, and `Q`, reversed; `None` if `Q` is empty (the group
     /// ends the match).
-    tail: Option<(Dfa, Dfa)>,
+    tail: Option<(A, A)>,
 }
 
 impl Split {
@@ -79,6 +84,102 @@ impl Split {
         Some(Split { prefix, rest, tail })
     }
 
+    /// The split's DFAs as `prebuilt` stores them (sparse), for capture
+    /// group `group`.
+    #[cfg(test)]
+    pub(crate) fn to_bytes(&self, group: u32) -> SplitBytes {
+        let sparse = |dfa: &Dfa| {
+            dfa.to_sparse()
+                .expect("a small DFA converts")
+                .to_bytes_little_endian()
+        };
+        SplitBytes {
+            group,
+            prefix: self.prefix.as_ref().map(sparse),
+            rest: sparse(&self.rest),
+            tail: self.tail.as_ref().map(|(g, q)| (sparse(g), sparse(q))),
+        }
+    }
+}
+
+/// A split as `prebuilt` stores it: its group and its DFAs, serialized.
+#[cfg(test)]
+pub(crate) struct SplitBytes {
+    pub(crate) group: u32,
+    pub(crate) prefix: Option<Vec<u8>>,
+    pub(crate) rest: Vec<u8>,
+    pub(crate) tail: Option<(Vec<u8>, Vec<u8>)>,
+}
+
+#[cfg(test)]
+impl SplitBytes {
+    /// Writes the group, which parts there are, and the DFAs into `area`.
+    pub(crate) fn encode(&self, e: &mut crate::prebuilt::Enc, area: &mut crate::prebuilt::Area) {
+        e.u32(self.group);
+        e.bool(self.prefix.is_some());
+        e.bool(self.tail.is_some());
+        if let Some(prefix) = &self.prefix {
+            area.dfa(e, prefix.clone());
+        }
+        area.dfa(e, self.rest.clone());
+        if let Some((group, suffix)) = &self.tail {
+            area.dfa(e, group.clone());
+            area.dfa(e, suffix.clone());
+        }
+    }
+
+    /// Reads what [`SplitBytes::encode`] wrote, the DFAs copied out of
+    /// `area`.
+    pub(crate) fn decode(d: &mut crate::prebuilt::Dec<'_>, area: &[u8]) -> Option<SplitBytes> {
+        let group = d.u32()?;
+        let (has_prefix, has_tail) = (d.bool()?, d.bool()?);
+        let mut dfa = || d.placed(area).map(<[u8]>::to_vec);
+        let prefix = if has_prefix { Some(dfa()?) } else { None };
+        let rest = dfa()?;
+        let tail = if has_tail {
+            Some((dfa()?, dfa()?))
+        } else {
+            None
+        };
+        Some(SplitBytes {
+            group,
+            prefix,
+            rest,
+            tail,
+        })
+    }
+}
+
+impl Prebuilt {
+    /// Reads a split written by [`Split::encode`] for capture group
+    /// `group`, its DFAs in place in `area`; `None` if it is of another
+    /// group or anything is out of place (regex-automata checks each DFA
+    /// as it reads it).
+    pub(crate) fn decode(
+        d: &mut crate::prebuilt::Dec<'_>,
+        area: &'static [u8],
+        group: u32,
+    ) -> Option<Prebuilt> {
+        if d.u32()? != group {
+            return None;
+        }
+        let (has_prefix, has_tail) = (d.bool()?, d.bool()?);
+        let prefix = if has_prefix {
+            Some(d.sparse(area)?)
+        } else {
+            None
+        };
+        let rest = d.sparse(area)?;
+        let tail = if has_tail {
+            Some((d.sparse(area)?, d.sparse(area)?))
+        } else {
+            None
+        };
+        Some(Split { prefix, rest, tail })
+    }
+}
+
+impl<A: Automaton> Split<A> {
     /// The group's span in the match `m` of the whole regex in `hay`, or
     /// `None` if the match splits more than one way around it (or a DFA
     /// gave up on a byte), and a capture engine must decide.
@@ -170,7 +271,7 @@ fn only_one(candidates: Few, mut ok: impl FnMut(usize) -> Option<bool>) -> Optio
 
 /// Every `i` in `[from, to]` where `dfa` matches `hay[from..i]` (at most
 /// [`CANDIDATES`]); `None` if there are more or the DFA gives up.
-fn forward_ends(dfa: &Dfa, hay: &[u8], from: usize, to: usize) -> Option<Few> {
+fn forward_ends<A: Automaton>(dfa: &A, hay: &[u8], from: usize, to: usize) -> Option<Few> {
     let input = Input::new(hay).range(from..to).anchored(Anchored::Yes);
     let mut sid = dfa.start_state_forward(&input).ok()?;
     let mut ends = Few::default();
@@ -200,7 +301,7 @@ fn forward_ends(dfa: &Dfa, hay: &[u8], from: usize, to: usize) -> Option<Few> {
 
 /// Every `i` in `[from, to]` where reversed `dfa` matches `hay[i..to]` (at
 /// most [`CANDIDATES`]); `None` if there are more or the DFA gives up.
-fn reverse_starts(dfa: &Dfa, hay: &[u8], from: usize, to: usize) -> Option<Few> {
+fn reverse_starts<A: Automaton>(dfa: &A, hay: &[u8], from: usize, to: usize) -> Option<Few> {
     let input = Input::new(hay).range(from..to).anchored(Anchored::Yes);
     let mut sid = dfa.start_state_reverse(&input).ok()?;
     let mut starts = Few::default();
@@ -229,7 +330,7 @@ fn reverse_starts(dfa: &Dfa, hay: &[u8], from: usize, to: usize) -> Option<Few> 
 }
 
 /// Whether `dfa` matches `hay[from..to]` exactly; `None` if it gives up.
-fn forward_matches(dfa: &Dfa, hay: &[u8], from: usize, to: usize) -> Option<bool> {
+fn forward_matches<A: Automaton>(dfa: &A, hay: &[u8], from: usize, to: usize) -> Option<bool> {
     let input = Input::new(hay).range(from..to).anchored(Anchored::Yes);
     let mut sid = dfa.start_state_forward(&input).ok()?;
     for &b in &hay[from..to] {
@@ -253,7 +354,7 @@ fn forward_matches(dfa: &Dfa, hay: &[u8], from: usize, to: usize) -> Option<bool
 
 /// Whether reversed `dfa` matches `hay[from..to]` exactly; `None` if it
 /// gives up.
-fn reverse_matches(dfa: &Dfa, hay: &[u8], from: usize, to: usize) -> Option<bool> {
+fn reverse_matches<A: Automaton>(dfa: &A, hay: &[u8], from: usize, to: usize) -> Option<bool> {
     let input = Input::new(hay).range(from..to).anchored(Anchored::Yes);
     let mut sid = dfa.start_state_reverse(&input).ok()?;
     for &b in hay[from..to].iter().rev() {

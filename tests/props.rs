@@ -438,6 +438,46 @@ fn idempotence_exemption_is_a_multi_line_secret_glued_to_a_token() {
     assert_eq!(s.scrub(&once).as_ref(), &once[..]);
 }
 
+// Found by fuzzing (scrub_split, CI of 2026-12-06): an unterminated PEM
+// block whose last line runs on into `|api-key|x)...`. The block's
+// redaction keeps its line break after the label, so `|api-key|` starts a
+// line in the output and reads as a table row, which `table-secret`
+// redacts on the second scrub; in the input it was glued to the key's
+// body. Same mechanism as the exemption above, with a byte that is not a
+// token character: the exemption covers any text glued to a multi-line
+// secret. The second scrub redacts more, never less.
+#[test]
+fn idempotence_exemption_covers_a_table_bar_glued_to_a_multi_line_secret() {
+    let s = scrubber();
+    let input: &[u8] = b"-----BEGIN RSA PRIVATE KEY-----\r\nMIIEowIBAAKCAQEikey|api-key|x)a%i-key)=\xb5\xb5vU\x04\x00\x00\x00\x00v\xb3\xb3\xb3\xb3i)(\xb3\xb3\xb3\xb3\xb3\xb3\xb3\xb3\xb3\xb3\xb3\xb3\xb3\xb3\xb3\xb3\xb3\xb3\xb3\xb3\xb3\xb3\xb3\xb3\xb3\xb3\xb3\xb3\xb3\xb3WKEY---2-\r\n";
+    let once = s.scrub(input).into_owned();
+    assert!(
+        !once.windows(15).any(|w| w == b"MIIEowIBAAKCAQE"),
+        "the key's body is redacted"
+    );
+    let twice = s.scrub(&once).into_owned();
+    // What the exemption stands on: a secret spanning a line break, with
+    // text (here `|`) glued to its end.
+    let glued = s.find(input).iter().any(|f| {
+        input[f.start()..f.end()].contains(&b'\n')
+            && input
+                .get(f.end())
+                .is_some_and(|&b| !b.is_ascii_whitespace())
+    });
+    assert!(glued, "the finding the exemption stands on");
+    assert!(twice == once || glued);
+    // The second scrub only redacts: what it keeps of the first's output
+    // is a prefix and a suffix of it.
+    let keep = twice.iter().zip(&once).take_while(|(a, b)| a == b).count();
+    assert!(keep >= b"[REDACTED:pem-rsa-private-key]\r\n|api-key|".len());
+    assert!(twice.ends_with(b"\r\n") && twice.len() <= once.len());
+    // With a space after the block's line, once is for good.
+    let input =
+        b"-----BEGIN RSA PRIVATE KEY-----\r\nMIIEowIBAAKCAQEikey |api-key|x)a%i-key)=vU\r\n";
+    let once = s.scrub(input).into_owned();
+    assert_eq!(s.scrub(&once).as_ref(), &once[..]);
+}
+
 #[test]
 fn a_label_is_never_the_name_of_a_new_secret() {
     // A label's rule id (`...-token`, `...-api-key`) and its closing `]`

@@ -238,14 +238,15 @@ impl CompiledRule {
     }
 
     /// The secret group's span in the match `m`, by the rule's split: the
-    /// prebuilt one from the first match, else the built one once enough
-    /// matches have needed the group; `None` if there is none yet or the
-    /// match splits more than one way (the capture engine decides then).
+    /// built one (dense, faster) once enough matches have needed the group,
+    /// the prebuilt one (sparse, read in place) before; `None` if there is
+    /// none or the match splits more than one way (the capture engine
+    /// decides then).
     fn find_group(&self, hay: &[u8], m: std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
-        if let Some(split) = self.prebuilt_split() {
+        if let Some(split) = self.split() {
             return split.find(hay, m);
         }
-        self.split()?.find(hay, m)
+        self.prebuilt_split()?.find(hay, m)
     }
 
     fn prebuilt_split(&self) -> Option<&crate::split::Prebuilt> {

@@ -155,7 +155,8 @@ pub(crate) struct CompiledRule {
     /// (Boxed: a split is kilobytes, and most rules never build one.)
     split: OnceLock<Option<Box<Split>>>,
     /// A default rule's prebuilt split, looked up on the first match that
-    /// needs the group: used from that match on, in place of the built one.
+    /// needs the group: used until the built one is (see
+    /// [`CompiledRule::find_group`]).
     prebuilt_split: OnceLock<Option<crate::split::Prebuilt>>,
     /// How many matches have needed the group so far (up to
     /// [`SPLIT_AFTER`]).

@@ -1448,6 +1448,25 @@ mod tests {
         texts
     }
 
+    /// The searches the rule-search tests make of `hay`: unanchored from
+    /// the start, and anchored at a few offsets, each with its offset and
+    /// whether it is the unanchored one.
+    fn search_inputs(hay: &[u8]) -> impl Iterator<Item = (usize, bool, regex_automata::Input<'_>)> {
+        let starts = [0, 1, hay.len() / 3, hay.len() / 2];
+        starts
+            .into_iter()
+            .enumerate()
+            .filter(|&(_, at)| at <= hay.len())
+            .map(|(i, at)| {
+                let input = regex_automata::Input::new(hay).range(at..);
+                if i == 0 {
+                    (at, true, input)
+                } else {
+                    (at, false, input.anchored(regex_automata::Anchored::Yes))
+                }
+            })
+    }
+
     #[test]
     fn a_rule_forward_dfa_says_no_match_only_where_its_regex_has_none() {
         // Every default rule without search DFAs (those a scrub searches
@@ -1468,15 +1487,7 @@ mod tests {
             let forward = crate::matcher::Forward::new(&hir).expect("builds");
             let re = r.compile_regex().unwrap();
             for text in &texts {
-                let hay = text.as_bytes();
-                for (i, at) in [0, 1, hay.len() / 3, hay.len() / 2].into_iter().enumerate() {
-                    if at > hay.len() {
-                        continue;
-                    }
-                    let mut input = regex_automata::Input::new(hay).range(at..);
-                    if i > 0 {
-                        input = input.anchored(regex_automata::Anchored::Yes);
-                    }
+                for (at, _, input) in search_inputs(text.as_bytes()) {
                     let regex = re.is_match(input.clone());
                     match forward.is_match(&input) {
                         Some(m) => assert_eq!(m, regex, "{} on {text:?} at {at}", r.id),
@@ -1514,22 +1525,13 @@ mod tests {
             let re = r.compile_regex().unwrap();
             let mut anchored_only_rule = false;
             for text in &texts {
-                let hay = text.as_bytes();
-                let starts = [0, 1, hay.len() / 3, hay.len() / 2];
-                for (i, &at) in starts.iter().enumerate() {
-                    if at > hay.len() {
-                        continue;
-                    }
-                    let mut input = regex_automata::Input::new(hay).range(at..);
-                    if i > 0 {
-                        input = input.anchored(regex_automata::Anchored::Yes);
-                    }
+                for (at, unanchored, input) in search_inputs(text.as_bytes()) {
                     match dfas.search(&input) {
                         Ok(m) => {
                             assert_eq!(m, re.search(&input), "{} on {text:?} at {at}", r.id);
                             found += usize::from(m.is_some());
                         }
-                        Err(_) => anchored_only_rule |= i == 0,
+                        Err(_) => anchored_only_rule |= unanchored,
                     }
                 }
             }

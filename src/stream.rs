@@ -327,6 +327,10 @@ impl Core {
             let pending = &mut self.pending;
             let seen = &mut self.seen;
             matcher.hits(hay, self.scanned - base, |group, s, e| {
+                // A hit that `eval` would drop unseen is not kept.
+                if matcher.follows_drop(group, hay, s, e, finish) {
+                    return;
+                }
                 let ws = matcher.group_window_start(group, hay, base, s, e, seen);
                 pending.push(Pending {
                     group,

@@ -134,6 +134,10 @@ impl PartialOrd for Span {
 }
 
 /// A rule ready to run.
+///
+/// What is looked up or built on first use is boxed: inline, a rule was
+/// 5.6 KB, and writing 671 of them was half the page faults of
+/// `hush < /dev/null` (1,734 -> 911 faults, 6.0 -> 4.0 ms with them boxed).
 pub(crate) struct CompiledRule {
     pub(crate) rule: Rule,
     /// Compiled on first use unless the builder asked for eager compilation.
@@ -144,11 +148,11 @@ pub(crate) struct CompiledRule {
     /// The prebuilt DFAs that find where a match is, looked up on first
     /// use: a default rule's windows are searched with them, and the regex
     /// is compiled only for the groups of a match.
-    search: OnceLock<Option<crate::matcher::RuleSearch>>,
+    search: OnceLock<Option<Box<crate::matcher::RuleSearch>>>,
     /// For a rule without them, the regex's forward lazy DFA alone, built
     /// on first use: it rules out the windows that hold no match without
     /// the regex (see [`crate::matcher::Forward`]).
-    forward: OnceLock<Option<crate::matcher::Forward>>,
+    forward: OnceLock<Option<Box<crate::matcher::Forward>>>,
     /// The regex cut around its secret group, built once
     /// [`SPLIT_AFTER`] matches have needed the group; `None` inside if it
     /// cannot be (see [`Split::new`]).
@@ -157,7 +161,7 @@ pub(crate) struct CompiledRule {
     /// A default rule's prebuilt split, looked up on the first match that
     /// needs the group: used until the built one is (see
     /// [`CompiledRule::find_group`]).
-    prebuilt_split: OnceLock<Option<crate::split::Prebuilt>>,
+    prebuilt_split: OnceLock<Option<Box<crate::split::Prebuilt>>>,
     /// How many matches have needed the group so far (up to
     /// [`SPLIT_AFTER`]).
     group_matches: AtomicU32,
@@ -177,17 +181,19 @@ impl CompiledRule {
 
     fn prebuilt_search(&self) -> Option<&crate::matcher::RuleSearch> {
         self.search
-            .get_or_init(|| crate::prebuilt::search(self.rule.unicode, &self.rule.pattern))
-            .as_ref()
+            .get_or_init(|| {
+                crate::prebuilt::search(self.rule.unicode, &self.rule.pattern).map(Box::new)
+            })
+            .as_deref()
     }
 
     fn forward(&self) -> Option<&crate::matcher::Forward> {
         self.forward
             .get_or_init(|| {
                 let hir = crate::rule::relaxed_hir_or_stored(&self.rule.pattern, self.rule.unicode);
-                crate::matcher::Forward::new(&hir.ok()?)
+                crate::matcher::Forward::new(&hir.ok()?).map(Box::new)
             })
-            .as_ref()
+            .as_deref()
     }
 
     /// Whether the regex is compiled already (and did compile).
@@ -254,9 +260,9 @@ impl CompiledRule {
         self.prebuilt_split
             .get_or_init(|| {
                 let group = secret_group(&self.rule)?;
-                crate::prebuilt::split(self.rule.unicode, &self.rule.pattern, group)
+                crate::prebuilt::split(self.rule.unicode, &self.rule.pattern, group).map(Box::new)
             })
-            .as_ref()
+            .as_deref()
     }
 
     /// The split, built now if it is not yet (and not known not to build).

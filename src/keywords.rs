@@ -3,11 +3,14 @@
 //!
 //! This is the one pass over every byte of input, so it is the hot path on
 //! clean text. It walks an Aho-Corasick DFA itself rather than through the
-//! crate's iterator, in four interleaved lanes over four parts of the
-//! input: a DFA walk is bound by the latency of each transition's table
-//! load, and four independent walks keep four loads in flight. On this
-//! project's benchmark input that is about twice the throughput of a single
-//! walk (see the README's benchmark table).
+//! crate's iterator, in interleaved lanes over parts of the input: a DFA
+//! walk is bound by the latency of each transition's table load, and
+//! independent walks keep several loads in flight. Whole rounds of input
+//! are walked in eight lanes, read through one pointer at fixed distances
+//! (so that the eight states stay in registers); what is left of an input
+//! in four lanes of any length. On this project's benchmark input four
+//! lanes were about twice the throughput of a single walk (see the
+//! README's benchmark table).
 //!
 //! The walk uses its own copy of the automaton's transitions ([`Table`]):
 //! rows as wide as the keywords' byte classes rather than a power of two,
@@ -27,17 +30,27 @@ use aho_corasick::{Anchored, MatchKind};
 
 use crate::error::{Error, ErrorKind};
 
-/// How many walks run side by side. (Six ran as fast as four on real
-/// text, eight slower: the walk is bound by more than load latency.)
-const LANES: usize = 4;
+/// How many walks run side by side over a whole round. (Over 64 MiB of
+/// real text, eight lanes took 70.1 ms, six 72.2, seven 71.6, four 77.6,
+/// ten 91.7: with ten, the states no longer fit in registers.)
+const LANES: usize = 8;
+
+/// How many walks run side by side over the rest of an input, whose parts
+/// are not of one length, so that each lane needs its own pointer (with
+/// more lanes, they no longer fit in registers: eight ran slower than
+/// four).
+const FEW_LANES: usize = 4;
 
 /// Inputs shorter than this many times the longest keyword are walked in
 /// one lane: below it, the lanes' lead-ins cost more than they save.
 const MIN_LANES_LEN: usize = 3;
 
-/// Bytes walked (in four lanes) before their occurrences are reported: few
-/// enough to stay in the first levels of cache.
-const ROUND: usize = 32 << 10;
+/// Bytes walked (in [`LANES`] lanes) before their occurrences are
+/// reported: few enough to stay in the first levels of cache.
+const ROUND: usize = LANES * PART;
+
+/// A lane's part of a whole round.
+const PART: usize = 8 << 10;
 
 /// Keywords are cut to this many bytes for the automaton; a match of a cut
 /// keyword is then checked against the whole ones it stands for. Long
@@ -164,6 +177,13 @@ impl Table {
     #[inline(always)]
     fn next(&self, id: u32, byte: u8) -> u32 {
         self.trans[id as usize + usize::from(self.classes[usize::from(byte)])]
+    }
+
+    /// [`Table::next`] on ids held as `usize`: the walk's states then need
+    /// no widening before each load.
+    #[inline(always)]
+    fn next_wide(&self, id: usize, byte: u8) -> usize {
+        self.trans[id + usize::from(self.classes[usize::from(byte)])] as usize
     }
 
     #[inline(always)]
@@ -480,13 +500,18 @@ impl KeywordScanner {
         let mut found: [Found; LANES] = Default::default();
         let mut at = begin;
         while at < hay.len() {
-            // The last round takes what is left, up to two rounds' worth.
-            let end = if hay.len() - at < 2 * ROUND {
-                hay.len()
+            // Whole rounds, then what is left.
+            let end = hay.len().min(at + ROUND);
+            // A lead-in may start before `begin`: walking from further back
+            // finds every occurrence that walking from `begin` would (and
+            // more only of those that end before `begin + K`, which are too
+            // short to end after `from`, so `report` drops them).
+            let overlap = self.max_len.saturating_sub(1);
+            let bound = if end - at == ROUND && at >= overlap {
+                self.walk_even(hay, at, &mut found)
             } else {
-                at + ROUND
+                self.walk_round(hay, begin, at..end, &mut found)
             };
-            let bound = self.walk_round(hay, begin, at..end, &mut found);
             for (j, lane) in found.iter_mut().enumerate() {
                 // A lane's lead-in (before its part) belongs to the lane
                 // (or the round) before.
@@ -502,13 +527,46 @@ impl KeywordScanner {
         }
     }
 
-    /// Walks `round` in four lanes, pushing to `found[j]` the match states
-    /// lane `j` enters and where, and returns the lanes' parts: lane `j`
-    /// owns the occurrences ending in `(bound[j], bound[j + 1]]`. It starts
-    /// `K - 1` bytes before its part (`K` the longest keyword), but not
-    /// before `begin`; the parts are cut so that the four walks, lead-ins
-    /// included, are about as long (on a short input the first lane, which
-    /// has no lead-in, gets the longest part).
+    /// [`KeywordScanner::walk_round`] for a round of [`ROUND`] bytes at `at`
+    /// with every lane's lead-in in `hay`, in [`LANES`] lanes: the parts are
+    /// then equally long, so the lanes are one slice read at fixed
+    /// distances (one pointer rather than one per lane, which leaves
+    /// registers for the states).
+    fn walk_even(&self, hay: &[u8], at: usize, found: &mut [Found; LANES]) -> [usize; LANES + 1] {
+        let table = &self.table;
+        let match_below = table.match_below as usize;
+        let overlap = self.max_len.saturating_sub(1);
+        let len = PART + overlap;
+        let first = at - overlap;
+        let whole = &hay[first..first + (LANES - 1) * PART + len];
+        let lanes: [&[u8]; LANES] = std::array::from_fn(|j| &whole[j * PART..j * PART + len]);
+        let mut s = [table.start as usize; LANES];
+        #[allow(clippy::needless_range_loop, reason = "one position, every lane")]
+        for i in 0..len {
+            let mut any = false;
+            for j in 0..LANES {
+                s[j] = table.next_wide(s[j], lanes[j][i]);
+                any |= s[j] < match_below;
+            }
+            if any {
+                for j in 0..LANES {
+                    if s[j] < match_below {
+                        found[j].push((s[j] as u32, first + j * PART + i + 1));
+                    }
+                }
+            }
+        }
+        std::array::from_fn(|j| at + j * PART)
+    }
+
+    /// Walks `round` in [`FEW_LANES`] lanes, pushing to `found[j]` the
+    /// match states lane `j` enters and where, and returns the lanes'
+    /// parts: lane `j` owns the occurrences ending in `(bound[j], bound[j +
+    /// 1]]` (the lanes past the few own none). It starts `K - 1` bytes
+    /// before its part (`K` the longest keyword), but not before `begin`;
+    /// the parts are cut so that the walks, lead-ins included, are about as
+    /// long (on a short input the first lane, which has no lead-in, gets
+    /// the longest part).
     fn walk_round(
         &self,
         hay: &[u8],
@@ -519,34 +577,37 @@ impl KeywordScanner {
         let table = &self.table;
         let overlap = self.max_len.saturating_sub(1);
         let lead = |at: usize| overlap.min(at - begin);
-        let walked = (round.end - round.start) + lead(round.start) + (LANES - 1) * overlap;
-        let each = walked / LANES;
+        let walked = (round.end - round.start) + lead(round.start) + (FEW_LANES - 1) * overlap;
+        let each = walked / FEW_LANES;
         let mut bound = [round.end; LANES + 1];
         bound[0] = round.start;
-        for j in 1..LANES {
+        for j in 1..FEW_LANES {
             let part = each.saturating_sub(lead(bound[j - 1]));
             bound[j] = (bound[j - 1] + part).min(round.end);
         }
-        let mut pos = [0usize; LANES];
-        for j in 0..LANES {
+        let mut pos = [0usize; FEW_LANES];
+        for j in 0..FEW_LANES {
             pos[j] = bound[j].saturating_sub(overlap).max(begin);
         }
-        let common = (0..LANES).map(|j| bound[j + 1] - pos[j]).min().unwrap_or(0);
+        let common = (0..FEW_LANES)
+            .map(|j| bound[j + 1] - pos[j])
+            .min()
+            .unwrap_or(0);
         // The walks in lockstep over equal-length slices, with one branch
         // for "any lane in a match state". (Written over arrays, this ran
         // 2-3% faster than the same loop written out for four lanes by
         // hand, on real text and CI logs alike.)
-        let lanes: [&[u8]; LANES] = std::array::from_fn(|j| &hay[pos[j]..pos[j] + common]);
-        let mut s = [table.start; LANES];
+        let lanes: [&[u8]; FEW_LANES] = std::array::from_fn(|j| &hay[pos[j]..pos[j] + common]);
+        let mut s = [table.start; FEW_LANES];
         #[allow(clippy::needless_range_loop, reason = "one position, every lane")]
         for i in 0..common {
             let mut any = false;
-            for j in 0..LANES {
+            for j in 0..FEW_LANES {
                 s[j] = table.next(s[j], lanes[j][i]);
                 any |= table.is_match(s[j]);
             }
             if any {
-                for j in 0..LANES {
+                for j in 0..FEW_LANES {
                     if table.is_match(s[j]) {
                         found[j].push((s[j], pos[j] + i + 1));
                     }
@@ -554,7 +615,7 @@ impl KeywordScanner {
             }
         }
         let mut id = s;
-        for j in 0..LANES {
+        for j in 0..FEW_LANES {
             let rest = pos[j] + common;
             for (k, &b) in hay[rest..bound[j + 1]].iter().enumerate() {
                 id[j] = table.next(id[j], b);
@@ -678,7 +739,18 @@ mod tests {
         // Several rounds, and starts around round boundaries; occurrences
         // come out in the order they end (by their first bytes).
         let long: Vec<u8> = hay.iter().cycle().take(5 * ROUND + 77).copied().collect();
-        for from in [0, 1, ROUND - 3, ROUND + 5, 2 * ROUND, 3 * ROUND + 100] {
+        // (Whole rounds are walked in more lanes than the rest, and a round
+        // may take its lead-in from before `from`'s.)
+        let n = long.len();
+        let starts = [
+            ROUND - 3,
+            ROUND + 5,
+            2 * ROUND,
+            3 * ROUND + 100,
+            n - 40,
+            n - 2,
+        ];
+        for from in (0..20).chain(starts) {
             let mut got = Vec::new();
             scanner.scan(&long, from, |p, s, e| got.push((p, s, e)));
             let cut_ends: Vec<usize> = got.iter().map(|&(_, s, e)| (s + CUT).min(e)).collect();

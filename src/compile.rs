@@ -412,14 +412,21 @@ struct Group {
     /// The longest match of any of the rules: how far around a hit they
     /// look.
     max_len: usize,
-    /// The single-line rules' regexes in one, compiled on first use: when it
-    /// finds nothing in the union of those rules' windows, none of them can
-    /// match in its own window (a match inside a window is a match inside
-    /// any larger range of the same input), and one search replaces
-    /// several. `None` for fewer than two such rules, for rules that differ
-    /// in Unicode mode (Unicode changes what `\b` means, so one could not
-    /// stand for the other), or if it fails to compile.
-    prefilter: OnceLock<Option<Prefilter>>,
+    /// The single-line rules' regexes in one DFA, prebuilt for the
+    /// defaults and looked up on first use: when it finds nothing in the
+    /// union of those rules' windows, none of them can match in its own
+    /// window (a match inside a window is a match inside any larger range
+    /// of the same input), and one search replaces several. `None` for
+    /// fewer than two such rules, for rules that differ in Unicode mode
+    /// (Unicode changes what `\b` means, so one could not stand for the
+    /// other), and for a group whose DFA is not prebuilt (too big, or not
+    /// the defaults'): compiling the rules' regexes in one on first use
+    /// instead, as hush did, saved nothing (`hush --threads 1`, alternating
+    /// runs: the defaults on 64 MiB of real text 62.0 ms with it, 61.6
+    /// without; on 32 MiB of CI logs 70.4 and 69.3; on the secret-dense
+    /// corpus 259 and 241; gitleaks' rules on real text 80.0 and 81.0, on
+    /// CI logs 217.5 and 219.9) and was a compile during a scrub.
+    prefilter: OnceLock<Option<Box<crate::matcher::Unanchored>>>,
     /// Whether every rule has a `follows`: then a hit none of them accepts
     /// is dropped before anything else is computed.
     all_follow: bool,
@@ -430,25 +437,6 @@ struct Group {
     follows: Option<u32>,
     /// The position in `rules` of each of the set's patterns.
     follows_pos: Vec<usize>,
-}
-
-/// A keyword group's prefilter: a DFA prebuilt for the defaults, else a
-/// regex compiled on first use.
-pub(crate) enum Prefilter {
-    Prebuilt(Box<crate::matcher::Unanchored>),
-    Regex(meta::Regex),
-}
-
-impl Prefilter {
-    /// Whether any of the group's rules matches in `input`'s range. A DFA
-    /// that gives up says yes: the rules then run, which costs time, not
-    /// a finding.
-    fn is_match(&self, input: &Input<'_>) -> bool {
-        match self {
-            Prefilter::Prebuilt(dfa) => dfa.is_match(input).unwrap_or(true),
-            Prefilter::Regex(re) => re.is_match(input.clone()),
-        }
-    }
 }
 
 /// A `follows` set, built (or read from `prebuilt`) on first use for the
@@ -1103,7 +1091,13 @@ impl Matcher {
                 } else {
                     searched(union.end - union.start);
                     match self.prefilter(g) {
-                        Some(p) if !p.is_match(&Input::new(hay).range(union.start..union.end)) => {
+                        // (A DFA that gives up says yes: the rules then
+                        // run, which costs time, not a finding.)
+                        Some(p)
+                            if !p
+                                .is_match(&Input::new(hay).range(union.start..union.end))
+                                .unwrap_or(true) =>
+                        {
                             seen.set_clean(group, abs);
                             true
                         }
@@ -1184,17 +1178,13 @@ impl Matcher {
         }
     }
 
-    fn prefilter<'a>(&self, g: &'a Group) -> Option<&'a Prefilter> {
+    fn prefilter<'a>(&self, g: &'a Group) -> Option<&'a crate::matcher::Unanchored> {
         g.prefilter
             .get_or_init(|| {
                 let (patterns, unicode) = self.prefilter_patterns(g)?;
-                // The defaults' are prebuilt (see `prebuilt`).
-                if let Some(dfa) = crate::prebuilt::unanchored(&patterns, unicode) {
-                    return Some(Prefilter::Prebuilt(Box::new(dfa)));
-                }
-                crate::rule::compile_set(&patterns, unicode).map(Prefilter::Regex)
+                crate::prebuilt::unanchored(&patterns, unicode).map(Box::new)
             })
-            .as_ref()
+            .as_deref()
     }
 
     /// The patterns a group's prefilter is made of, and their Unicode

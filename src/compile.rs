@@ -439,6 +439,15 @@ struct Group {
     follows_pos: Vec<usize>,
 }
 
+impl Group {
+    /// Whether every byte the group's rules could look at after a hit at
+    /// `hit_start` is in `hay`, or `eof` says no more will come: only then
+    /// can a `follows` that fails now not match later.
+    fn arrived(&self, hay: &[u8], hit_start: usize, eof: bool) -> bool {
+        hit_start + self.max_len < hay.len() || eof
+    }
+}
+
 /// A `follows` set, built (or read from `prebuilt`) on first use for the
 /// `follows` of the rules of its first group; `None` inside if it could
 /// not be (each `follows` then runs on its own).
@@ -941,10 +950,10 @@ impl Matcher {
         hit_end: usize,
         eof: bool,
     ) -> bool {
-        let end = (hit_start + g.max_len).min(hay.len());
-        if end == hay.len() && !eof {
+        if !g.arrived(hay, hit_start, eof) {
             return false;
         }
+        let end = (hit_start + g.max_len).min(hay.len());
         !g.rules.iter().any(|&r| {
             self.rules[r as usize]
                 .rule
@@ -971,7 +980,7 @@ impl Matcher {
     ) -> bool {
         let g = &self.groups[group as usize];
         g.all_follow
-            && ((hit_start + g.max_len) < hay.len() || eof)
+            && g.arrived(hay, hit_start, eof)
             && self.follows_mask(g, hay, hit_start, hit_end) == Some(0)
     }
 
@@ -1020,7 +1029,7 @@ impl Matcher {
         // No rule's `follows` accepts the hit: it is dropped, once the
         // bytes every window could reach have arrived (more of them could
         // still make a `follows` match). (What `follows_drop` says.)
-        if g.all_follow && mask == Some(0) && ((hit_start + g.max_len) < hay.len() || eof) {
+        if g.all_follow && mask == Some(0) && g.arrived(hay, hit_start, eof) {
             return true;
         }
         if g.all_follow

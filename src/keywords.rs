@@ -181,14 +181,20 @@ impl Table {
 
     #[inline(always)]
     fn next(&self, id: u32, byte: u8) -> u32 {
-        self.trans[id as usize + usize::from(self.classes[usize::from(byte)])]
+        self.trans[self.index(id as usize, byte)]
     }
 
-    /// [`Table::next`] on ids held as `usize`: the walk's states then need
-    /// no widening before each load.
+    /// [`Table::next`] on ids held as `usize`: the eight-lane walk's states
+    /// then need no widening before each load.
     #[inline(always)]
     fn next_wide(&self, id: usize, byte: u8) -> usize {
-        self.trans[id + usize::from(self.classes[usize::from(byte)])] as usize
+        self.trans[self.index(id, byte)] as usize
+    }
+
+    /// Where the transition from state `id` on `byte` is.
+    #[inline(always)]
+    fn index(&self, id: usize, byte: u8) -> usize {
+        id + usize::from(self.classes[usize::from(byte)])
     }
 
     #[inline(always)]

@@ -346,18 +346,9 @@ impl Unanchored {
 /// only for the groups of a match (most rules that are searched never
 /// match). Built only ahead of time, for the default rules whose DFAs are
 /// small.
-///
-/// The reverse DFA is read (and checked) only when the forward one first
-/// finds a match: on real text most rules that are searched never match,
-/// and reading both was 11.7 MB of checks in a 64 MiB run.
-pub(crate) struct RuleSearch {
-    forward: regex_automata::dfa::dense::DFA<&'static [u32]>,
-    /// The reverse DFA's bytes in place, and the DFA once read (`None`
-    /// inside if they do not read as an anchored reverse DFA: the regex
-    /// then answers).
-    reverse_bytes: &'static [u8],
-    reverse: std::sync::OnceLock<Option<regex_automata::dfa::dense::DFA<&'static [u32]>>>,
-}
+pub(crate) struct RuleSearch(
+    regex_automata::dfa::regex::Regex<regex_automata::dfa::dense::DFA<&'static [u32]>>,
+);
 
 impl RuleSearch {
     /// The forward and reverse DFAs of a rule's regex (its relaxed parse),
@@ -395,72 +386,26 @@ impl RuleSearch {
         d: &mut crate::prebuilt::Dec<'_>,
         area: &'static [u8],
     ) -> Option<RuleSearch> {
+        use regex_automata::dfa::StartKind;
         let forward = d.dfa(area)?;
-        let reverse_bytes = d.placed(area)?;
-        Some(RuleSearch {
-            forward,
-            reverse_bytes,
-            reverse: std::sync::OnceLock::new(),
-        })
-    }
-
-    /// Whether the reverse DFA has been read.
-    #[cfg(test)]
-    pub(crate) fn reverse_read(&self) -> bool {
-        self.reverse.get().is_some_and(Option::is_some)
-    }
-
-    /// The reverse DFA, read on first use.
-    fn reverse(&self) -> Option<&regex_automata::dfa::dense::DFA<&'static [u32]>> {
-        self.reverse
-            .get_or_init(|| {
-                // The reverse search is anchored.
-                crate::prebuilt::dense(self.reverse_bytes)
-                    .filter(|r| r.start_kind() != regex_automata::dfa::StartKind::Unanchored)
-            })
-            .as_ref()
+        let reverse = d.dfa(area)?;
+        // The reverse search is anchored. (A search the forward DFA does not
+        // support is an error, which the regex answers.)
+        if reverse.start_kind() == StartKind::Unanchored {
+            return None;
+        }
+        let regex = regex_automata::dfa::regex::Regex::builder().build_from_dfas(forward, reverse);
+        Some(RuleSearch(regex))
     }
 
     /// Where the leftmost-first match in `input` is, or `Err` if a DFA gives
-    /// up or does not support the search's anchoring, or the reverse DFA
-    /// does not read (the regex answers then). What regex-automata's
-    /// `dfa::regex::Regex::try_search` does with the same two DFAs.
+    /// up or does not support the search's anchoring (the regex answers
+    /// then).
     pub(crate) fn search(
         &self,
         input: &Input<'_>,
     ) -> Result<Option<regex_automata::Match>, regex_automata::MatchError> {
-        use regex_automata::dfa::Automaton;
-        let Some(end) = self.forward.try_search_fwd(input)? else {
-            return Ok(None);
-        };
-        let span = |start: usize| {
-            Ok(Some(regex_automata::Match::new(
-                end.pattern(),
-                start..end.offset(),
-            )))
-        };
-        // An empty match at the start, or an anchored search: the match
-        // starts where the search does.
-        let anchored = match input.get_anchored() {
-            regex_automata::Anchored::No => self.forward.is_always_start_anchored(),
-            _ => true,
-        };
-        if input.start() == end.offset() || anchored {
-            return span(input.start());
-        }
-        let gave_up = || regex_automata::MatchError::gave_up(end.offset());
-        let reverse = self.reverse().ok_or_else(gave_up)?;
-        let back = input
-            .clone()
-            .span(input.start()..end.offset())
-            .anchored(regex_automata::Anchored::Yes)
-            .earliest(false);
-        match reverse.try_search_rev(&back)? {
-            Some(start) if start.offset() <= end.offset() => span(start.offset()),
-            // (The reverse DFA finds a start wherever the forward one finds
-            // an end; if it did not, the regex answers.)
-            _ => Err(gave_up()),
-        }
+        self.0.try_search(input)
     }
 }
 

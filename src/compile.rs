@@ -100,7 +100,8 @@ use crate::split::Split;
 pub(crate) const CONTEXT: usize = 4;
 
 /// How many of a rule's matches resolve its secret group with the capture
-/// engine before its [`Split`] is built. A split's DFAs take up to about
+/// engine before its [`Split`] is built (a default rule's split is
+/// prebuilt, and used from its first match). A split's DFAs take up to about
 /// 15 ms to build and save a microsecond or two per match: at 16, a filter
 /// run over 32 MB of the benign corpus built 26 of them (85 ms in all, a
 /// fifth of the run, timed around `Split::new`) for rules that matched
@@ -159,8 +160,7 @@ pub(crate) struct CompiledRule {
     /// (Boxed: a split is kilobytes, and most rules never build one.)
     split: OnceLock<Option<Box<Split>>>,
     /// A default rule's prebuilt split, looked up on the first match that
-    /// needs the group: used until the built one is (see
-    /// [`CompiledRule::find_group`]).
+    /// needs the group; a rule that has one never builds `split`.
     prebuilt_split: OnceLock<Option<Box<crate::split::Prebuilt>>>,
     /// How many matches have needed the group so far (up to
     /// [`SPLIT_AFTER`]).
@@ -244,16 +244,15 @@ impl CompiledRule {
         self.built_split()
     }
 
-    /// The secret group's span in the match `m`, by the rule's split: the
-    /// built one (dense, faster) once enough matches have needed the group,
-    /// the prebuilt one (sparse, read in place) before; `None` if there is
-    /// none or the match splits more than one way (the capture engine
-    /// decides then).
+    /// The secret group's span in the match `m`, by the rule's split: a
+    /// default rule's prebuilt one, else the one built once enough matches
+    /// have needed the group; `None` if there is none or the match splits
+    /// more than one way (the capture engine decides then).
     fn find_group(&self, hay: &[u8], m: std::ops::Range<usize>) -> Option<std::ops::Range<usize>> {
-        if let Some(split) = self.split() {
-            return split.find(hay, m);
+        if let Some(prebuilt) = self.prebuilt_split() {
+            return prebuilt.find(hay, m);
         }
-        self.prebuilt_split()?.find(hay, m)
+        self.split()?.find(hay, m)
     }
 
     fn prebuilt_split(&self) -> Option<&crate::split::Prebuilt> {
@@ -1966,6 +1965,25 @@ mod split_tests {
             if known { yes += 1 } else { no += 1 }
         }
         assert!(yes > 500 && no > 10, "{yes} build, {no} do not");
+    }
+
+    #[test]
+    fn a_default_rule_builds_no_split_during_a_scrub() {
+        // Its split is prebuilt and used from the first match: building
+        // the dense one at the SPLIT_AFTER-th match stalled that scrub for
+        // up to 7.6 ms (env-secret 4 ms).
+        let s = crate::Scrubber::new();
+        let line = "SESSION_SECRET=TKCVEHqclBGQhWOMcNr_s5Wh_1jIzT7m\n";
+        let input = line.repeat(SPLIT_AFTER as usize + 10);
+        assert_eq!(s.find(input.as_bytes()).len(), SPLIT_AFTER as usize + 10);
+        let m = s.matcher();
+        let r = m
+            .rules
+            .iter()
+            .find(|r| r.rule.id == "env-secret")
+            .expect("a default rule");
+        assert!(r.prebuilt_split.get().is_some_and(Option::is_some));
+        assert!(r.split.get().is_none(), "env-secret built its split");
     }
 
     #[test]

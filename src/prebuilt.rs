@@ -57,7 +57,7 @@ const MAGIC: &[u8; 8] = b"hush-pb\0";
 
 /// The format's version: raised whenever the encoding, or what the parse
 /// derives from a rule file, changes.
-const FORMAT: u32 = 10;
+const FORMAT: u32 = 11;
 
 /// The hash of the embedded pattern files (see `build.rs`).
 const PATTERNS_HASH: u64 = include!(concat!(env!("OUT_DIR"), "/patterns_hash.rs"));
@@ -941,16 +941,6 @@ impl<'a> Dec<'a> {
     ) -> Option<regex_automata::dfa::dense::DFA<&'static [u32]>> {
         let bytes = self.placed(area)?;
         let (dfa, read) = regex_automata::dfa::dense::DFA::from_bytes(bytes).ok()?;
-        (read == bytes.len()).then_some(dfa)
-    }
-
-    /// A sparse DFA in place in `area`, as [`Dec::dfa`] reads a dense one.
-    pub(crate) fn sparse(
-        &mut self,
-        area: &'static [u8],
-    ) -> Option<regex_automata::dfa::sparse::DFA<&'static [u8]>> {
-        let bytes = self.placed(area)?;
-        let (dfa, read) = regex_automata::dfa::sparse::DFA::from_bytes(bytes).ok()?;
         (read == bytes.len()).then_some(dfa)
     }
 

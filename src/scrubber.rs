@@ -99,6 +99,13 @@ pub(crate) const ENV: u32 = u32::MAX - 2;
 /// A JSON value redacted because of its key.
 pub(crate) const KEY: u32 = u32::MAX - 3;
 
+/// Inputs larger than this with terminal escapes in them are scrubbed in
+/// pieces of [`PIECE`] bytes (see [`Scrubber::scrub_in_pieces`]).
+const IN_PIECES_ABOVE: usize = 1 << 20;
+
+/// The pieces a large input is scrubbed in: the filter's read size.
+const PIECE: usize = 256 << 10;
+
 impl Scrubber {
     /// Returns `haystack` with every secret replaced.
     ///
@@ -111,6 +118,9 @@ impl Scrubber {
     /// the escapes inside the secret, and every other escape is kept.
     pub fn scrub<'h>(&self, haystack: &'h [u8]) -> Cow<'h, [u8]> {
         if memchr::memchr(ansi::ESC, haystack).is_some() {
+            if haystack.len() > IN_PIECES_ABOVE {
+                return self.scrub_in_pieces(haystack);
+            }
             return self.scrub_escaped(haystack);
         }
         let spans = self.spans(haystack);
@@ -494,6 +504,38 @@ impl Scrubber {
         );
         raw.copy_until(haystack.len(), &mut out);
         Cow::Owned(out)
+    }
+
+    /// A large input scrubbed as a stream of pieces, which gives the same
+    /// output as the one-shot scrub (`fuzz/fuzz_targets/scrub_split.rs`
+    /// and `tests/props.rs` check it) without a copy of the whole input
+    /// with its escapes taken out. Borrowed while the stream gives back
+    /// the input unchanged, which for a clean input is to the end.
+    fn scrub_in_pieces<'h>(&self, haystack: &'h [u8]) -> Cow<'h, [u8]> {
+        let mut stream = self.stream();
+        // The input's first `same` bytes are what the stream gave so far,
+        // until `out` takes over.
+        let mut same = 0;
+        let mut out: Option<Vec<u8>> = None;
+        let mut take = |piece: &[u8]| match &mut out {
+            Some(out) => out.extend_from_slice(piece),
+            None if haystack.get(same..same + piece.len()) == Some(piece) => same += piece.len(),
+            None => {
+                let mut o = Vec::with_capacity(haystack.len() + haystack.len() / 8);
+                o.extend_from_slice(&haystack[..same]);
+                o.extend_from_slice(piece);
+                out = Some(o);
+            }
+        };
+        for chunk in haystack.chunks(PIECE) {
+            take(stream.push(chunk));
+        }
+        take(stream.finish());
+        match out {
+            Some(out) => Cow::Owned(out),
+            None if same == haystack.len() => Cow::Borrowed(haystack),
+            None => Cow::Owned(haystack[..same].to_vec()),
+        }
     }
 
     /// The text of `input` with its escapes taken out, and where they were.
@@ -898,6 +940,55 @@ mod tests {
             Ok(parts) => (parts.concat(), None),
             Err(why) => (s.scrub(hay).into_owned(), Some(why)),
         }
+    }
+
+    /// `hay` with colour escapes around some lines and between some names
+    /// and their values.
+    fn coloured(hay: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (i, line) in hay.split_inclusive(|&b| b == b'\n').enumerate() {
+            match (i % 4, line.iter().position(|&b| b == b'=')) {
+                (0, _) => {
+                    out.extend_from_slice(b"\x1b[1m");
+                    out.extend_from_slice(line);
+                    out.extend_from_slice(b"\x1b[0m");
+                }
+                (1, Some(eq)) => {
+                    out.extend_from_slice(&line[..eq]);
+                    out.extend_from_slice(b"\x1b[0m=\x1b[32m");
+                    out.extend_from_slice(&line[eq + 1..]);
+                }
+                _ => out.extend_from_slice(line),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn a_large_input_with_escapes_scrubs_in_pieces_as_in_one() {
+        let s = Scrubber::new();
+        let hay = coloured(&mixed_corpus(&s, 6));
+        assert!(hay.len() > IN_PIECES_ABOVE, "{} bytes", hay.len());
+        let whole = s.scrub_escaped(&hay);
+        assert!(matches!(whole, Cow::Owned(_)), "the corpus holds secrets");
+        assert!(
+            s.scrub(&hay) == whole,
+            "scrubbed in pieces, the output differs"
+        );
+        // Clean: given back borrowed, as the one-shot scrub does.
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/benign");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        let benign: Vec<u8> = files
+            .iter()
+            .flat_map(|f| std::fs::read(f).unwrap())
+            .collect();
+        let clean = coloured(&benign.repeat(3));
+        assert!(clean.len() > IN_PIECES_ABOVE);
+        assert!(matches!(s.scrub(&clean), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -631,6 +631,10 @@ pub(crate) struct Matcher {
     keywords: Option<KeywordScanner>,
     /// For each keyword (by automaton pattern id), its group.
     keyword_group: Vec<u32>,
+    /// For each keyword, its bytes if its hits count only as written:
+    /// when every rule that lists it has [`exact_keywords`] (a hit in
+    /// another case lies in none of their matches).
+    exact: Vec<Option<Box<[u8]>>>,
     groups: Vec<Group>,
     /// The groups' `follows` sets (see [`Group::follows`]).
     pub(crate) follows: Vec<SharedFollows>,
@@ -690,6 +694,375 @@ pub(crate) fn split_builds(rule: &Rule) -> bool {
     build_split(rule).is_some()
 }
 
+/// Whether a hit of one of `rule`'s keywords in another case than written
+/// can be skipped without losing a match (see [`Matcher::hits`]): `7z `
+/// is in every line of a GitHub Actions log, as the `7Z ` that ends its
+/// timestamps (`...00.1234567Z `), which the case-sensitive `7z` of
+/// `archive-password-7z-rar` never matches.
+///
+/// It can if no match of the regex holds such an occurrence (then none is
+/// in any match), or, for a rule not anchored at its keywords, if in every
+/// match the first occurrence to end is spelled as written and the rule's
+/// `follows` accepts the bytes after it within the match: then that
+/// occurrence is a hit, which passes `follows`, and whose window holds
+/// the match. Decided on the regex's anchored DFA (of its relaxed parse,
+/// whose matches include the regex's, walked no further than the rule's
+/// longest match) walked over every byte string at once, together with two keyword automata, one ASCII case-insensitive
+/// (as the keyword scanner reads) and one exact, and the `follows` DFA.
+/// A DFA too big to build, a byte one gives up on, or too many states to
+/// walk: no.
+#[cfg(test)]
+pub(crate) fn exact_keywords(rule: &Rule) -> bool {
+    let Ok(relaxed) = crate::rule::relaxed_hir(&rule.pattern, rule.unicode) else {
+        return false;
+    };
+    let Some(walk) = KeywordWalk::new(rule, &relaxed, 4 << 20) else {
+        return false;
+    };
+    if walk.no_inexact_in_a_match() {
+        return true;
+    }
+    if rule.anchored {
+        return false;
+    }
+    match walk.first_exact_and_followed(rule) {
+        Walked::Yes => true,
+        Walked::No => false,
+        // The relaxed regex matched on where the bounded `follows` gave
+        // out: the regex as written decides (its DFA can be ten times the
+        // size: 12 MB for `archive-password-7z-rar`).
+        Walked::FollowsGaveOut => {
+            let Ok(hir) = regex_automata::util::syntax::parse_with(
+                &rule.pattern,
+                &crate::rule::syntax_config(rule.unicode),
+            ) else {
+                return false;
+            };
+            KeywordWalk::new(rule, &hir, 32 << 20)
+                .is_some_and(|w| w.first_exact_and_followed(rule) == Walked::Yes)
+        }
+    }
+}
+
+/// What [`KeywordWalk::first_exact_and_followed`] found.
+#[cfg(test)]
+#[derive(PartialEq)]
+enum Walked {
+    Yes,
+    No,
+    /// No, but only where `follows` gave out at its bound.
+    FollowsGaveOut,
+}
+
+/// What [`exact_keywords`] walks.
+#[cfg(test)]
+struct KeywordWalk {
+    dfa: regex_automata::dfa::dense::DFA<Vec<u32>>,
+    ci: aho_corasick::dfa::DFA,
+    exact: aho_corasick::dfa::DFA,
+    /// One byte for each way the automata can tell bytes apart.
+    bytes: Vec<u8>,
+    /// The DFA's start states, for every byte (or none) before a match.
+    starts: Vec<regex_automata::util::primitives::StateID>,
+}
+
+#[cfg(test)]
+type Sid = regex_automata::util::primitives::StateID;
+#[cfg(test)]
+type KwSid = aho_corasick::automaton::StateID;
+
+#[cfg(test)]
+impl KeywordWalk {
+    /// The most states walked before giving up.
+    const MOST: usize = 1 << 20;
+
+    /// The walk of `rule` with `hir` for its regex (its relaxed parse, or
+    /// as written), whose DFA is at most `limit` bytes.
+    fn new(rule: &Rule, hir: &regex_syntax::hir::Hir, limit: usize) -> Option<KeywordWalk> {
+        use regex_automata::dfa::Automaton as _;
+        if rule.keywords.is_empty() {
+            return None;
+        }
+        let dfa = Self::anchored(hir, limit)?;
+        let keywords = |ci: bool| {
+            aho_corasick::dfa::Builder::new()
+                .ascii_case_insensitive(ci)
+                .match_kind(aho_corasick::MatchKind::Standard)
+                .build(&rule.keywords)
+                .ok()
+        };
+        let (ci, exact) = (keywords(true)?, keywords(false)?);
+        let follows = match &rule.follows {
+            Some(f) => Some(Self::anchored(f.hir(), 4 << 20)?),
+            None => None,
+        };
+        let mut in_keyword = [false; 256];
+        for b in rule.keywords.iter().flat_map(|k| k.bytes()) {
+            in_keyword[usize::from(b.to_ascii_lowercase())] = true;
+            in_keyword[usize::from(b.to_ascii_uppercase())] = true;
+        }
+        let mut kinds = std::collections::HashSet::new();
+        let bytes = (0..=255u8)
+            .filter(|&b| {
+                let own = if in_keyword[usize::from(b)] {
+                    u16::from(b)
+                } else {
+                    256
+                };
+                let theirs = follows.as_ref().map(|f| f.byte_classes().get(b));
+                kinds.insert((dfa.byte_classes().get(b), theirs, own))
+            })
+            .collect();
+        let mut starts = Vec::new();
+        for behind in std::iter::once(None).chain((0..=255u8).map(Some)) {
+            let d = dfa.start_state(&Self::start(behind)).ok()?;
+            if !starts.contains(&d) {
+                starts.push(d);
+            }
+        }
+        Some(KeywordWalk {
+            dfa,
+            ci,
+            exact,
+            bytes,
+            starts,
+        })
+    }
+
+    fn anchored(
+        hir: &regex_syntax::hir::Hir,
+        limit: usize,
+    ) -> Option<regex_automata::dfa::dense::DFA<Vec<u32>>> {
+        let config = regex_automata::dfa::dense::Config::new()
+            .start_kind(regex_automata::dfa::StartKind::Anchored)
+            .match_kind(regex_automata::MatchKind::All)
+            .unicode_word_boundary(true);
+        crate::matcher::dense_of(std::slice::from_ref(hir), false, config, limit)
+    }
+
+    fn start(behind: Option<u8>) -> regex_automata::util::start::Config {
+        regex_automata::util::start::Config::new()
+            .anchored(regex_automata::Anchored::Yes)
+            .look_behind(behind)
+    }
+
+    /// The keyword automata's start states.
+    fn kw_starts(&self) -> Option<(KwSid, KwSid)> {
+        use aho_corasick::automaton::Automaton as _;
+        let ci = self.ci.start_state(aho_corasick::Anchored::No).ok()?;
+        let exact = self.exact.start_state(aho_corasick::Anchored::No).ok()?;
+        Some((ci, exact))
+    }
+
+    /// Reads `b` in both keyword automata: their new states, and how many
+    /// keywords end at `b` in any case and as written.
+    fn kw_next(&self, c: KwSid, e: KwSid, b: u8) -> (KwSid, KwSid, usize, usize) {
+        use aho_corasick::automaton::Automaton as _;
+        let ending =
+            |a: &aho_corasick::dfa::DFA, sid| if a.is_match(sid) { a.match_len(sid) } else { 0 };
+        let c = self.ci.next_state(aho_corasick::Anchored::No, c, b);
+        let e = self.exact.next_state(aho_corasick::Anchored::No, e, b);
+        (c, e, ending(&self.ci, c), ending(&self.exact, e))
+    }
+
+    /// Whether no match holds an occurrence of a keyword in another case
+    /// than written.
+    fn no_inexact_in_a_match(&self) -> bool {
+        use regex_automata::dfa::Automaton as _;
+        let Some((c0, e0)) = self.kw_starts() else {
+            return false;
+        };
+        // The DFA's state, the keyword automata's (left at their start once
+        // an inexact occurrence is read), and whether one was.
+        let mut seen = std::collections::HashSet::new();
+        let mut todo: Vec<(Sid, KwSid, KwSid, bool)> = Vec::new();
+        for &d in &self.starts {
+            if seen.insert((d, c0, e0, false)) {
+                todo.push((d, c0, e0, false));
+            }
+        }
+        while let Some((d, c, e, inexact)) = todo.pop() {
+            // A match state is entered a byte after the match ends (or at
+            // the end of the input): the match is what was read before.
+            if inexact && self.dfa.is_match_state(self.dfa.next_eoi_state(d)) {
+                return false;
+            }
+            for &b in &self.bytes {
+                let next = self.dfa.next_state(d, b);
+                if self.dfa.is_quit_state(next) {
+                    return false;
+                }
+                if self.dfa.is_dead_state(next) {
+                    continue;
+                }
+                if inexact && self.dfa.is_match_state(next) {
+                    return false;
+                }
+                let state = if inexact {
+                    (next, c, e, true)
+                } else {
+                    let (c, e, any, written) = self.kw_next(c, e, b);
+                    if any == written {
+                        (next, c, e, false)
+                    } else {
+                        (next, c0, e0, true)
+                    }
+                };
+                if seen.insert(state) {
+                    if seen.len() > Self::MOST {
+                        return false;
+                    }
+                    todo.push(state);
+                }
+            }
+        }
+        true
+    }
+
+    /// Whether in every match the first keyword occurrence to end is
+    /// spelled as written and `rule`'s `follows` (if it has one) accepts
+    /// the bytes after it before the match ends.
+    fn first_exact_and_followed(&self, rule: &Rule) -> Walked {
+        use regex_automata::dfa::Automaton as _;
+        let follows = match &rule.follows {
+            Some(f) => match Self::anchored(f.hir(), 4 << 20) {
+                Some(dfa) => Some(dfa),
+                None => return Walked::No,
+            },
+            None => None,
+        };
+        let Some((c0, e0)) = self.kw_starts() else {
+            return Walked::No;
+        };
+        /// Where a walk is: before any occurrence, or after an exact first
+        /// one with `follows` still to accept (in the state held).
+        #[derive(Clone, Copy, PartialEq, Eq, Hash)]
+        enum At {
+            Before(KwSid, KwSid),
+            Pending(Sid),
+        }
+        // Breadth first: a state is first reached by its shortest way in,
+        // which leaves the most bytes for a match, so it is walked once.
+        let mut seen = std::collections::HashSet::new();
+        let mut todo: std::collections::VecDeque<(Sid, At, usize)> = Default::default();
+        for &d in &self.starts {
+            if seen.insert((d, At::Before(c0, e0))) {
+                todo.push_back((d, At::Before(c0, e0), 0));
+            }
+        }
+        let longest = rule.max_len;
+        let mut gave_out = false;
+        while let Some((d, at, depth)) = todo.pop_front() {
+            if let At::Pending(f) = at
+                && self.dfa.is_match_state(self.dfa.next_eoi_state(d))
+            {
+                // A match ends with the input, `follows` not yet accepted.
+                let follows = follows.as_ref().expect("pending only with one");
+                if !follows.is_match_state(follows.next_eoi_state(f)) {
+                    return Walked::No;
+                }
+            }
+            if depth >= longest {
+                // No match of the regex is longer.
+                continue;
+            }
+            for &b in &self.bytes {
+                let next = self.dfa.next_state(d, b);
+                if self.dfa.is_quit_state(next) {
+                    return Walked::No;
+                }
+                if self.dfa.is_dead_state(next) {
+                    continue;
+                }
+                let at = match at {
+                    At::Before(c, e) => {
+                        let (c, e, any, written) = self.kw_next(c, e, b);
+                        if any == 0 {
+                            At::Before(c, e)
+                        } else if any != written {
+                            // The first occurrence is inexact: fine only
+                            // if no match follows.
+                            if self.reaches_a_match(next, longest - depth - 1) {
+                                return Walked::No;
+                            }
+                            continue;
+                        } else {
+                            match &follows {
+                                // Every match from here is found.
+                                None => continue,
+                                Some(f) => match f.start_state(&Self::start(Some(b))) {
+                                    Ok(f) => At::Pending(f),
+                                    Err(_) => return Walked::No,
+                                },
+                            }
+                        }
+                    }
+                    At::Pending(f) => {
+                        let follows = follows.as_ref().expect("pending only with one");
+                        let f = follows.next_state(f, b);
+                        if follows.is_quit_state(f) {
+                            return Walked::No;
+                        }
+                        if follows.is_match_state(f) {
+                            // Accepted by the bytes before `b`.
+                            continue;
+                        }
+                        if self.dfa.is_match_state(next) {
+                            // A match ends before `follows` accepted.
+                            return Walked::No;
+                        }
+                        if follows.is_dead_state(f) {
+                            // Rejected: fine only if no match follows.
+                            if self.reaches_a_match(next, longest - depth - 1) {
+                                gave_out = true;
+                            }
+                            continue;
+                        }
+                        At::Pending(f)
+                    }
+                };
+                if seen.insert((next, at)) {
+                    if seen.len() > Self::MOST {
+                        return Walked::No;
+                    }
+                    todo.push_back((next, at, depth + 1));
+                }
+            }
+        }
+        if gave_out {
+            Walked::FollowsGaveOut
+        } else {
+            Walked::Yes
+        }
+    }
+
+    /// Whether a match can end from DFA state `from` on (entered after
+    /// the match's bytes so far), within `left` more bytes.
+    fn reaches_a_match(&self, from: Sid, left: usize) -> bool {
+        use regex_automata::dfa::Automaton as _;
+        let mut seen = std::collections::HashSet::from([from]);
+        let mut todo = std::collections::VecDeque::from([(from, 0)]);
+        while let Some((d, depth)) = todo.pop_front() {
+            if self.dfa.is_match_state(d) || self.dfa.is_match_state(self.dfa.next_eoi_state(d)) {
+                return true;
+            }
+            if depth >= left {
+                continue;
+            }
+            for &b in &self.bytes {
+                let next = self.dfa.next_state(d, b);
+                if self.dfa.is_quit_state(next) || self.dfa.is_match_state(next) {
+                    return true;
+                }
+                if !self.dfa.is_dead_state(next) && seen.insert(next) {
+                    todo.push_back((next, depth + 1));
+                }
+            }
+        }
+        false
+    }
+}
+
 /// The `follows` patterns of the rules at positions `pos` of a group's
 /// `members`, in order.
 fn follows_patterns<'a>(rules: &'a [CompiledRule], members: &[u32], pos: &[usize]) -> Vec<&'a str> {
@@ -744,6 +1117,16 @@ impl Matcher {
                 None => Some(KeywordScanner::new(&keywords)?),
             }
         };
+        let exact = keywords
+            .iter()
+            .zip(&keyword_rules)
+            .map(|(k, rules)| {
+                rules
+                    .iter()
+                    .all(|&r| compiled[r as usize].rule.exact_keywords == Some(true))
+                    .then(|| Box::from(k.as_bytes()))
+            })
+            .collect();
         let mut groups: Vec<Group> = Vec::new();
         let mut keyword_group = Vec::with_capacity(keyword_rules.len());
         // Each distinct set of rules' group, by the set (as in `keyword_group`).
@@ -806,6 +1189,7 @@ impl Matcher {
             rules: compiled,
             keywords: automaton,
             keyword_group,
+            exact,
             groups,
             follows,
             max_len,
@@ -834,6 +1218,11 @@ impl Matcher {
             return;
         };
         scanner.scan(hay, from, |pattern, start, end| {
+            if let Some(exact) = &self.exact[pattern]
+                && hay.get(start..end) != Some(&**exact)
+            {
+                return;
+            }
             f(self.keyword_group[pattern], start, end);
         });
     }
@@ -1965,6 +2354,82 @@ mod split_tests {
             if known { yes += 1 } else { no += 1 }
         }
         assert!(yes > 500 && no > 10, "{yes} build, {no} do not");
+    }
+
+    #[test]
+    fn prebuilt_exact_keyword_flags_are_right() {
+        let scrubber = crate::Scrubber::builder().build().unwrap();
+        let m = scrubber.matcher();
+        let mut exact = Vec::new();
+        for r in &m.rules {
+            let known = r.rule.exact_keywords.expect("prebuilt rules know");
+            assert_eq!(known, exact_keywords(&r.rule), "rule {}", r.rule.id);
+            if known {
+                exact.push(r.rule.id.as_str());
+            }
+        }
+        assert!(exact.len() > 150, "{} rules", exact.len());
+        // `7z` is case-sensitive in its regex; `(?i)` rules are not.
+        assert!(exact.contains(&"archive-password-7z-rar"));
+        assert!(!exact.contains(&"env-secret"));
+    }
+
+    /// Whether the one rule of `toml` (a rule file) has exact keywords.
+    fn exact(toml: &str) -> bool {
+        let s = crate::Scrubber::builder()
+            .defaults(false)
+            .add_rules_str("t.toml", toml)
+            .build()
+            .unwrap();
+        exact_keywords(&s.matcher().rules[0].rule)
+    }
+
+    #[test]
+    fn exact_keywords_when_no_match_can_hold_another_case() {
+        let rule = |regex: &str, follows: &str| {
+            format!("[[rules]]\nid = 't'\nregex = '''{regex}'''\nkeywords = ['tool']\n{follows}\n")
+        };
+        // Case-insensitive: `TOOL -pX` matches.
+        assert!(!exact(&rule(r"(?i)(?:^|\s)tool\s+-p(\S+)", "")));
+        // The secret can hold `TOOL`, but the first occurrence is `tool`.
+        assert!(exact(&rule(r"(?:^|\s)tool\s+-p(\S+)", "")));
+        assert!(exact(&rule(
+            r"(?:^|\s)tool\s{1,9}-p(\S+)",
+            r"follows = '''\s{1,9}-p'''"
+        )));
+        // ... whose `follows` must accept it within the match.
+        assert!(!exact(&rule(
+            r"(?:^|\s)tool\s{1,9}-p(\S+)",
+            r"follows = '''\s{1,9}-x'''"
+        )));
+        // A first occurrence in another case: `x TOOL tool -pX`.
+        assert!(!exact(&rule(r"(?:^|\s)\w[\w ]{0,10}tool\s+-p(\S+)", "")));
+        // Anchored at the keyword: no match may hold another case at all.
+        assert!(exact(&rule(r"tool-[0-9]{8}", "")));
+        assert!(!exact(&rule(r"tool-[A-Za-z]{8}", "")));
+    }
+
+    #[test]
+    fn a_github_actions_timestamp_is_no_7z_keyword_hit() {
+        // `...1234567Z ` ended every line's timestamp as a hit of `7z `,
+        // whose `follows` then read the rest of the line.
+        let s = crate::Scrubber::new();
+        let m = s.matcher();
+        let line = b"2026-12-05T09:41:00.1234567Z ##[group]Run cargo test -p hush";
+        let at = line.windows(3).position(|w| w == b"7Z ").unwrap();
+        let mut hits = 0;
+        m.hits(line, 0, |_, start, _| hits += usize::from(start == at));
+        assert_eq!(hits, 0, "`7Z ` is a hit");
+        // As written, it still is, and the rule still finds its secrets.
+        let line = b"2026-12-05T09:41:00.1234567Z 7z x a.7z -pQ4vR8zLw2Xk7Tn3e";
+        let at = line.windows(3).position(|w| w == b"7z ").unwrap();
+        m.hits(line, 0, |_, start, _| hits += usize::from(start == at));
+        assert_eq!(hits, 1, "`7z ` is no hit");
+        let out = s.scrub(line);
+        assert!(
+            out.ends_with(b"-p[REDACTED:archive-password-7z-rar]"),
+            "{out:?}"
+        );
     }
 
     #[test]

@@ -664,7 +664,7 @@ fn set_walk<A: regex_automata::dfa::Automaton>(
 /// A dense DFA of `hirs` (of their reverse if `reverse`) with `config`, at
 /// most `limit` bytes (twice that while determinizing), from the NFA every
 /// DFA here takes: over bytes, not UTF-8, with no capture groups.
-fn dense_of(
+pub(crate) fn dense_of(
     hirs: &[regex_syntax::hir::Hir],
     reverse: bool,
     config: regex_automata::dfa::dense::Config,

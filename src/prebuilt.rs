@@ -57,7 +57,7 @@ const MAGIC: &[u8; 8] = b"hush-pb\0";
 
 /// The format's version: raised whenever the encoding, or what the parse
 /// derives from a rule file, changes.
-const FORMAT: u32 = 11;
+const FORMAT: u32 = 12;
 
 /// The hash of the embedded pattern files (see `build.rs`).
 const PATTERNS_HASH: u64 = include!(concat!(env!("OUT_DIR"), "/patterns_hash.rs"));
@@ -533,6 +533,7 @@ fn decode_rules(d: &mut Dec<'_>) -> Option<Vec<Rule>> {
                 },
                 regex_line: d.usize()?,
                 split_builds: Some(d.bool()?),
+                exact_keywords: Some(d.bool()?),
             })
         })
         .collect()
@@ -788,6 +789,10 @@ fn encode_rules(e: &mut Enc, rules: &[Rule]) {
         e.bool(
             r.split_builds
                 .unwrap_or_else(|| crate::compile::split_builds(r)),
+        );
+        e.bool(
+            r.exact_keywords
+                .unwrap_or_else(|| crate::compile::exact_keywords(r)),
         );
     }
 }

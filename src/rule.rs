@@ -191,6 +191,11 @@ pub struct Rule {
     /// in advance (the prebuilt defaults): one that does not is then not
     /// tried, which took up to 57 ms on a rule's sixteenth match.
     pub(crate) split_builds: Option<bool>,
+    /// Whether every occurrence of one of the rule's keywords, in any
+    /// case, inside any match of its regex is spelled as the keyword is
+    /// written (see `compile::exact_keywords`); known in advance for the
+    /// prebuilt defaults, else taken as no.
+    pub(crate) exact_keywords: Option<bool>,
 }
 
 /// A rule's `follows` regex: run anchored, a few bytes at each keyword
@@ -1025,6 +1030,7 @@ pub(crate) fn parse_file(file: &Path, text: &str) -> Result<RuleFile, Error> {
             },
             regex_line,
             split_builds: None,
+            exact_keywords: None,
             id,
         });
     }

@@ -133,11 +133,28 @@ impl Allowlist {
     }
 }
 
+/// Whether `needle` occurs in `hay`, ASCII case ignored: its first byte
+/// found (in either case) with `memchr2`, then the rest compared.
 fn contains_ignore_ascii_case(hay: &[u8], needle: &[u8]) -> bool {
-    needle.is_empty()
-        || hay
-            .windows(needle.len())
-            .any(|w| w.eq_ignore_ascii_case(needle))
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    let Some(last) = hay.len().checked_sub(needle.len()) else {
+        return false;
+    };
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    let mut at = 0;
+    while let Some(i) = memchr::memchr2(lower, upper, &hay[at..=last]) {
+        let start = at + i;
+        if hay[start + 1..start + needle.len()].eq_ignore_ascii_case(rest) {
+            return true;
+        }
+        if start == last {
+            return false;
+        }
+        at = start + 1;
+    }
+    false
 }
 
 /// A full DFA for anchored searches, with the bytes it can start on.
@@ -232,6 +249,13 @@ fn any_walk<A: regex_automata::dfa::Automaton>(dfa: &A, hay: &[u8], at: usize, e
 /// time, for the defaults: the patterns in one DFA if it is small, else
 /// cut in halves until each part's DFA is, in at most
 /// [`UNANCHORED_PARTS`] parts; others use a `meta::Regex`.
+///
+/// The patterns that can only match at the start of a line (`^...`, most
+/// of an allowlist's) are in parts of their own, anchored DFAs run at the
+/// start of the range and after each line break in it: they stop a few
+/// bytes in, where an unanchored DFA reads the whole range (the 24
+/// patterns of `env-secret`'s allowlist took 11 unanchored parts, each
+/// reading the whole secret).
 pub(crate) struct Unanchored(Box<[Dense]>);
 
 impl Unanchored {
@@ -239,21 +263,43 @@ impl Unanchored {
     /// need Unicode word boundaries (which a DFA gives up on).
     #[cfg(test)]
     pub(crate) fn new(hirs: &[regex_syntax::hir::Hir]) -> Option<Unanchored> {
+        use regex_automata::dfa::StartKind;
+        use regex_syntax::hir::Look;
+        let at_lines = |h: &&regex_syntax::hir::Hir| {
+            let prefix = h.properties().look_set_prefix();
+            prefix.contains(Look::Start)
+                || prefix.contains(Look::StartLF)
+                || prefix.contains(Look::StartCRLF)
+        };
+        let (lines, rest): (Vec<_>, Vec<_>) = hirs.iter().partition(at_lines);
+        let (lines, rest): (Vec<_>, Vec<_>) = (
+            lines.into_iter().cloned().collect(),
+            rest.into_iter().cloned().collect(),
+        );
         let mut parts = Vec::new();
-        Unanchored::cut(hirs, &mut parts)?;
+        if !lines.is_empty() {
+            Unanchored::cut(&lines, StartKind::Anchored, &mut parts)?;
+        }
+        if !rest.is_empty() {
+            Unanchored::cut(&rest, StartKind::Unanchored, &mut parts)?;
+        }
         Some(Unanchored(parts.into_boxed_slice()))
     }
 
     /// Adds the DFAs of `hirs` to `parts`: one, or those of each half.
     #[cfg(test)]
-    fn cut(hirs: &[regex_syntax::hir::Hir], parts: &mut Vec<Dense>) -> Option<()> {
+    fn cut(
+        hirs: &[regex_syntax::hir::Hir],
+        kind: regex_automata::dfa::StartKind,
+        parts: &mut Vec<Dense>,
+    ) -> Option<()> {
         // One pattern alone may take more than a part of several.
         let limit = if hirs.len() == 1 {
             UNANCHORED_ONE_LIMIT
         } else {
             UNANCHORED_LIMIT
         };
-        if let Some(dfa) = Unanchored::one(hirs, limit) {
+        if let Some(dfa) = Unanchored::one(hirs, kind, limit) {
             parts.push(Dense::Built(dfa));
             return (parts.len() <= UNANCHORED_PARTS).then_some(());
         }
@@ -261,18 +307,18 @@ impl Unanchored {
             return None;
         }
         let (left, right) = hirs.split_at(hirs.len() / 2);
-        Unanchored::cut(left, parts)?;
-        Unanchored::cut(right, parts)
+        Unanchored::cut(left, kind, parts)?;
+        Unanchored::cut(right, kind, parts)
     }
 
     #[cfg(test)]
     fn one(
         hirs: &[regex_syntax::hir::Hir],
+        kind: regex_automata::dfa::StartKind,
         limit: usize,
     ) -> Option<regex_automata::dfa::dense::DFA<Vec<u32>>> {
-        use regex_automata::dfa::{StartKind, dense};
-        let config = dense::Config::new()
-            .start_kind(StartKind::Unanchored)
+        let config = regex_automata::dfa::dense::Config::new()
+            .start_kind(kind)
             .match_kind(regex_automata::MatchKind::All);
         dense_of(hirs, false, config, limit)
     }
@@ -297,6 +343,7 @@ impl Unanchored {
         d: &mut crate::prebuilt::Dec<'_>,
         area: &'static [u8],
     ) -> Option<Unanchored> {
+        use regex_automata::Anchored;
         let n = d.len()?;
         if n == 0 || n > UNANCHORED_PARTS {
             return None;
@@ -304,13 +351,13 @@ impl Unanchored {
         let mut parts = Vec::with_capacity(n);
         for _ in 0..n {
             let dfa = d.dfa(area)?;
-            // An anchored-only DFA would fail every unanchored search.
-            regex_automata::dfa::Automaton::universal_start_state(
-                &dfa,
-                regex_automata::Anchored::No,
-            )
-            .or_else(|| {
-                let input = Input::new(b"");
+            // A part must start the searches it is run with.
+            let mode = match dfa.start_kind() {
+                regex_automata::dfa::StartKind::Anchored => Anchored::Yes,
+                _ => Anchored::No,
+            };
+            regex_automata::dfa::Automaton::universal_start_state(&dfa, mode).or_else(|| {
+                let input = Input::new(b"").anchored(mode);
                 regex_automata::dfa::Automaton::start_state_forward(&dfa, &input).ok()
             })?;
             parts.push(Dense::Prebuilt(dfa));
@@ -322,21 +369,53 @@ impl Unanchored {
     /// around its range); `None` if a DFA gives up and no other part
     /// matches.
     pub(crate) fn is_match(&self, input: &Input<'_>) -> Option<bool> {
-        use regex_automata::dfa::Automaton;
         let input = input.clone().earliest(true);
         let mut answer = Some(false);
         for part in &self.0 {
+            use regex_automata::dfa::StartKind::Anchored;
             let found = match part {
-                Dense::Built(dfa) => dfa.try_search_fwd(&input),
-                Dense::Prebuilt(dfa) => dfa.try_search_fwd(&input),
+                Dense::Built(dfa) => part_match(dfa, dfa.start_kind() == Anchored, &input),
+                Dense::Prebuilt(dfa) => part_match(dfa, dfa.start_kind() == Anchored, &input),
             };
             match found {
-                Ok(Some(_)) => return Some(true),
-                Ok(None) => {}
-                Err(_) => answer = None,
+                Some(true) => return Some(true),
+                Some(false) => {}
+                None => answer = None,
             }
         }
         answer
+    }
+}
+
+/// Whether one part of an [`Unanchored`] matches in `input`: anywhere,
+/// or for an `anchored` part, at the start of its range or after a line
+/// break in it; `None` if the DFA gives up.
+fn part_match<A: regex_automata::dfa::Automaton>(
+    dfa: &A,
+    anchored: bool,
+    input: &Input<'_>,
+) -> Option<bool> {
+    if !anchored {
+        return dfa.try_search_fwd(input).ok().map(|m| m.is_some());
+    }
+    let span = input.get_span();
+    let hay = input.haystack();
+    let mut at = span.start;
+    let mut answer = Some(false);
+    loop {
+        let one = input
+            .clone()
+            .range(at..span.end)
+            .anchored(regex_automata::Anchored::Yes);
+        match dfa.try_search_fwd(&one) {
+            Ok(Some(_)) => return Some(true),
+            Ok(None) => {}
+            Err(_) => answer = None,
+        }
+        match memchr::memchr2(b'\n', b'\r', &hay[at..span.end]) {
+            Some(i) => at += i + 1,
+            None => return answer,
+        }
     }
 }
 
@@ -728,4 +807,55 @@ fn anchored_start<A: regex_automata::dfa::Automaton>(
                 .anchored(regex_automata::Anchored::Yes);
             dfa.start_state_forward(&input).ok()
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contains_ignore_ascii_case_agrees_with_comparing_every_window() {
+        let naive = |hay: &[u8], needle: &[u8]| {
+            needle.is_empty()
+                || hay
+                    .windows(needle.len())
+                    .any(|w| w.eq_ignore_ascii_case(needle))
+        };
+        // Every string of up to 6 bytes over `aA-` against needles of up
+        // to 3: occurrences at the start, the end, overlapping, in either
+        // case, and needles longer than the haystack.
+        let alphabet = b"aA-";
+        let strings = |max: usize| {
+            let mut all = vec![Vec::new()];
+            let mut last = vec![Vec::new()];
+            for _ in 0..max {
+                let next: Vec<Vec<u8>> = last
+                    .iter()
+                    .flat_map(|s: &Vec<u8>| {
+                        alphabet.iter().map(move |&b| [s.as_slice(), &[b]].concat())
+                    })
+                    .collect();
+                all.extend(next.iter().cloned());
+                last = next;
+            }
+            all
+        };
+        let needles = strings(3);
+        for hay in strings(6) {
+            for needle in &needles {
+                assert_eq!(
+                    contains_ignore_ascii_case(&hay, needle),
+                    naive(&hay, needle),
+                    "{:?} in {:?}",
+                    String::from_utf8_lossy(needle),
+                    String::from_utf8_lossy(&hay)
+                );
+            }
+        }
+        assert!(contains_ignore_ascii_case(
+            b"my_PLACEHOLDER",
+            b"placeholder"
+        ));
+        assert!(!contains_ignore_ascii_case(b"placeholde", b"placeholder"));
+    }
 }

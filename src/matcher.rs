@@ -814,6 +814,53 @@ mod tests {
     use super::*;
 
     #[test]
+    fn anchored_parts_match_at_every_line_start_as_the_regex_does() {
+        let patterns = [r"^foo", r"(?i)^(?:x{3,}|none)$", r"bar$", r"\Abaz"];
+        let parse = |p: &str| {
+            regex_automata::util::syntax::parse_with(p, &crate::rule::syntax_config(false)).unwrap()
+        };
+        let hirs: Vec<_> = patterns.iter().map(|p| parse(p)).collect();
+        let set = Unanchored::new(&hirs).unwrap();
+        let anchored = set
+            .0
+            .iter()
+            .filter(|d| matches!(d, Dense::Built(d) if d.start_kind() == regex_automata::dfa::StartKind::Anchored))
+            .count();
+        assert!(
+            anchored >= 1,
+            "the line-start patterns have an anchored part"
+        );
+        let regex = crate::rule::allowlist_regex(&patterns.map(String::from), false).unwrap();
+        for hay in [
+            "foo",
+            "xfoo",
+            "x\nfoo",
+            "x\r\nfoo",
+            "x\rfoo",
+            "NONE",
+            "a\nxxxx\nb",
+            "xxxx b",
+            "a bar",
+            "bar b",
+            "a\nbar\nb",
+            "baz",
+            "a\nbaz",
+            "",
+            "\n",
+            "fo\no",
+        ] {
+            for (at, end) in [(0, hay.len()), (1.min(hay.len()), hay.len())] {
+                let input = Input::new(hay).range(at..end);
+                assert_eq!(
+                    set.is_match(&input),
+                    Some(regex.is_match(input.clone())),
+                    "{hay:?} from {at}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn contains_ignore_ascii_case_agrees_with_comparing_every_window() {
         let naive = |hay: &[u8], needle: &[u8]| {
             needle.is_empty()

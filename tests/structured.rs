@@ -334,3 +334,28 @@ fn json_line_lost_what_text_mode_finds_across_fields() {
     assert!(!out.contains("N9v-Q3x-K7m"), "{out}");
     serde_json::from_str::<serde_json::Value>(out).unwrap();
 }
+
+// Found by `fuzz/fuzz_targets/json_lines.rs` in `.ci/run` on 2026-12-07;
+// the input is `fuzz/regressions/json_lines/flag-value-past-a-redirect`,
+// cut down. In `mysql -pX>Y` the shell ends the password at `>`, where the
+// structural flag cut stopped, and `mysql-password-flag` takes `X>Y`: the
+// JSON line kept `>Y`, which text mode redacts. A cut now grows to cover
+// the rule findings it overlaps.
+#[test]
+fn command_line_kept_the_rest_of_a_flag_value_past_a_redirect() {
+    let s = Scrubber::new();
+    let line = "mysql -uroot -pN9v-Q>IEowI-Kl_callIN RSA";
+    let as_text = s.scrub_str(line);
+    assert!(
+        !as_text.contains("IEowI"),
+        "text mode no longer takes the rest: the test needs a new input ({as_text})"
+    );
+    let out = s.scrub_command_line(line);
+    assert!(!out.contains("N9v-Q") && !out.contains("IEowI"), "{out}");
+    assert!(out.ends_with(" RSA"), "{out}");
+    let event = format!(r#"{{"tool":"bash","command":"{line}"}}"#);
+    let out = s.scrub_json_line(event.as_bytes());
+    let out = std::str::from_utf8(&out).unwrap();
+    assert!(!out.contains("IEowI"), "{out}");
+    serde_json::from_str::<serde_json::Value>(out).unwrap();
+}

@@ -163,13 +163,26 @@ impl Scrubber {
         if cuts.is_empty() {
             return self.scrub_str(line);
         }
+        // A cut grows to cover every rule finding it overlaps: it stops
+        // where the shell ends the word (at `>` in `-pX>Y`), a rule's value
+        // may not, and the rest of that value must not stay readable.
+        let spans = self.spans(line.as_bytes());
+        for c in &mut cuts {
+            for s in &spans {
+                if s.start < c.1 && c.0 < s.end {
+                    c.0 = c.0.min(s.start);
+                    c.1 = c.1.max(s.end);
+                }
+            }
+        }
         cuts.sort_by_key(|c| c.0);
         let mut out = Vec::with_capacity(line.len() + 32);
         let mut at = 0;
         for (start, end, kind) in cuts {
-            if start < at {
+            if end <= at {
                 continue;
             }
+            let start = start.max(at);
             out.extend_from_slice(&line.as_bytes()[at..start]);
             self.replace_named(kind.pseudo(), &line.as_bytes()[start..end], &mut out);
             at = end;

@@ -904,15 +904,21 @@ mod tests {
             .unwrap()
     }
 
-    /// Every default rule's examples (with the secrets they hold) and the
-    /// benign corpus, one after another, `rounds` times.
-    fn mixed_corpus(s: &Scrubber, rounds: usize) -> Vec<u8> {
+    /// The benign corpus's files, in name order.
+    fn benign_files() -> Vec<PathBuf> {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/benign");
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().path())
             .collect();
         files.sort();
+        files
+    }
+
+    /// Every default rule's examples (with the secrets they hold) and the
+    /// benign corpus, one after another, `rounds` times.
+    fn mixed_corpus(s: &Scrubber, rounds: usize) -> Vec<u8> {
+        let files = benign_files();
         let mut hay = Vec::new();
         for round in 0..rounds {
             for (i, rule) in s.rules().enumerate() {
@@ -976,13 +982,7 @@ mod tests {
             "scrubbed in pieces, the output differs"
         );
         // Clean: given back borrowed, as the one-shot scrub does.
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/benign");
-        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        files.sort();
-        let benign: Vec<u8> = files
+        let benign: Vec<u8> = benign_files()
             .iter()
             .flat_map(|f| std::fs::read(f).unwrap())
             .collect();

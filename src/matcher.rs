@@ -265,17 +265,13 @@ impl Unanchored {
     pub(crate) fn new(hirs: &[regex_syntax::hir::Hir]) -> Option<Unanchored> {
         use regex_automata::dfa::StartKind;
         use regex_syntax::hir::Look;
-        let at_lines = |h: &&regex_syntax::hir::Hir| {
+        let at_lines = |h: &regex_syntax::hir::Hir| {
             let prefix = h.properties().look_set_prefix();
             prefix.contains(Look::Start)
                 || prefix.contains(Look::StartLF)
                 || prefix.contains(Look::StartCRLF)
         };
-        let (lines, rest): (Vec<_>, Vec<_>) = hirs.iter().partition(at_lines);
-        let (lines, rest): (Vec<_>, Vec<_>) = (
-            lines.into_iter().cloned().collect(),
-            rest.into_iter().cloned().collect(),
-        );
+        let (lines, rest): (Vec<_>, Vec<_>) = hirs.iter().cloned().partition(at_lines);
         let mut parts = Vec::new();
         if !lines.is_empty() {
             Unanchored::cut(&lines, StartKind::Anchored, &mut parts)?;

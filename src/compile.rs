@@ -150,7 +150,12 @@ pub(crate) struct CompiledRule {
     /// use: a default rule's windows are searched with them, and the regex
     /// is compiled only for the groups of a match.
     search: OnceLock<Option<Box<crate::matcher::RuleSearch>>>,
-    /// For a rule without them, the regex's forward lazy DFA alone, built
+    /// A default rule's regex loaded from its prebuilt NFAs, looked up on
+    /// first use: the windows of a rule without prebuilt search DFAs are
+    /// searched with it, and the groups of any rule's match are found with
+    /// it, so that no default rule's regex is compiled during a scrub.
+    loaded: OnceLock<Option<Box<crate::matcher::Loaded>>>,
+    /// For a rule without any of them, the regex's forward lazy DFA alone, built
     /// on first use: it rules out the windows that hold no match without
     /// the regex (see [`crate::matcher::Forward`]).
     forward: OnceLock<Option<Box<crate::matcher::Forward>>>,
@@ -187,6 +192,33 @@ impl CompiledRule {
             .as_deref()
     }
 
+    fn loaded(&self) -> Option<&crate::matcher::Loaded> {
+        self.loaded
+            .get_or_init(|| {
+                crate::prebuilt::loaded(self.rule.unicode, &self.rule.pattern).map(Box::new)
+            })
+            .as_deref()
+    }
+
+    /// The groups of the match that `span` (anchored) holds, into `caps`
+    /// (made for this rule on first use), by the loaded regex or else the
+    /// compiled one; `None` if the regex does not compile.
+    fn captures<'c>(
+        &self,
+        span: &Input<'_>,
+        caps: &'c mut Option<Captures>,
+    ) -> Option<&'c Captures> {
+        if let Some(loaded) = self.loaded() {
+            let caps = caps.get_or_insert_with(|| loaded.create_captures());
+            loaded.search_captures(span, caps);
+            return Some(caps);
+        }
+        let re = self.regex()?;
+        let caps = caps.get_or_insert_with(|| re.create_captures());
+        re.search_captures(span, caps);
+        Some(caps)
+    }
+
     fn forward(&self) -> Option<&crate::matcher::Forward> {
         self.forward
             .get_or_init(|| {
@@ -201,24 +233,29 @@ impl CompiledRule {
         self.regex.get().is_some_and(Option::is_some)
     }
 
-    /// Whether the rule can be searched: it has prebuilt DFAs, its regex
-    /// compiled, or its forward lazy DFA builds (a regex that then fails
-    /// to compile fails closed where the DFA finds a match), or its regex
-    /// compiles.
+    /// Whether the rule can be searched: it has prebuilt DFAs or NFAs, its
+    /// regex compiled, or its forward lazy DFA builds (a regex that then
+    /// fails to compile fails closed where the DFA finds a match), or its
+    /// regex compiles.
     fn compiles(&self) -> bool {
         self.prebuilt_search().is_some()
+            || self.loaded().is_some()
             || self.compiled()
             || self.forward().is_some()
             || self.regex().is_some()
     }
 
     /// The leftmost-first match in `input`: by the prebuilt DFAs if the
-    /// rule has them and they do not give up, else by the regex (unless
-    /// the regex is not compiled yet and the forward lazy DFA finds no
-    /// match); `None` if the rule cannot be searched.
+    /// rule has them and they do not give up, else by the regex loaded
+    /// from its prebuilt NFAs, else by the compiled regex (unless it is not
+    /// compiled yet and the forward lazy DFA finds no match); `None` if the
+    /// rule cannot be searched.
     fn search(&self, input: &Input<'_>) -> Option<Option<regex_automata::Match>> {
         if let Some(found) = self.prebuilt_search().and_then(|s| s.search(input).ok()) {
             return Some(found);
+        }
+        if let Some(loaded) = self.loaded() {
+            return Some(loaded.search(input));
         }
         if !self.compiled()
             && self
@@ -1099,6 +1136,7 @@ impl Matcher {
                 rule,
                 regex,
                 search: OnceLock::new(),
+                loaded: OnceLock::new(),
                 forward: OnceLock::new(),
                 split: OnceLock::new(),
                 prebuilt_split: OnceLock::new(),
@@ -1277,6 +1315,7 @@ impl Matcher {
     /// set.
     pub(crate) fn warm_up(&self) {
         for r in &self.rules {
+            let _ = r.loaded();
             let _ = r.regex();
             let _ = r.built_split();
             for a in &r.rule.allowlists {
@@ -1977,14 +2016,12 @@ impl Matcher {
             };
             Some((m, secret))
         } else {
-            let Some(re) = cr.regex() else {
+            let span = Input::new(hay).range(m.clone()).anchored(Anchored::Yes);
+            let Some(caps) = cr.captures(&span, caps) else {
                 // Found by the prebuilt DFAs, but the regex that would give
                 // its groups does not compile: the whole match is redacted.
                 return Some((m.clone(), m));
             };
-            let caps = caps.get_or_insert_with(|| re.create_captures());
-            let span = Input::new(hay).range(m.clone()).anchored(Anchored::Yes);
-            re.search_captures(&span, caps);
             let whole = caps.get_match().map_or(m, |c| c.range());
             let secret = match cr.rule.secret_group {
                 Some(0) => Some(whole.clone()),

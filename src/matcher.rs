@@ -549,6 +549,157 @@ impl Forward {
     }
 }
 
+/// A default rule's regex, loaded from its prebuilt Thompson NFAs
+/// (forward, with its capture groups, and reverse) rather than compiled:
+/// nothing is parsed or compiled on first use, and the engines built over
+/// the NFAs take microseconds to set up. It answers what the rule's
+/// `meta::Regex` answers (the same parse, the same NFA settings,
+/// leftmost-first): a match's span by a forward then a reverse lazy DFA
+/// (the engine `meta` runs on windows like these), its groups by a bounded
+/// backtracker, and the PikeVM when a lazy DFA gives up (a Unicode word
+/// boundary next to a non-ASCII byte, or a cache cleared too often).
+pub(crate) struct Loaded {
+    regex: std::sync::Arc<regex_automata::hybrid::regex::Regex>,
+    backtrack: regex_automata::nfa::thompson::backtrack::BoundedBacktracker,
+    pikevm: regex_automata::nfa::thompson::pikevm::PikeVM,
+    /// The engines' caches, one set per thread searching at once.
+    caches: regex_automata::util::pool::Pool<LoadedCache, NewLoadedCache>,
+}
+
+/// The caches of a [`Loaded`]'s engines, and a set of captures for a
+/// search that only wants the span.
+struct LoadedCache {
+    regex: regex_automata::hybrid::regex::Cache,
+    backtrack: regex_automata::nfa::thompson::backtrack::Cache,
+    pikevm: regex_automata::nfa::thompson::pikevm::Cache,
+    caps: regex_automata::util::captures::Captures,
+}
+
+/// What makes a [`Loaded`]'s caches.
+type NewLoadedCache =
+    Box<dyn Fn() -> LoadedCache + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
+
+impl Loaded {
+    /// The NFAs of a rule's regex (its relaxed parse) as the rule's
+    /// `meta::Regex` compiles them: forward with every capture group,
+    /// reverse with none; `None` if either does not build.
+    #[cfg(test)]
+    pub(crate) fn nfas(
+        hir: &regex_syntax::hir::Hir,
+    ) -> Option<(
+        regex_automata::nfa::thompson::NFA,
+        regex_automata::nfa::thompson::NFA,
+    )> {
+        use regex_automata::nfa::thompson;
+        let config = thompson::Config::new()
+            .utf8(false)
+            .shrink(false)
+            .nfa_size_limit(Some(NFA_SIZE_LIMIT));
+        let forward = thompson::Compiler::new()
+            .configure(config.clone())
+            .build_from_hir(hir)
+            .ok()?;
+        let reverse = thompson::Compiler::new()
+            .configure(
+                config
+                    .reverse(true)
+                    .which_captures(thompson::WhichCaptures::None),
+            )
+            .build_from_hir(hir)
+            .ok()?;
+        Some((forward, reverse))
+    }
+
+    /// The engines over `forward` and `reverse` (from [`Loaded::nfas`]),
+    /// or `None` if they do not build.
+    pub(crate) fn new(
+        forward: regex_automata::nfa::thompson::NFA,
+        reverse: regex_automata::nfa::thompson::NFA,
+    ) -> Option<Loaded> {
+        use regex_automata::hybrid::{dfa, regex};
+        use regex_automata::nfa::thompson::{backtrack, pikevm};
+        if forward.is_reverse() || !reverse.is_reverse() {
+            return None;
+        }
+        // As `meta` configures its lazy DFAs: give up on a non-ASCII byte
+        // next to a Unicode word boundary, and when the cache is cleared
+        // too often to be worth it.
+        let lazy = || {
+            dfa::Config::new()
+                .unicode_word_boundary(true)
+                .minimum_cache_clear_count(Some(3))
+                .minimum_bytes_per_state(Some(10))
+        };
+        let fwd = dfa::Builder::new()
+            .configure(lazy().match_kind(regex_automata::MatchKind::LeftmostFirst))
+            .build_from_nfa(forward.clone())
+            .ok()?;
+        let rev = dfa::Builder::new()
+            .configure(
+                lazy()
+                    .prefilter(None)
+                    .specialize_start_states(false)
+                    .match_kind(regex_automata::MatchKind::All),
+            )
+            .build_from_nfa(reverse)
+            .ok()?;
+        let regex = std::sync::Arc::new(regex::Builder::new().build_from_dfas(fwd, rev));
+        let backtrack = backtrack::BoundedBacktracker::new_from_nfa(forward.clone()).ok()?;
+        let pikevm = pikevm::PikeVM::new_from_nfa(forward).ok()?;
+        let (r, b, p) = (regex.clone(), backtrack.clone(), pikevm.clone());
+        let new = move || LoadedCache {
+            regex: r.create_cache(),
+            backtrack: b.create_cache(),
+            pikevm: p.create_cache(),
+            caps: p.create_captures(),
+        };
+        let caches = regex_automata::util::pool::Pool::new(Box::new(new) as NewLoadedCache);
+        Some(Loaded {
+            regex,
+            backtrack,
+            pikevm,
+            caches,
+        })
+    }
+
+    /// The leftmost-first match in `input`, as the rule's regex finds it.
+    pub(crate) fn search(&self, input: &Input<'_>) -> Option<regex_automata::Match> {
+        let mut cache = self.caches.get();
+        let cache = &mut *cache;
+        match self.regex.try_search(&mut cache.regex, input) {
+            Ok(found) => found,
+            Err(_) => {
+                self.pikevm
+                    .search(&mut cache.pikevm, input, &mut cache.caps);
+                cache.caps.get_match()
+            }
+        }
+    }
+
+    /// Captures as sized for this regex's groups.
+    pub(crate) fn create_captures(&self) -> regex_automata::util::captures::Captures {
+        self.pikevm.create_captures()
+    }
+
+    /// The leftmost-first match in `input` with its groups, into `caps`
+    /// (from [`Loaded::create_captures`]).
+    pub(crate) fn search_captures(
+        &self,
+        input: &Input<'_>,
+        caps: &mut regex_automata::util::captures::Captures,
+    ) {
+        let mut cache = self.caches.get();
+        let cache = &mut *cache;
+        if self
+            .backtrack
+            .try_search(&mut cache.backtrack, input, caps)
+            .is_err()
+        {
+            self.pikevm.search(&mut cache.pikevm, input, caps);
+        }
+    }
+}
+
 /// The size limit of each of a [`RuleSearch`]'s DFAs.
 #[cfg(test)]
 const SEARCH_LIMIT: usize = 32 << 10;

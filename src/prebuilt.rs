@@ -30,9 +30,13 @@
 //! its kind and patterns; and
 //! a table sorted by pattern of the parses ([`Hir`]s) of the rules' and
 //! allowlists' regexes, so that a regex compiled on first use is not
-//! parsed again, and of the search DFAs of the rules whose DFAs are small
+//! parsed again, of the search DFAs of the rules whose DFAs are small
 //! ([`RuleSearch`]), so that a rule's windows are searched without
-//! compiling its regex. Then the area that
+//! compiling its regex, of the rules' splits, and of every rule's Thompson
+//! NFAs, so that the regex of a rule without search DFAs, and the groups
+//! of any rule's match, are had without compiling anything ([`Loaded`]:
+//! regex-automata has no serialized form for an NFA, so its states are
+//! written one by one and given back to its NFA builder). Then the area that
 //! holds the keyword scanner's transitions (little-endian `u32`s, read in
 //! place as they are on a little-endian machine, where copying and checking
 //! them was a fifth of start-up) and the DFAs, in
@@ -49,7 +53,7 @@ use std::sync::Arc;
 use regex_syntax::hir::Hir;
 
 use crate::keywords::KeywordScanner;
-use crate::matcher::{AnchoredDfa, AnchoredSet, RuleSearch, Unanchored};
+use crate::matcher::{AnchoredDfa, AnchoredSet, Loaded, RuleSearch, Unanchored};
 use crate::redact::Redaction;
 use crate::rule::{Allowlist, Example, Follows, Origin, Rule, Target};
 
@@ -57,7 +61,7 @@ const MAGIC: &[u8; 8] = b"hush-pb\0";
 
 /// The format's version: raised whenever the encoding, or what the parse
 /// derives from a rule file, changes.
-const FORMAT: u32 = 13;
+const FORMAT: u32 = 14;
 
 /// The hash of the embedded pattern files (see `build.rs`).
 const PATTERNS_HASH: u64 = include!(concat!(env!("OUT_DIR"), "/patterns_hash.rs"));
@@ -131,6 +135,10 @@ const SEARCH: u8 = 2;
 /// `split.rs`).
 const SPLIT: u8 = 3;
 
+/// What the sorted table holds under a rule's pattern for its regex's
+/// Thompson NFAs (see [`Loaded`]).
+const NFA: u8 = 4;
+
 /// The prebuilt split of a default rule's regex around capture group
 /// `group`, if it has one.
 pub(crate) fn split(unicode: bool, pattern: &str, group: u32) -> Option<crate::split::Prebuilt> {
@@ -151,6 +159,17 @@ pub(crate) fn search(unicode: bool, pattern: &str) -> Option<RuleSearch> {
     let search = RuleSearch::decode(&mut d, items.area)?;
     d.end()?;
     Some(search)
+}
+
+/// A default rule's regex loaded from its prebuilt NFAs (see [`Loaded`]),
+/// if it has them: no parse and no compile.
+pub(crate) fn loaded(unicode: bool, pattern: &str) -> Option<Loaded> {
+    let bytes = stored(Items::of(PREBUILT)?.hirs, NFA, unicode, pattern)?;
+    let mut d = Dec(bytes);
+    let forward = decode_nfa(&mut d)?;
+    let reverse = decode_nfa(&mut d)?;
+    d.end()?;
+    Loaded::new(forward, reverse)
 }
 
 /// The parse of `pattern` (with `unicode`) if the defaults have it: a
@@ -342,6 +361,202 @@ fn decode_hir(d: &mut Dec<'_>, depth: usize) -> Option<Hir> {
         }
         _ => return None,
     })
+}
+
+/// Writes a Thompson NFA of one pattern for [`decode_nfa`]: its flags and
+/// start states, then its states in order, each a tag and what the kind
+/// holds (state IDs as `u32`s). `None` for an NFA that [`decode_nfa`]
+/// could not give back as it is (several patterns, a dense state, another
+/// line terminator): the rule's regex is then compiled on first use.
+#[cfg(test)]
+fn encode_nfa(nfa: &regex_automata::nfa::thompson::NFA) -> Option<Vec<u8>> {
+    use regex_automata::nfa::thompson::State;
+    use regex_automata::util::primitives::{PatternID, StateID};
+    if nfa.pattern_len() != 1 || nfa.look_matcher().get_line_terminator() != b'\n' {
+        return None;
+    }
+    let mut e = Enc(Vec::new());
+    let id = |e: &mut Enc, id: StateID| e.u32(id.as_u32());
+    e.u8(u8::from(nfa.is_utf8()) | u8::from(nfa.is_reverse()) << 1);
+    id(&mut e, nfa.start_anchored());
+    id(&mut e, nfa.start_unanchored());
+    id(&mut e, nfa.start_pattern(PatternID::ZERO)?);
+    e.len(nfa.states().len());
+    for state in nfa.states() {
+        match state {
+            State::ByteRange { trans } => {
+                e.u8(0);
+                e.u8(trans.start);
+                e.u8(trans.end);
+                id(&mut e, trans.next);
+            }
+            State::Sparse(sparse) => {
+                e.u8(1);
+                e.len(sparse.transitions.len());
+                for t in &sparse.transitions {
+                    e.u8(t.start);
+                    e.u8(t.end);
+                    id(&mut e, t.next);
+                }
+            }
+            State::Dense(_) => return None,
+            State::Look { look, next } => {
+                e.u8(2);
+                e.u32(look.as_repr());
+                id(&mut e, *next);
+            }
+            State::Union { alternates } => {
+                e.u8(3);
+                e.len(alternates.len());
+                for &alt in alternates.iter() {
+                    id(&mut e, alt);
+                }
+            }
+            State::BinaryUnion { alt1, alt2 } => {
+                e.u8(4);
+                id(&mut e, *alt1);
+                id(&mut e, *alt2);
+            }
+            State::Capture {
+                next,
+                pattern_id,
+                group_index,
+                slot,
+            } => {
+                if *pattern_id != PatternID::ZERO {
+                    return None;
+                }
+                let start = slot.as_usize() % 2 == 0;
+                e.u8(if start { 5 } else { 6 });
+                id(&mut e, *next);
+                e.u32(group_index.as_u32());
+                if start {
+                    let name = nfa
+                        .group_info()
+                        .to_name(*pattern_id, group_index.as_usize());
+                    e.option(name, |e, name| e.bytes(name.as_bytes()));
+                }
+            }
+            State::Fail => e.u8(7),
+            State::Match { pattern_id } => {
+                if *pattern_id != PatternID::ZERO {
+                    return None;
+                }
+                e.u8(8);
+            }
+        }
+    }
+    Some(e.0)
+}
+
+/// Reads an NFA written by [`encode_nfa`], through regex-automata's own
+/// NFA builder: each state is added as it was, so it keeps its ID (the
+/// builder renumbers only the empty states and one-way unions that it
+/// removes, and a written NFA has none). Every state ID is checked to be
+/// in range and every capture group to be opened and closed before the
+/// builder sees them, so a damaged file is refused (`None`) rather than
+/// making the builder panic.
+fn decode_nfa(d: &mut Dec<'_>) -> Option<regex_automata::nfa::thompson::NFA> {
+    use regex_automata::nfa::thompson::{Builder, Transition};
+    use regex_automata::util::look::Look;
+    use regex_automata::util::primitives::StateID;
+    let flags = d.u8()?;
+    if flags > 3 {
+        return None;
+    }
+    let starts = [d.u32()?, d.u32()?, d.u32()?];
+    let n = d.len()?;
+    let id = |d: &mut Dec<'_>| {
+        let id = usize::try_from(d.u32()?).ok()?;
+        (id < n).then(|| StateID::new(id).ok())?
+    };
+    let start = |i: usize| {
+        let id = usize::try_from(starts[i]).ok()?;
+        (id < n).then(|| StateID::new(id).ok())?
+    };
+    let (anchored, unanchored, pattern) = (start(0)?, start(1)?, start(2)?);
+    let mut b = Builder::new();
+    b.set_utf8(flags & 1 != 0);
+    b.set_reverse(flags & 2 != 0);
+    b.start_pattern().ok()?;
+    // Per group: opened, closed.
+    let mut groups: Vec<(bool, bool)> = Vec::new();
+    for i in 0..n {
+        let added = match d.u8()? {
+            0 => {
+                let (start, end) = (d.u8()?, d.u8()?);
+                b.add_range(Transition {
+                    start,
+                    end,
+                    next: id(d)?,
+                })
+            }
+            1 => {
+                let transitions = (0..d.len()?)
+                    .map(|_| {
+                        let (start, end) = (d.u8()?, d.u8()?);
+                        Some(Transition {
+                            start,
+                            end,
+                            next: id(d)?,
+                        })
+                    })
+                    .collect::<Option<Vec<_>>>()?;
+                if transitions.len() < 2 {
+                    return None;
+                }
+                b.add_sparse(transitions)
+            }
+            2 => {
+                let look = Look::from_repr(d.u32()?)?;
+                b.add_look(id(d)?, look)
+            }
+            3 => {
+                let alternates = (0..d.len()?).map(|_| id(d)).collect::<Option<Vec<_>>>()?;
+                if alternates.len() < 3 {
+                    return None;
+                }
+                b.add_union(alternates)
+            }
+            4 => {
+                let (alt1, alt2) = (id(d)?, id(d)?);
+                b.add_union(vec![alt1, alt2])
+            }
+            tag @ (5 | 6) => {
+                let next = id(d)?;
+                let group = d.u32()?;
+                let g = usize::try_from(group).ok()?;
+                if g > n {
+                    return None;
+                }
+                if groups.len() <= g {
+                    groups.resize(g + 1, (false, false));
+                }
+                if tag == 5 {
+                    let name = d.option(|d| Some(Arc::from(d.str()?)))?;
+                    groups[g].0 = true;
+                    b.add_capture_start(next, group, name)
+                } else {
+                    if !groups[g].0 {
+                        return None;
+                    }
+                    groups[g].1 = true;
+                    b.add_capture_end(next, group)
+                }
+            }
+            7 => b.add_fail(),
+            8 => b.add_match(),
+            _ => return None,
+        };
+        if added.ok()?.as_usize() != i {
+            return None;
+        }
+    }
+    if groups.iter().any(|&(open, close)| open != close) {
+        return None;
+    }
+    b.finish_pattern(pattern).ok()?;
+    b.build(anchored, unanchored).ok()
 }
 
 /// The prebuilt `follows` set of a keyword group whose rules' `follows`
@@ -552,6 +767,7 @@ fn encode(
     hirs: &[StoredHir],
     searches: &[StoredSearch],
     splits: &[StoredSplit],
+    nfas: &[StoredNfas],
 ) -> Vec<u8> {
     let mut e = Enc(Vec::new());
     e.0.extend_from_slice(MAGIC);
@@ -623,6 +839,9 @@ fn encode(
         split.encode(&mut one, &mut area);
         sorted.push((pattern.as_bytes(), SPLIT, *unicode, one.0));
     }
+    for (pattern, unicode, bytes) in nfas {
+        sorted.push((pattern.as_bytes(), NFA, *unicode, bytes.clone()));
+    }
     for (parse, unicode, pattern, hir) in hirs {
         let mut one = Enc(Vec::new());
         encode_hir(&mut one, hir);
@@ -655,6 +874,11 @@ pub(crate) type StoredHir = (Parse, bool, String, Hir);
 /// forward and reverse (serialized).
 #[cfg(test)]
 pub(crate) type StoredSearch = (String, bool, (Vec<u8>, Vec<u8>));
+
+/// A rule's stored NFAs: of what pattern, with or without Unicode, and
+/// the forward then the reverse NFA as [`encode_nfa`] writes them.
+#[cfg(test)]
+pub(crate) type StoredNfas = (String, bool, Vec<u8>);
 
 /// A rule's stored split: of what pattern, with or without Unicode, and
 /// the split.
@@ -1005,7 +1229,25 @@ mod tests {
             &default_hirs(),
             &default_searches(),
             &default_splits(),
+            &default_nfas(),
         )
+    }
+
+    /// The NFAs stored: those of each default rule's regex (its relaxed
+    /// parse) that build and can be written.
+    fn default_nfas() -> Vec<StoredNfas> {
+        let mut seen = std::collections::HashSet::new();
+        parsed()
+            .iter()
+            .filter(|r| seen.insert((r.pattern.clone(), r.unicode)))
+            .filter_map(|r| {
+                let hir = crate::rule::relaxed_hir(&r.pattern, r.unicode).ok()?;
+                let (forward, reverse) = Loaded::nfas(&hir)?;
+                let mut bytes = encode_nfa(&forward)?;
+                bytes.extend(encode_nfa(&reverse)?);
+                Some((r.pattern.clone(), r.unicode, bytes))
+            })
+            .collect()
     }
 
     /// The search DFAs stored: those of each default rule's regex (its
@@ -1077,6 +1319,23 @@ mod tests {
             .collect()
     }
 
+    /// Every rule's NFAs stored in `bytes`, as stored.
+    fn all_nfas(bytes: &'static [u8]) -> Vec<StoredNfas> {
+        let (n, offsets, entries) = table(Items::of(bytes).unwrap().hirs).unwrap();
+        (0..n)
+            .filter_map(|i| {
+                let ((pattern, kind, unicode), bytes) = entry(offsets, entries, i).unwrap();
+                (kind == NFA).then(|| {
+                    (
+                        String::from_utf8(pattern.to_vec()).unwrap(),
+                        unicode,
+                        bytes.to_vec(),
+                    )
+                })
+            })
+            .collect()
+    }
+
     /// The parses stored: each default rule's regex, relaxed, and each
     /// distinct allowlist regex as written, without Unicode (as
     /// `Allowlist::regex` first tries it); none that does not parse.
@@ -1111,7 +1370,7 @@ mod tests {
             .filter_map(|i| {
                 let ((pattern, parse, unicode), bytes) = entry(offsets, entries, i).unwrap();
                 let parse = match parse {
-                    SEARCH | SPLIT => return None,
+                    SEARCH | SPLIT | NFA => return None,
                     0 => Parse::Relaxed,
                     1 => Parse::Plain,
                     other => panic!("parse {other}"),
@@ -1241,8 +1500,10 @@ mod tests {
         assert!(searches.len() > 300, "{} rule searches", searches.len());
         let splits = all_splits(PREBUILT);
         assert!(splits.len() > 500, "{} splits", splits.len());
+        let nfas = all_nfas(PREBUILT);
+        assert!(nfas.len() > 600, "{} rule NFAs", nfas.len());
         let again = encode(
-            &loaded, &keywords, &scanner, &sets, &dfas, &hirs, &searches, &splits,
+            &loaded, &keywords, &scanner, &sets, &dfas, &hirs, &searches, &splits, &nfas,
         );
         assert!(PREBUILT == again.as_slice());
         // And a `follows` parsed on first use is the one parsed at load.
@@ -1307,6 +1568,109 @@ mod tests {
         e.u8(b'z');
         e.u8(b'a');
         assert!(decode_hir(&mut Dec(&e.0), 0).is_none());
+    }
+
+    #[test]
+    fn a_stored_nfa_is_the_compiled_nfa() {
+        // Each default rule's NFAs, written and read back, are the NFAs
+        // the compiler makes (state for state, starts and groups included),
+        // and the stored ones are those.
+        let mut seen = std::collections::HashSet::new();
+        let mut checked = 0;
+        for r in &parsed() {
+            if !seen.insert((r.pattern.clone(), r.unicode)) {
+                continue;
+            }
+            let hir = crate::rule::relaxed_hir(&r.pattern, r.unicode).unwrap();
+            let (forward, reverse) = Loaded::nfas(&hir).unwrap();
+            let bytes = [encode_nfa(&forward).unwrap(), encode_nfa(&reverse).unwrap()].concat();
+            let mut d = Dec(&bytes);
+            let (f, b) = (decode_nfa(&mut d).unwrap(), decode_nfa(&mut d).unwrap());
+            d.end().unwrap();
+            assert_eq!(format!("{f:?}"), format!("{forward:?}"), "{}", r.id);
+            assert_eq!(format!("{b:?}"), format!("{reverse:?}"), "{}", r.id);
+            assert_eq!(
+                f.group_info().all_names().collect::<Vec<_>>(),
+                forward.group_info().all_names().collect::<Vec<_>>(),
+                "{}",
+                r.id
+            );
+            assert_eq!(
+                stored(
+                    Items::of(PREBUILT).unwrap().hirs,
+                    NFA,
+                    r.unicode,
+                    &r.pattern
+                ),
+                Some(bytes.as_slice()),
+                "{}",
+                r.id
+            );
+            checked += 1;
+        }
+        assert!(checked > 600, "{checked} rules");
+    }
+
+    #[test]
+    fn a_damaged_stored_nfa_is_refused_or_read_without_panicking() {
+        // Every byte of a stored NFA flipped, and every cut: the read
+        // gives up or gives some NFA, and never panics (a state out of
+        // range, a group closed but not opened, a one-way union).
+        let r = parsed()
+            .into_iter()
+            .find(|r| r.id == "url-credentials")
+            .unwrap();
+        let bytes = stored(
+            Items::of(PREBUILT).unwrap().hirs,
+            NFA,
+            r.unicode,
+            &r.pattern,
+        )
+        .unwrap();
+        let forward_len = {
+            let mut d = Dec(bytes);
+            decode_nfa(&mut d).unwrap();
+            bytes.len() - d.0.len()
+        };
+        let (mut refused, mut read) = (0, 0);
+        for at in 0..bytes.len() {
+            for flip in [0x01, 0x80, 0xff] {
+                let mut damaged = bytes.to_vec();
+                damaged[at] ^= flip;
+                match decode_nfa(&mut Dec(&damaged)) {
+                    None => refused += 1,
+                    Some(_) => read += 1,
+                }
+            }
+            if at < forward_len {
+                assert!(decode_nfa(&mut Dec(&bytes[..at])).is_none(), "cut at {at}");
+            }
+        }
+        assert!(refused > bytes.len(), "{refused} refused");
+        assert!(read > 0, "{read} read");
+        // By hand: a one-way union and a group never opened.
+        let mut e = Enc(Vec::new());
+        e.u8(0);
+        for _ in 0..3 {
+            e.u32(0);
+        }
+        e.len(2);
+        e.u8(3);
+        e.len(1);
+        e.u32(1);
+        e.u8(8);
+        assert!(decode_nfa(&mut Dec(&e.0)).is_none());
+        let mut e = Enc(Vec::new());
+        e.u8(0);
+        for _ in 0..3 {
+            e.u32(0);
+        }
+        e.len(2);
+        e.u8(6);
+        e.u32(1);
+        e.u32(1);
+        e.u8(8);
+        assert!(decode_nfa(&mut Dec(&e.0)).is_none());
     }
 
     #[test]
@@ -1538,6 +1902,58 @@ mod tests {
         assert!(searched > 300, "{searched} rules searched");
         assert!(anchored_only > 10, "{anchored_only} anchored only");
         assert!(found > 500, "{found} found");
+    }
+
+    #[test]
+    fn a_loaded_regex_finds_what_its_compiled_regex_finds() {
+        // Every default rule's regex loaded from its stored NFAs, on the
+        // texts of `search_texts` (a sample of them, besides the rule's
+        // own examples): the same match, searched unanchored from the
+        // start and anchored at a few offsets, and the same groups in it.
+        let rules = parsed();
+        let texts = search_texts(&rules);
+        let (mut rules_checked, mut found) = (0, 0);
+        let mut seen = std::collections::HashSet::new();
+        for r in &rules {
+            if !seen.insert((r.pattern.clone(), r.unicode)) {
+                continue;
+            }
+            let loaded = loaded(r.unicode, &r.pattern).expect("stored");
+            let re = r.compile_regex().unwrap();
+            let own = r.examples.iter().map(|e| e.input.as_str());
+            let own = own.chain(r.negative_examples.iter().map(|(_, n)| n.as_str()));
+            let sample = texts
+                .iter()
+                .skip(rules_checked % 5)
+                .step_by(5)
+                .map(String::as_str);
+            let (mut caps, mut want) = (loaded.create_captures(), re.create_captures());
+            for text in own.chain(sample) {
+                for (at, _, input) in search_inputs(text.as_bytes()) {
+                    let m = loaded.search(&input);
+                    assert_eq!(m, re.search(&input), "{} on {text:?} at {at}", r.id);
+                    let Some(m) = m else { continue };
+                    found += 1;
+                    let span = input
+                        .clone()
+                        .range(m.range())
+                        .anchored(regex_automata::Anchored::Yes);
+                    loaded.search_captures(&span, &mut caps);
+                    re.search_captures(&span, &mut want);
+                    for g in 0..want.group_len() {
+                        assert_eq!(
+                            caps.get_group(g),
+                            want.get_group(g),
+                            "{} group {g} on {text:?}",
+                            r.id
+                        );
+                    }
+                }
+            }
+            rules_checked += 1;
+        }
+        assert!(rules_checked > 600, "{rules_checked} rules");
+        assert!(found > 2000, "{found} found");
     }
 
     #[test]

@@ -720,6 +720,7 @@ pub(crate) fn secret_group(rule: &Rule) -> Option<u32> {
 
 /// A rule's split: its regex cut around its secret group (see `split.rs`).
 fn build_split(rule: &Rule) -> Option<Split> {
+    crate::matcher::built();
     let group = secret_group(rule)?;
     let hir = crate::rule::relaxed_hir(&rule.pattern, rule.unicode).ok()?;
     Split::new(&hir, group)
@@ -2530,6 +2531,56 @@ mod split_tests {
             .expect("a default rule");
         assert!(r.prebuilt_split.get().is_some_and(Option::is_some));
         assert!(r.split.get().is_none(), "env-secret built its split");
+    }
+
+    #[test]
+    fn a_scrub_of_the_defaults_compiles_nothing() {
+        // Whatever a scrub with the default rules needs is read from
+        // `prebuilt`: no regex, NFA, DFA or split is compiled or built, on
+        // the test data (the benign corpus, the shapes of issue 14, the
+        // secret-dense files) and every rule's examples and negatives,
+        // scrubbed and found one-shot and streamed. Counted on this thread,
+        // with a scrubber of its own (other tests build in theirs).
+        use crate::matcher::BUILT;
+        let count = || BUILT.with(std::cell::Cell::get);
+        let before = count();
+        // The counter counts: a compile on this thread is seen.
+        crate::rule::compile("acme_[a-z]{8}", false).unwrap();
+        assert_eq!(count(), before + 1);
+        let s = crate::Scrubber::builder().build().unwrap();
+        let mut texts: Vec<Vec<u8>> = Vec::new();
+        for dir in ["tests/data", "tests/data/benign"] {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let path = e.unwrap().path();
+                if path.is_file() {
+                    texts.push(std::fs::read(path).unwrap());
+                }
+            }
+        }
+        for r in s.rules() {
+            texts.extend(r.examples.iter().map(|e| e.input.clone().into_bytes()));
+            texts.extend(
+                r.negative_examples
+                    .iter()
+                    .map(|(_, n)| n.clone().into_bytes()),
+            );
+        }
+        assert!(texts.len() > 2000, "{} texts", texts.len());
+        let before = count();
+        let mut found = 0;
+        for text in &texts {
+            found += s.find(text).len();
+            let one = s.scrub(text).into_owned();
+            let mut stream = s.stream();
+            let mut streamed = Vec::new();
+            for piece in text.chunks(97) {
+                streamed.extend_from_slice(stream.push(piece));
+            }
+            streamed.extend_from_slice(stream.finish());
+            assert_eq!(streamed, one);
+        }
+        assert!(found > 2000, "{found} findings");
+        assert_eq!(count() - before, 0, "compiled or built during a scrub");
     }
 
     #[test]

@@ -11,6 +11,22 @@ use regex_automata::{Input, meta};
 
 use crate::rule::{Allowlist, Follows, NFA_SIZE_LIMIT, Target, allowlist_regex};
 
+#[cfg(test)]
+thread_local! {
+    /// How many regexes, NFAs, DFAs and splits this thread has compiled or
+    /// built (see [`built`]).
+    pub(crate) static BUILT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts a compile or a build on this thread, in tests: they assert that
+/// a scrub of the defaults compiles nothing (whatever it needs is read from
+/// `prebuilt`). Free outside tests.
+#[inline]
+pub(crate) fn built() {
+    #[cfg(test)]
+    BUILT.with(|b| b.set(b.get() + 1));
+}
+
 impl Follows {
     /// Whether the pattern matches starting at `at`, within `hay[..end]`
     /// (look-around sees the bytes beyond). A pattern whose DFA would be
@@ -43,7 +59,16 @@ impl Allowlist {
     /// Whether the allowlist's regexes compile (they are compiled on first
     /// use; one that fails allows nothing).
     pub(crate) fn compiles(&self) -> bool {
-        self.patterns.is_empty() || self.prebuilt().is_some() || self.regex().is_some()
+        self.patterns.is_empty()
+            || self.prebuilt().is_some()
+            || self.loaded().is_some()
+            || self.regex().is_some()
+    }
+
+    fn loaded(&self) -> Option<&LoadedSet> {
+        self.loaded
+            .get_or_init(|| crate::prebuilt::loaded_set(&self.patterns))
+            .as_ref()
     }
 
     fn prebuilt(&self) -> Option<&Unanchored> {
@@ -62,6 +87,9 @@ impl Allowlist {
             .and_then(|d| d.is_match(&Input::new(target)))
         {
             return hit;
+        }
+        if let Some(loaded) = self.loaded() {
+            return loaded.is_match(target);
         }
         self.regex().is_some_and(|re| re.is_match(target))
     }
@@ -509,6 +537,7 @@ impl Forward {
     /// The lazy DFA of `hir` (a rule's relaxed parse), with the NFA
     /// settings of the rule's regex, or `None` if it does not build.
     pub(crate) fn new(hir: &regex_syntax::hir::Hir) -> Option<Forward> {
+        built();
         use regex_automata::hybrid::dfa;
         use regex_automata::nfa::thompson;
         let nfa = thompson::Compiler::new()
@@ -696,6 +725,91 @@ impl Loaded {
             .is_err()
         {
             self.pikevm.search(&mut cache.pikevm, input, caps);
+        }
+    }
+}
+
+/// A default allowlist's regexes loaded from their prebuilt Thompson NFA
+/// (one pattern: the alternation of the list's, which matches where any
+/// of them does), for a list whose DFA would be too big: answers whether
+/// any matches, as the list's `meta::Regex` does, with no compile. A lazy
+/// DFA answers; the PikeVM when it gives up.
+pub(crate) struct LoadedSet {
+    dfa: regex_automata::hybrid::dfa::DFA,
+    pikevm: regex_automata::nfa::thompson::pikevm::PikeVM,
+    caches: regex_automata::util::pool::Pool<LoadedSetCache, NewLoadedSetCache>,
+}
+
+/// The caches of a [`LoadedSet`]'s engines.
+struct LoadedSetCache {
+    dfa: regex_automata::hybrid::dfa::Cache,
+    pikevm: regex_automata::nfa::thompson::pikevm::Cache,
+}
+
+/// What makes a [`LoadedSet`]'s caches.
+type NewLoadedSetCache = Box<
+    dyn Fn() -> LoadedSetCache + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe,
+>;
+
+impl LoadedSet {
+    /// The NFA of `hirs` (an allowlist's regexes, as it parses them) in
+    /// one pattern, with no groups; `None` if it does not build.
+    #[cfg(test)]
+    pub(crate) fn nfa(
+        hirs: &[regex_syntax::hir::Hir],
+    ) -> Option<regex_automata::nfa::thompson::NFA> {
+        use regex_automata::nfa::thompson;
+        thompson::Compiler::new()
+            .configure(
+                thompson::Config::new()
+                    .utf8(false)
+                    .shrink(false)
+                    .which_captures(thompson::WhichCaptures::None)
+                    .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
+            )
+            .build_from_hir(&regex_syntax::hir::Hir::alternation(hirs.to_vec()))
+            .ok()
+    }
+
+    /// The engines over `nfa` (from [`LoadedSet::nfa`]), or `None` if they
+    /// do not build.
+    pub(crate) fn new(nfa: regex_automata::nfa::thompson::NFA) -> Option<LoadedSet> {
+        use regex_automata::hybrid::dfa;
+        use regex_automata::nfa::thompson::pikevm;
+        if nfa.is_reverse() {
+            return None;
+        }
+        let dfa = dfa::Builder::new()
+            .configure(
+                dfa::Config::new()
+                    .unicode_word_boundary(true)
+                    .minimum_cache_clear_count(Some(3))
+                    .minimum_bytes_per_state(Some(10)),
+            )
+            .build_from_nfa(nfa.clone())
+            .ok()?;
+        let pikevm = pikevm::PikeVM::new_from_nfa(nfa).ok()?;
+        let (d, p) = (dfa.clone(), pikevm.clone());
+        let new = move || LoadedSetCache {
+            dfa: d.create_cache(),
+            pikevm: p.create_cache(),
+        };
+        let caches = regex_automata::util::pool::Pool::new(Box::new(new) as NewLoadedSetCache);
+        Some(LoadedSet {
+            dfa,
+            pikevm,
+            caches,
+        })
+    }
+
+    /// Whether any of the regexes matches in `target`.
+    pub(crate) fn is_match(&self, target: &[u8]) -> bool {
+        let mut cache = self.caches.get();
+        let cache = &mut *cache;
+        let input = Input::new(target).earliest(true);
+        match self.dfa.try_search_fwd(&mut cache.dfa, &input) {
+            Ok(found) => found.is_some(),
+            Err(_) => self.pikevm.is_match(&mut cache.pikevm, input),
         }
     }
 }
@@ -896,6 +1010,7 @@ pub(crate) fn dense_of(
     config: regex_automata::dfa::dense::Config,
     limit: usize,
 ) -> Option<regex_automata::dfa::dense::DFA<Vec<u32>>> {
+    built();
     use regex_automata::nfa::thompson;
     let nfa = thompson::Compiler::new()
         .configure(

@@ -53,7 +53,7 @@ use std::sync::Arc;
 use regex_syntax::hir::Hir;
 
 use crate::keywords::KeywordScanner;
-use crate::matcher::{AnchoredDfa, AnchoredSet, Loaded, RuleSearch, Unanchored};
+use crate::matcher::{AnchoredDfa, AnchoredSet, Loaded, LoadedSet, RuleSearch, Unanchored};
 use crate::redact::Redaction;
 use crate::rule::{Allowlist, Example, Follows, Origin, Rule, Target};
 
@@ -61,7 +61,7 @@ const MAGIC: &[u8; 8] = b"hush-pb\0";
 
 /// The format's version: raised whenever the encoding, or what the parse
 /// derives from a rule file, changes.
-const FORMAT: u32 = 14;
+const FORMAT: u32 = 15;
 
 /// The hash of the embedded pattern files (see `build.rs`).
 const PATTERNS_HASH: u64 = include!(concat!(env!("OUT_DIR"), "/patterns_hash.rs"));
@@ -139,6 +139,33 @@ const SPLIT: u8 = 3;
 /// Thompson NFAs (see [`Loaded`]).
 const NFA: u8 = 4;
 
+/// What the sorted table holds under a default allowlist's regexes (see
+/// [`allowlist_key`]) for their NFA (see [`LoadedSet`]).
+const ALLOWLIST_NFA: u8 = 5;
+
+/// The key of an allowlist's regexes in the sorted table: each one's
+/// length (`u32`) then its bytes, so that no two lists share a key.
+fn allowlist_key<S: AsRef<str>>(patterns: &[S]) -> Vec<u8> {
+    let mut key = Vec::new();
+    for p in patterns {
+        let p = p.as_ref().as_bytes();
+        key.extend_from_slice(&u32::try_from(p.len()).unwrap_or(u32::MAX).to_le_bytes());
+        key.extend_from_slice(p);
+    }
+    key
+}
+
+/// A default allowlist's regexes loaded from their prebuilt NFA (see
+/// [`LoadedSet`]), if the list has one.
+pub(crate) fn loaded_set(patterns: &[String]) -> Option<LoadedSet> {
+    let key = allowlist_key(patterns);
+    let bytes = stored_key(Items::of(PREBUILT)?.hirs, ALLOWLIST_NFA, false, &key)?;
+    let mut d = Dec(bytes);
+    let nfa = decode_nfa(&mut d)?;
+    d.end()?;
+    LoadedSet::new(nfa)
+}
+
 /// The prebuilt split of a default rule's regex around capture group
 /// `group`, if it has one.
 pub(crate) fn split(unicode: bool, pattern: &str, group: u32) -> Option<crate::split::Prebuilt> {
@@ -188,8 +215,13 @@ pub(crate) fn hir(parse: Parse, unicode: bool, pattern: &str) -> Option<Hir> {
 /// is allocated, so the process keeps nothing for the lookup (the C
 /// binding's leak check holds a process to that).
 fn stored<'a>(item: &'a [u8], kind: u8, unicode: bool, pattern: &str) -> Option<&'a [u8]> {
+    stored_key(item, kind, unicode, pattern.as_bytes())
+}
+
+/// [`stored`] for any key: a pattern's bytes, or an allowlist's key.
+fn stored_key<'a>(item: &'a [u8], kind: u8, unicode: bool, key: &[u8]) -> Option<&'a [u8]> {
     let (n, offsets, entries) = table(item)?;
-    let key = (pattern.as_bytes(), kind, unicode);
+    let key = (key, kind, unicode);
     let (mut lo, mut hi) = (0, n);
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
@@ -768,6 +800,7 @@ fn encode(
     searches: &[StoredSearch],
     splits: &[StoredSplit],
     nfas: &[StoredNfas],
+    allowlist_nfas: &[StoredAllowlistNfa],
 ) -> Vec<u8> {
     let mut e = Enc(Vec::new());
     e.0.extend_from_slice(MAGIC);
@@ -842,6 +875,9 @@ fn encode(
     for (pattern, unicode, bytes) in nfas {
         sorted.push((pattern.as_bytes(), NFA, *unicode, bytes.clone()));
     }
+    for (key, bytes) in allowlist_nfas {
+        sorted.push((key.as_slice(), ALLOWLIST_NFA, false, bytes.clone()));
+    }
     for (parse, unicode, pattern, hir) in hirs {
         let mut one = Enc(Vec::new());
         encode_hir(&mut one, hir);
@@ -879,6 +915,11 @@ pub(crate) type StoredSearch = (String, bool, (Vec<u8>, Vec<u8>));
 /// the forward then the reverse NFA as [`encode_nfa`] writes them.
 #[cfg(test)]
 pub(crate) type StoredNfas = (String, bool, Vec<u8>);
+
+/// A default allowlist's stored NFA: its key (see [`allowlist_key`]) and
+/// the NFA as [`encode_nfa`] writes it.
+#[cfg(test)]
+pub(crate) type StoredAllowlistNfa = (Vec<u8>, Vec<u8>);
 
 /// A rule's stored split: of what pattern, with or without Unicode, and
 /// the split.
@@ -1230,7 +1271,47 @@ mod tests {
             &default_searches(),
             &default_splits(),
             &default_nfas(),
+            &default_allowlist_nfas(),
         )
+    }
+
+    /// The allowlist NFAs stored: those of each distinct default allowlist
+    /// whose regexes compile as [`crate::rule::allowlist_regex`] first
+    /// compiles them (without Unicode).
+    fn default_allowlist_nfas() -> Vec<StoredAllowlistNfa> {
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for r in &parsed() {
+            for a in &r.allowlists {
+                let patterns = a.patterns();
+                if patterns.is_empty()
+                    || !seen.insert(patterns.to_vec())
+                    || crate::rule::allowlist_regex(patterns, false).is_none()
+                {
+                    continue;
+                }
+                let config = crate::rule::syntax_config(false);
+                let hirs: Vec<Hir> = patterns
+                    .iter()
+                    .map(|p| regex_automata::util::syntax::parse_with(p, &config).unwrap())
+                    .collect();
+                if let Some(bytes) = LoadedSet::nfa(&hirs).as_ref().and_then(encode_nfa) {
+                    out.push((allowlist_key(patterns), bytes));
+                }
+            }
+        }
+        out
+    }
+
+    /// Every allowlist NFA stored in `bytes`, as stored.
+    fn all_allowlist_nfas(bytes: &'static [u8]) -> Vec<StoredAllowlistNfa> {
+        let (n, offsets, entries) = table(Items::of(bytes).unwrap().hirs).unwrap();
+        (0..n)
+            .filter_map(|i| {
+                let ((key, kind, _), bytes) = entry(offsets, entries, i).unwrap();
+                (kind == ALLOWLIST_NFA).then(|| (key.to_vec(), bytes.to_vec()))
+            })
+            .collect()
     }
 
     /// The NFAs stored: those of each default rule's regex (its relaxed
@@ -1370,7 +1451,7 @@ mod tests {
             .filter_map(|i| {
                 let ((pattern, parse, unicode), bytes) = entry(offsets, entries, i).unwrap();
                 let parse = match parse {
-                    SEARCH | SPLIT | NFA => return None,
+                    SEARCH | SPLIT | NFA | ALLOWLIST_NFA => return None,
                     0 => Parse::Relaxed,
                     1 => Parse::Plain,
                     other => panic!("parse {other}"),
@@ -1502,8 +1583,23 @@ mod tests {
         assert!(splits.len() > 500, "{} splits", splits.len());
         let nfas = all_nfas(PREBUILT);
         assert!(nfas.len() > 600, "{} rule NFAs", nfas.len());
+        let allowlist_nfas = all_allowlist_nfas(PREBUILT);
+        assert!(
+            allowlist_nfas.len() > 50,
+            "{} allowlist NFAs",
+            allowlist_nfas.len()
+        );
         let again = encode(
-            &loaded, &keywords, &scanner, &sets, &dfas, &hirs, &searches, &splits, &nfas,
+            &loaded,
+            &keywords,
+            &scanner,
+            &sets,
+            &dfas,
+            &hirs,
+            &searches,
+            &splits,
+            &nfas,
+            &allowlist_nfas,
         );
         assert!(PREBUILT == again.as_slice());
         // And a `follows` parsed on first use is the one parsed at load.
@@ -1763,19 +1859,38 @@ mod tests {
             hits
         };
         let mut seen = std::collections::HashSet::new();
-        let mut allowed = 0;
+        let (mut allowed, mut loaded, mut loaded_allowed) = (0, 0, 0);
         for r in &parsed() {
             for a in &r.allowlists {
                 let patterns = a.patterns();
                 if patterns.is_empty() || !seen.insert(patterns.to_vec()) {
                     continue;
                 }
+                let re = crate::rule::allowlist_regex(patterns, false).unwrap();
                 if let Some(dfa) = unanchored(patterns, false) {
-                    let re = crate::rule::allowlist_regex(patterns, false).unwrap();
                     allowed += agree(&dfa, &re, &format!("{} allowlist", r.id));
                 }
+                // Every list is also loaded from its NFA (the path of a
+                // list without a DFA), and answers as its regex.
+                let set = loaded_set(patterns).expect("stored");
+                for t in &texts {
+                    let hit = set.is_match(t);
+                    assert_eq!(
+                        hit,
+                        re.is_match(t),
+                        "{} loaded allowlist on {:?}",
+                        r.id,
+                        String::from_utf8_lossy(t)
+                    );
+                    loaded_allowed += usize::from(hit);
+                }
+                loaded += 1;
             }
         }
+        assert!(
+            loaded > 50 && loaded_allowed > 1000,
+            "{loaded} lists, {loaded_allowed} allowed"
+        );
         for (patterns, unicode, _) in default_matcher().prefilter_dfas() {
             if let Some(dfa) = unanchored(&patterns, unicode) {
                 let patterns: Vec<&str> = patterns.iter().map(String::as_str).collect();

@@ -270,6 +270,9 @@ pub(crate) struct Allowlist {
     /// first use; `None` inside if there is none, for a list not of the
     /// defaults or one whose DFA would be too big.
     pub(crate) prebuilt: OnceLock<Option<Unanchored>>,
+    /// For a default list without that DFA, the regexes loaded from their
+    /// prebuilt NFA (see `prebuilt`), looked up on first use.
+    pub(crate) loaded: OnceLock<Option<crate::matcher::LoadedSet>>,
     pub(crate) target: Target,
     pub(crate) stopwords: Vec<Vec<u8>>,
     /// The allowlist also names paths or commits, which a stream has none
@@ -292,6 +295,7 @@ impl Allowlist {
             patterns,
             regexes: OnceLock::new(),
             prebuilt: OnceLock::new(),
+            loaded: OnceLock::new(),
             target,
             stopwords,
             has_path_criteria,
@@ -446,6 +450,7 @@ pub const GITLEAKS_MULTILINE_MAX_LEN: usize = 16 * 1024;
 
 /// An allowlist's regexes in one, parsed with or without Unicode.
 pub(crate) fn allowlist_regex(patterns: &[String], unicode: bool) -> Option<meta::Regex> {
+    crate::matcher::built();
     let config = syntax_config(unicode);
     let hirs = patterns
         .iter()
@@ -727,6 +732,7 @@ pub(crate) fn compile_set(patterns: &[&str], unicode: bool) -> Option<meta::Rege
 /// Compiles a rule's pattern, with large counted repetitions relaxed. The
 /// error is a one-line description that does not quote the pattern.
 pub(crate) fn compile(pattern: &str, unicode: bool) -> Result<meta::Regex, String> {
+    crate::matcher::built();
     check_pattern_len("regex", pattern)?;
     let hir = relaxed_hir_or_stored(pattern, unicode).map_err(|e| describe_syntax_error(&e))?;
     meta::Builder::new()
@@ -1306,6 +1312,7 @@ fn check_allowlist(raw: &RawAllowlist) -> Result<Allowlist, String> {
         patterns,
         regexes: OnceLock::new(),
         prebuilt: OnceLock::new(),
+        loaded: OnceLock::new(),
         target,
         stopwords: raw
             .stopwords

@@ -524,14 +524,13 @@ pub(crate) struct Forward {
     caches: regex_automata::util::pool::Pool<regex_automata::hybrid::dfa::Cache, NewCache>,
 }
 
+/// What makes an engine's caches (of type `T`) for its pool, one per
+/// thread searching at once.
+type MakeCache<T> =
+    Box<dyn Fn() -> T + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
+
 /// What makes a [`Forward`]'s caches.
-type NewCache = Box<
-    dyn Fn() -> regex_automata::hybrid::dfa::Cache
-        + Send
-        + Sync
-        + std::panic::UnwindSafe
-        + std::panic::RefUnwindSafe,
->;
+type NewCache = MakeCache<regex_automata::hybrid::dfa::Cache>;
 
 impl Forward {
     /// The lazy DFA of `hir` (a rule's relaxed parse), with the NFA
@@ -605,8 +604,7 @@ struct LoadedCache {
 }
 
 /// What makes a [`Loaded`]'s caches.
-type NewLoadedCache =
-    Box<dyn Fn() -> LoadedCache + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
+type NewLoadedCache = MakeCache<LoadedCache>;
 
 impl Loaded {
     /// The NFAs of a rule's regex (its relaxed parse) as the rule's
@@ -747,9 +745,7 @@ struct LoadedSetCache {
 }
 
 /// What makes a [`LoadedSet`]'s caches.
-type NewLoadedSetCache = Box<
-    dyn Fn() -> LoadedSetCache + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe,
->;
+type NewLoadedSetCache = MakeCache<LoadedSetCache>;
 
 impl LoadedSet {
     /// The NFA of `hirs` (an allowlist's regexes, as it parses them) in

@@ -1322,52 +1322,45 @@ mod tests {
             .collect()
     }
 
-    /// The NFAs stored: those of each default rule's regex (its relaxed
-    /// parse) that build and can be written.
-    fn default_nfas() -> Vec<StoredNfas> {
+    /// What `make` gives for each distinct regex of the default rules
+    /// (pattern and Unicode mode) from its relaxed parse, with the pattern
+    /// and mode, where it gives something.
+    fn per_regex<T>(make: impl Fn(&Rule, &Hir) -> Option<T>) -> Vec<(String, bool, T)> {
         let mut seen = std::collections::HashSet::new();
         parsed()
             .iter()
             .filter(|r| seen.insert((r.pattern.clone(), r.unicode)))
             .filter_map(|r| {
                 let hir = crate::rule::relaxed_hir(&r.pattern, r.unicode).ok()?;
-                let (forward, reverse) = Loaded::nfas(&hir)?;
-                let mut bytes = encode_nfa(&forward)?;
-                bytes.extend(encode_nfa(&reverse)?);
-                Some((r.pattern.clone(), r.unicode, bytes))
+                Some((r.pattern.clone(), r.unicode, make(r, &hir)?))
             })
             .collect()
+    }
+
+    /// The NFAs stored: those of each default rule's regex (its relaxed
+    /// parse) that build and can be written.
+    fn default_nfas() -> Vec<StoredNfas> {
+        per_regex(|_, hir| {
+            let (forward, reverse) = Loaded::nfas(hir)?;
+            let mut bytes = encode_nfa(&forward)?;
+            bytes.extend(encode_nfa(&reverse)?);
+            Some(bytes)
+        })
     }
 
     /// The search DFAs stored: those of each default rule's regex (its
     /// relaxed parse) that build.
     fn default_searches() -> Vec<StoredSearch> {
-        let mut seen = std::collections::HashSet::new();
-        parsed()
-            .iter()
-            .filter(|r| seen.insert((r.pattern.clone(), r.unicode)))
-            .filter_map(|r| {
-                let hir = crate::rule::relaxed_hir(&r.pattern, r.unicode).ok()?;
-                let dfas = RuleSearch::build(&hir)?;
-                Some((r.pattern.clone(), r.unicode, dfas))
-            })
-            .collect()
+        per_regex(|_, hir| RuleSearch::build(hir))
     }
 
-    /// Every search stored in `bytes`, its DFAs as stored.
     /// The splits stored: those of each default rule that builds one.
     fn default_splits() -> Vec<StoredSplit> {
-        let mut seen = std::collections::HashSet::new();
-        parsed()
-            .iter()
-            .filter(|r| seen.insert((r.pattern.clone(), r.unicode)))
-            .filter_map(|r| {
-                let group = crate::compile::secret_group(r)?;
-                let hir = crate::rule::relaxed_hir(&r.pattern, r.unicode).ok()?;
-                let split = crate::split::Split::new(&hir, group)?;
-                Some((r.pattern.clone(), r.unicode, split.to_bytes(group)))
-            })
-            .collect()
+        per_regex(|r, hir| {
+            let group = crate::compile::secret_group(r)?;
+            let split = crate::split::Split::new(hir, group)?;
+            Some(split.to_bytes(group))
+        })
     }
 
     /// Every split stored in `bytes`, its DFAs as stored.
@@ -1387,6 +1380,7 @@ mod tests {
             .collect()
     }
 
+    /// Every search stored in `bytes`, its DFAs as stored.
     fn all_searches(bytes: &'static [u8]) -> Vec<StoredSearch> {
         let items = Items::of(bytes).unwrap();
         let (n, offsets, entries) = table(items.hirs).unwrap();

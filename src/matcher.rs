@@ -594,13 +594,17 @@ pub(crate) struct Loaded {
     caches: regex_automata::util::pool::Pool<LoadedCache, NewLoadedCache>,
 }
 
-/// The caches of a [`Loaded`]'s engines, and a set of captures for a
-/// search that only wants the span.
+/// The caches of a [`Loaded`]'s engines: the lazy DFAs' from the start,
+/// the others made when first needed (the PikeVM's, with captures for a
+/// search that only wants the span, is tens of kilobytes for a rule of a
+/// few hundred states, and most rules never need it).
 struct LoadedCache {
     regex: regex_automata::hybrid::regex::Cache,
-    backtrack: regex_automata::nfa::thompson::backtrack::Cache,
-    pikevm: regex_automata::nfa::thompson::pikevm::Cache,
-    caps: regex_automata::util::captures::Captures,
+    backtrack: Option<regex_automata::nfa::thompson::backtrack::Cache>,
+    pikevm: Option<(
+        regex_automata::nfa::thompson::pikevm::Cache,
+        regex_automata::util::captures::Captures,
+    )>,
 }
 
 /// What makes a [`Loaded`]'s caches.
@@ -673,12 +677,11 @@ impl Loaded {
         let regex = std::sync::Arc::new(regex::Builder::new().build_from_dfas(fwd, rev));
         let backtrack = backtrack::BoundedBacktracker::new_from_nfa(forward.clone()).ok()?;
         let pikevm = pikevm::PikeVM::new_from_nfa(forward).ok()?;
-        let (r, b, p) = (regex.clone(), backtrack.clone(), pikevm.clone());
+        let r = regex.clone();
         let new = move || LoadedCache {
             regex: r.create_cache(),
-            backtrack: b.create_cache(),
-            pikevm: p.create_cache(),
-            caps: p.create_captures(),
+            backtrack: None,
+            pikevm: None,
         };
         let caches = regex_automata::util::pool::Pool::new(Box::new(new) as NewLoadedCache);
         Some(Loaded {
@@ -696,9 +699,11 @@ impl Loaded {
         match self.regex.try_search(&mut cache.regex, input) {
             Ok(found) => found,
             Err(_) => {
-                self.pikevm
-                    .search(&mut cache.pikevm, input, &mut cache.caps);
-                cache.caps.get_match()
+                let (pikevm, caps) = cache.pikevm.get_or_insert_with(|| {
+                    (self.pikevm.create_cache(), self.pikevm.create_captures())
+                });
+                self.pikevm.search(pikevm, input, caps);
+                caps.get_match()
             }
         }
     }
@@ -717,12 +722,14 @@ impl Loaded {
     ) {
         let mut cache = self.caches.get();
         let cache = &mut *cache;
-        if self
+        let backtrack = cache
             .backtrack
-            .try_search(&mut cache.backtrack, input, caps)
-            .is_err()
-        {
-            self.pikevm.search(&mut cache.pikevm, input, caps);
+            .get_or_insert_with(|| self.backtrack.create_cache());
+        if self.backtrack.try_search(backtrack, input, caps).is_err() {
+            let (pikevm, _) = cache
+                .pikevm
+                .get_or_insert_with(|| (self.pikevm.create_cache(), self.pikevm.create_captures()));
+            self.pikevm.search(pikevm, input, caps);
         }
     }
 }
@@ -739,9 +746,10 @@ pub(crate) struct LoadedSet {
 }
 
 /// The caches of a [`LoadedSet`]'s engines.
+/// (The PikeVM's made when first needed, as in [`LoadedCache`].)
 struct LoadedSetCache {
     dfa: regex_automata::hybrid::dfa::Cache,
-    pikevm: regex_automata::nfa::thompson::pikevm::Cache,
+    pikevm: Option<regex_automata::nfa::thompson::pikevm::Cache>,
 }
 
 /// What makes a [`LoadedSet`]'s caches.
@@ -785,10 +793,10 @@ impl LoadedSet {
             .build_from_nfa(nfa.clone())
             .ok()?;
         let pikevm = pikevm::PikeVM::new_from_nfa(nfa).ok()?;
-        let (d, p) = (dfa.clone(), pikevm.clone());
+        let d = dfa.clone();
         let new = move || LoadedSetCache {
             dfa: d.create_cache(),
-            pikevm: p.create_cache(),
+            pikevm: None,
         };
         let caches = regex_automata::util::pool::Pool::new(Box::new(new) as NewLoadedSetCache);
         Some(LoadedSet {
@@ -805,7 +813,12 @@ impl LoadedSet {
         let input = Input::new(target).earliest(true);
         match self.dfa.try_search_fwd(&mut cache.dfa, &input) {
             Ok(found) => found.is_some(),
-            Err(_) => self.pikevm.is_match(&mut cache.pikevm, input),
+            Err(_) => {
+                let pikevm = cache
+                    .pikevm
+                    .get_or_insert_with(|| self.pikevm.create_cache());
+                self.pikevm.is_match(pikevm, input)
+            }
         }
     }
 }

@@ -61,7 +61,7 @@ const MAGIC: &[u8; 8] = b"hush-pb\0";
 
 /// The format's version: raised whenever the encoding, or what the parse
 /// derives from a rule file, changes.
-const FORMAT: u32 = 15;
+const FORMAT: u32 = 16;
 
 /// The hash of the embedded pattern files (see `build.rs`).
 const PATTERNS_HASH: u64 = include!(concat!(env!("OUT_DIR"), "/patterns_hash.rs"));
@@ -159,8 +159,10 @@ fn allowlist_key<S: AsRef<str>>(patterns: &[S]) -> Vec<u8> {
 /// [`LoadedSet`]), if the list has one.
 pub(crate) fn loaded_set(patterns: &[String]) -> Option<LoadedSet> {
     let key = allowlist_key(patterns);
-    let bytes = stored_key(Items::of(PREBUILT)?.hirs, ALLOWLIST_NFA, false, &key)?;
-    let mut d = Dec(bytes);
+    let items = Items::of(PREBUILT)?;
+    let mut at = Dec(stored_key(items.hirs, ALLOWLIST_NFA, false, &key)?);
+    let mut d = Dec(at.placed(items.area)?);
+    at.end()?;
     let nfa = decode_nfa(&mut d)?;
     d.end()?;
     LoadedSet::new(nfa)
@@ -191,8 +193,10 @@ pub(crate) fn search(unicode: bool, pattern: &str) -> Option<RuleSearch> {
 /// A default rule's regex loaded from its prebuilt NFAs (see [`Loaded`]),
 /// if it has them: no parse and no compile.
 pub(crate) fn loaded(unicode: bool, pattern: &str) -> Option<Loaded> {
-    let bytes = stored(Items::of(PREBUILT)?.hirs, NFA, unicode, pattern)?;
-    let mut d = Dec(bytes);
+    let items = Items::of(PREBUILT)?;
+    let mut at = Dec(stored(items.hirs, NFA, unicode, pattern)?);
+    let mut d = Dec(at.placed(items.area)?);
+    at.end()?;
     let forward = decode_nfa(&mut d)?;
     let reverse = decode_nfa(&mut d)?;
     d.end()?;
@@ -880,11 +884,22 @@ fn encode(
         split.encode(&mut one, &mut area);
         sorted.push((pattern.as_bytes(), SPLIT, *unicode, one.0));
     }
+    // The NFAs in the area too, after the splits': inline they tripled
+    // the table, and a lookup's binary search read pages all over it
+    // (6 MB more of the binary resident in a 64 MiB run of real text).
+    let mut nfas: Vec<_> = nfas.iter().collect();
+    nfas.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
     for (pattern, unicode, bytes) in nfas {
-        sorted.push((pattern.as_bytes(), NFA, *unicode, bytes.clone()));
+        let mut one = Enc(Vec::new());
+        area.place(&mut one, bytes);
+        sorted.push((pattern.as_bytes(), NFA, *unicode, one.0));
     }
+    let mut allowlist_nfas: Vec<_> = allowlist_nfas.iter().collect();
+    allowlist_nfas.sort();
     for (key, bytes) in allowlist_nfas {
-        sorted.push((key.as_slice(), ALLOWLIST_NFA, false, bytes.clone()));
+        let mut one = Enc(Vec::new());
+        area.place(&mut one, bytes);
+        sorted.push((key.as_slice(), ALLOWLIST_NFA, false, one.0));
     }
     for (parse, unicode, pattern, hir) in hirs {
         let mut one = Enc(Vec::new());
@@ -956,12 +971,18 @@ impl Area {
     /// Adds a DFA (regex-automata's little-endian form) and writes where
     /// it is to `e`.
     pub(crate) fn dfa(&mut self, e: &mut Enc, bytes: Vec<u8>) {
+        self.place(e, &bytes);
+    }
+
+    /// Adds any bytes, 8-aligned, and writes where they are to `e` (read
+    /// back with [`Dec::placed`]).
+    pub(crate) fn place(&mut self, e: &mut Enc, bytes: &[u8]) {
         while self.0.len() % 8 != 0 {
             self.0.push(0);
         }
         e.usize(self.0.len());
         e.usize(bytes.len());
-        self.0.extend_from_slice(&bytes);
+        self.0.extend_from_slice(bytes);
     }
 
     fn finish(self, e: &mut Enc) {
@@ -1313,13 +1334,31 @@ mod tests {
 
     /// Every allowlist NFA stored in `bytes`, as stored.
     fn all_allowlist_nfas(bytes: &'static [u8]) -> Vec<StoredAllowlistNfa> {
-        let (n, offsets, entries) = table(Items::of(bytes).unwrap().hirs).unwrap();
+        let items = Items::of(bytes).unwrap();
+        let (n, offsets, entries) = table(items.hirs).unwrap();
         (0..n)
             .filter_map(|i| {
                 let ((key, kind, _), bytes) = entry(offsets, entries, i).unwrap();
-                (kind == ALLOWLIST_NFA).then(|| (key.to_vec(), bytes.to_vec()))
+                (kind == ALLOWLIST_NFA).then(|| (key.to_vec(), placed(bytes, items.area).to_vec()))
             })
             .collect()
+    }
+
+    /// The NFAs stored for a default rule's regex, as written.
+    fn stored_nfas(r: &Rule) -> &'static [u8] {
+        let items = Items::of(PREBUILT).unwrap();
+        placed(
+            stored(items.hirs, NFA, r.unicode, &r.pattern).unwrap(),
+            items.area,
+        )
+    }
+
+    /// The bytes in `area` that an entry's bytes say where they are.
+    fn placed(entry: &[u8], area: &'static [u8]) -> &'static [u8] {
+        let mut d = Dec(entry);
+        let bytes = d.placed(area).unwrap();
+        d.end().unwrap();
+        bytes
     }
 
     /// What `make` gives for each distinct regex of the default rules
@@ -1404,7 +1443,8 @@ mod tests {
 
     /// Every rule's NFAs stored in `bytes`, as stored.
     fn all_nfas(bytes: &'static [u8]) -> Vec<StoredNfas> {
-        let (n, offsets, entries) = table(Items::of(bytes).unwrap().hirs).unwrap();
+        let items = Items::of(bytes).unwrap();
+        let (n, offsets, entries) = table(items.hirs).unwrap();
         (0..n)
             .filter_map(|i| {
                 let ((pattern, kind, unicode), bytes) = entry(offsets, entries, i).unwrap();
@@ -1412,7 +1452,7 @@ mod tests {
                     (
                         String::from_utf8(pattern.to_vec()).unwrap(),
                         unicode,
-                        bytes.to_vec(),
+                        placed(bytes, items.area).to_vec(),
                     )
                 })
             })
@@ -1693,17 +1733,7 @@ mod tests {
                 "{}",
                 r.id
             );
-            assert_eq!(
-                stored(
-                    Items::of(PREBUILT).unwrap().hirs,
-                    NFA,
-                    r.unicode,
-                    &r.pattern
-                ),
-                Some(bytes.as_slice()),
-                "{}",
-                r.id
-            );
+            assert_eq!(stored_nfas(r), bytes.as_slice(), "{}", r.id);
             checked += 1;
         }
         assert!(checked > 600, "{checked} rules");
@@ -1729,13 +1759,7 @@ mod tests {
             "mysql-password-flag",
         ] {
             let r = rules.iter().find(|r| r.id == id).unwrap();
-            let bytes = stored(
-                Items::of(PREBUILT).unwrap().hirs,
-                NFA,
-                r.unicode,
-                &r.pattern,
-            )
-            .unwrap();
+            let bytes = stored_nfas(r);
             let forward_len = {
                 let mut d = Dec(bytes);
                 decode_nfa(&mut d).unwrap();

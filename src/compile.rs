@@ -141,23 +141,25 @@ impl PartialOrd for Span {
 /// `hush < /dev/null` (1,734 -> 911 faults, 6.0 -> 4.0 ms with them boxed).
 pub(crate) struct CompiledRule {
     pub(crate) rule: Rule,
-    /// Compiled on first use unless the builder asked for eager compilation.
+    /// Compiled on first use unless the builder asked for eager compilation
+    /// (a default rule never needs it: it has `loaded`).
     /// `None` inside means it failed to compile, which the builder rules out
     /// for eagerly compiled rules; a lazily compiled rule that fails redacts
     /// its whole window rather than let a secret through.
     regex: OnceLock<Option<meta::Regex>>,
     /// The prebuilt DFAs that find where a match is, looked up on first
-    /// use: a default rule's windows are searched with them, and the regex
-    /// is compiled only for the groups of a match.
+    /// use: a default rule's windows are searched with them, and its regex
+    /// (loaded, below) asked only for the groups of a match.
     search: OnceLock<Option<Box<crate::matcher::RuleSearch>>>,
     /// A default rule's regex loaded from its prebuilt NFAs, looked up on
     /// first use: the windows of a rule without prebuilt search DFAs are
     /// searched with it, and the groups of any rule's match are found with
     /// it, so that no default rule's regex is compiled during a scrub.
     loaded: OnceLock<Option<Box<crate::matcher::Loaded>>>,
-    /// For a rule without any of them, the regex's forward lazy DFA alone, built
-    /// on first use: it rules out the windows that hold no match without
-    /// the regex (see [`crate::matcher::Forward`]).
+    /// For a rule without any of them (one not of the defaults), the
+    /// regex's forward lazy DFA alone, built on first use: it rules out the
+    /// windows that hold no match without the regex (see
+    /// [`crate::matcher::Forward`]).
     forward: OnceLock<Option<Box<crate::matcher::Forward>>>,
     /// The regex cut around its secret group, built once
     /// [`SPLIT_AFTER`] matches have needed the group; `None` inside if it
@@ -720,8 +722,8 @@ pub(crate) fn secret_group(rule: &Rule) -> Option<u32> {
 
 /// A rule's split: its regex cut around its secret group (see `split.rs`).
 fn build_split(rule: &Rule) -> Option<Split> {
-    crate::matcher::built();
     let group = secret_group(rule)?;
+    crate::matcher::built();
     let hir = crate::rule::relaxed_hir(&rule.pattern, rule.unicode).ok()?;
     Split::new(&hir, group)
 }

@@ -595,9 +595,8 @@ pub(crate) struct Loaded {
 }
 
 /// The caches of a [`Loaded`]'s engines: the lazy DFAs' from the start,
-/// the others made when first needed (the PikeVM's, with captures for a
-/// search that only wants the span, is tens of kilobytes for a rule of a
-/// few hundred states, and most rules never need it).
+/// the others (the PikeVM's with captures for a search that only wants
+/// the span) made when first needed, which for most rules is never.
 struct LoadedCache {
     regex: regex_automata::hybrid::regex::Cache,
     backtrack: Option<regex_automata::nfa::thompson::backtrack::Cache>,

@@ -156,11 +156,10 @@ pub(crate) struct CompiledRule {
     /// searched with it, and the groups of any rule's match are found with
     /// it, so that no default rule's regex is compiled during a scrub.
     loaded: OnceLock<Option<Box<crate::matcher::Loaded>>>,
-    /// For a rule without any of them (one not of the defaults), the
-    /// regex's forward lazy DFA alone, built on first use: it rules out the
-    /// windows that hold no match without the regex (see
-    /// [`crate::matcher::Forward`]).
-    forward: OnceLock<Option<Box<crate::matcher::Forward>>>,
+    /// For a rule without any of them (one not of the defaults), a lazy
+    /// DFA alone, built on first use: it rules out the windows that hold no
+    /// match without the regex (see [`crate::matcher::LazyMatch`]).
+    forward: OnceLock<Option<Box<crate::matcher::LazyMatch>>>,
     /// The regex cut around its secret group, built once
     /// [`SPLIT_AFTER`] matches have needed the group; `None` inside if it
     /// cannot be (see [`Split::new`]).
@@ -221,11 +220,14 @@ impl CompiledRule {
         Some(caps)
     }
 
-    fn forward(&self) -> Option<&crate::matcher::Forward> {
+    fn forward(&self) -> Option<&crate::matcher::LazyMatch> {
+        use crate::matcher::LazyMatch;
         self.forward
             .get_or_init(|| {
+                crate::matcher::built();
                 let hir = crate::rule::relaxed_hir_or_stored(&self.rule.pattern, self.rule.unicode);
-                crate::matcher::Forward::new(&hir.ok()?).map(Box::new)
+                let nfa = LazyMatch::nfa(std::slice::from_ref(&hir.ok()?))?;
+                LazyMatch::new(nfa).map(Box::new)
             })
             .as_deref()
     }
@@ -259,11 +261,7 @@ impl CompiledRule {
         if let Some(loaded) = self.loaded() {
             return Some(loaded.search(input));
         }
-        if !self.compiled()
-            && self
-                .forward()
-                .is_some_and(|f| f.is_match(input) == Some(false))
-        {
+        if !self.compiled() && self.forward().is_some_and(|f| !f.is_match(input)) {
             return Some(None);
         }
         Some(self.regex()?.search(input))

@@ -65,7 +65,7 @@ impl Allowlist {
             || self.regex().is_some()
     }
 
-    fn loaded(&self) -> Option<&LoadedSet> {
+    fn loaded(&self) -> Option<&LazyMatch> {
         self.loaded
             .get_or_init(|| crate::prebuilt::loaded_set(&self.patterns))
             .as_ref()
@@ -89,7 +89,7 @@ impl Allowlist {
             return hit;
         }
         if let Some(loaded) = self.loaded() {
-            return loaded.is_match(target);
+            return loaded.is_match(&Input::new(target));
         }
         self.regex().is_some_and(|re| re.is_match(target))
     }
@@ -512,70 +512,30 @@ impl RuleSearch {
     }
 }
 
-/// A rule's regex as a forward lazy DFA alone (no capture groups, no
-/// reverse NFA): about half the work of compiling the regex, and enough to
-/// say that a window holds no match, which is the answer for most windows
-/// of a rule without prebuilt search DFAs (the generic context rules, on
-/// text that names secrets without holding any). The regex is compiled at
-/// the first window where this finds a match, and answers from then on.
-pub(crate) struct Forward {
-    dfa: regex_automata::hybrid::dfa::DFA,
-    /// The lazy DFA's caches, one per thread searching at once.
-    caches: regex_automata::util::pool::Pool<regex_automata::hybrid::dfa::Cache, NewCache>,
+/// The NFA settings of a rule's regex (see `rule::meta_config`): no UTF-8
+/// mode (a match may split a character; windows are rounded to whole
+/// characters afterwards) and the size limit of every regex here.
+fn nfa_config() -> regex_automata::nfa::thompson::Config {
+    regex_automata::nfa::thompson::Config::new()
+        .utf8(false)
+        .nfa_size_limit(Some(NFA_SIZE_LIMIT))
+}
+
+/// The lazy DFA settings of a [`Loaded`] or [`LazyMatch`], as `meta`
+/// sets its own: give up on a non-ASCII byte next to a Unicode word
+/// boundary, and when the cache is cleared too often to be worth it (the
+/// PikeVM answers then).
+fn lazy_config() -> regex_automata::hybrid::dfa::Config {
+    regex_automata::hybrid::dfa::Config::new()
+        .unicode_word_boundary(true)
+        .minimum_cache_clear_count(Some(3))
+        .minimum_bytes_per_state(Some(10))
 }
 
 /// What makes an engine's caches (of type `T`) for its pool, one per
 /// thread searching at once.
 type MakeCache<T> =
     Box<dyn Fn() -> T + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
-
-/// What makes a [`Forward`]'s caches.
-type NewCache = MakeCache<regex_automata::hybrid::dfa::Cache>;
-
-impl Forward {
-    /// The lazy DFA of `hir` (a rule's relaxed parse), with the NFA
-    /// settings of the rule's regex, or `None` if it does not build.
-    pub(crate) fn new(hir: &regex_syntax::hir::Hir) -> Option<Forward> {
-        built();
-        use regex_automata::hybrid::dfa;
-        use regex_automata::nfa::thompson;
-        let nfa = thompson::Compiler::new()
-            .configure(
-                thompson::Config::new()
-                    .utf8(false)
-                    .which_captures(thompson::WhichCaptures::None)
-                    .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
-            )
-            .build_from_hir(hir)
-            .ok()?;
-        let dfa = dfa::Builder::new()
-            .configure(
-                dfa::Config::new()
-                    .match_kind(regex_automata::MatchKind::LeftmostFirst)
-                    // Gives up on a non-ASCII byte next to a Unicode word
-                    // boundary: the regex answers then.
-                    .unicode_word_boundary(true),
-            )
-            .build_from_nfa(nfa)
-            .ok()?;
-        let of = dfa.clone();
-        let caches =
-            regex_automata::util::pool::Pool::new(Box::new(move || of.create_cache()) as NewCache);
-        Some(Forward { dfa, caches })
-    }
-
-    /// Whether the regex matches in `input` (its range, anchoring and
-    /// look-around as the regex would see them); `None` if the lazy DFA
-    /// gives up.
-    pub(crate) fn is_match(&self, input: &Input<'_>) -> Option<bool> {
-        let mut cache = self.caches.get();
-        let input = input.clone().earliest(true);
-        self.dfa
-            .try_search_fwd(&mut cache, &input)
-            .ok()
-            .map(|m| m.is_some())
-    }
-}
 
 /// A default rule's regex, loaded from its prebuilt Thompson NFAs
 /// (forward, with its capture groups, and reverse) rather than compiled:
@@ -621,10 +581,7 @@ impl Loaded {
         regex_automata::nfa::thompson::NFA,
     )> {
         use regex_automata::nfa::thompson;
-        let config = thompson::Config::new()
-            .utf8(false)
-            .shrink(false)
-            .nfa_size_limit(Some(NFA_SIZE_LIMIT));
+        let config = nfa_config();
         let forward = thompson::Compiler::new()
             .configure(config.clone())
             .build_from_hir(hir)
@@ -651,22 +608,13 @@ impl Loaded {
         if forward.is_reverse() || !reverse.is_reverse() {
             return None;
         }
-        // As `meta` configures its lazy DFAs: give up on a non-ASCII byte
-        // next to a Unicode word boundary, and when the cache is cleared
-        // too often to be worth it.
-        let lazy = || {
-            dfa::Config::new()
-                .unicode_word_boundary(true)
-                .minimum_cache_clear_count(Some(3))
-                .minimum_bytes_per_state(Some(10))
-        };
         let fwd = dfa::Builder::new()
-            .configure(lazy().match_kind(regex_automata::MatchKind::LeftmostFirst))
+            .configure(lazy_config().match_kind(regex_automata::MatchKind::LeftmostFirst))
             .build_from_nfa(forward.clone())
             .ok()?;
         let rev = dfa::Builder::new()
             .configure(
-                lazy()
+                lazy_config()
                     .prefilter(None)
                     .specialize_start_states(false)
                     .match_kind(regex_automata::MatchKind::All),
@@ -733,83 +681,77 @@ impl Loaded {
     }
 }
 
-/// A default allowlist's regexes loaded from their prebuilt Thompson NFA
-/// (one pattern: the alternation of the list's, which matches where any
-/// of them does), for a list whose DFA would be too big: answers whether
-/// any matches, as the list's `meta::Regex` does, with no compile. A lazy
-/// DFA answers; the PikeVM when it gives up.
-pub(crate) struct LoadedSet {
+/// Whether regexes match, by a lazy DFA over their Thompson NFA (one
+/// pattern: the alternation of them, which matches where any does), and
+/// the PikeVM where the lazy DFA gives up: what a `meta::Regex`'s
+/// `is_match` answers, for a fraction of its set-up. Two uses: a default
+/// allowlist whose DFA would be too big, loaded from its prebuilt NFA (no
+/// compile), and the first check of a rule not of the defaults without
+/// prebuilt DFAs or NFAs, built on first use (about half the work of
+/// compiling its regex): most windows of a generic context rule hold no
+/// match, and its regex is compiled only at the first window that does.
+pub(crate) struct LazyMatch {
     dfa: regex_automata::hybrid::dfa::DFA,
     pikevm: regex_automata::nfa::thompson::pikevm::PikeVM,
-    caches: regex_automata::util::pool::Pool<LoadedSetCache, NewLoadedSetCache>,
+    caches: regex_automata::util::pool::Pool<LazyMatchCache, NewLazyMatchCache>,
 }
 
-/// The caches of a [`LoadedSet`]'s engines.
+/// The caches of a [`LazyMatch`]'s engines.
 /// (The PikeVM's made when first needed, as in [`LoadedCache`].)
-struct LoadedSetCache {
+struct LazyMatchCache {
     dfa: regex_automata::hybrid::dfa::Cache,
     pikevm: Option<regex_automata::nfa::thompson::pikevm::Cache>,
 }
 
-/// What makes a [`LoadedSet`]'s caches.
-type NewLoadedSetCache = MakeCache<LoadedSetCache>;
+/// What makes a [`LazyMatch`]'s caches.
+type NewLazyMatchCache = MakeCache<LazyMatchCache>;
 
-impl LoadedSet {
-    /// The NFA of `hirs` (an allowlist's regexes, as it parses them) in
-    /// one pattern, with no groups; `None` if it does not build.
-    #[cfg(test)]
+impl LazyMatch {
+    /// The NFA of `hirs` (an allowlist's regexes, as it parses them, or a
+    /// rule's relaxed parse) in one pattern, with no groups; `None` if it
+    /// does not build.
     pub(crate) fn nfa(
         hirs: &[regex_syntax::hir::Hir],
     ) -> Option<regex_automata::nfa::thompson::NFA> {
         use regex_automata::nfa::thompson;
         thompson::Compiler::new()
-            .configure(
-                thompson::Config::new()
-                    .utf8(false)
-                    .shrink(false)
-                    .which_captures(thompson::WhichCaptures::None)
-                    .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
-            )
+            .configure(nfa_config().which_captures(thompson::WhichCaptures::None))
             .build_from_hir(&regex_syntax::hir::Hir::alternation(hirs.to_vec()))
             .ok()
     }
 
-    /// The engines over `nfa` (from [`LoadedSet::nfa`]), or `None` if they
+    /// The engines over `nfa` (from [`LazyMatch::nfa`]), or `None` if they
     /// do not build.
-    pub(crate) fn new(nfa: regex_automata::nfa::thompson::NFA) -> Option<LoadedSet> {
+    pub(crate) fn new(nfa: regex_automata::nfa::thompson::NFA) -> Option<LazyMatch> {
         use regex_automata::hybrid::dfa;
         use regex_automata::nfa::thompson::pikevm;
         if nfa.is_reverse() {
             return None;
         }
         let dfa = dfa::Builder::new()
-            .configure(
-                dfa::Config::new()
-                    .unicode_word_boundary(true)
-                    .minimum_cache_clear_count(Some(3))
-                    .minimum_bytes_per_state(Some(10)),
-            )
+            .configure(lazy_config())
             .build_from_nfa(nfa.clone())
             .ok()?;
         let pikevm = pikevm::PikeVM::new_from_nfa(nfa).ok()?;
         let d = dfa.clone();
-        let new = move || LoadedSetCache {
+        let new = move || LazyMatchCache {
             dfa: d.create_cache(),
             pikevm: None,
         };
-        let caches = regex_automata::util::pool::Pool::new(Box::new(new) as NewLoadedSetCache);
-        Some(LoadedSet {
+        let caches = regex_automata::util::pool::Pool::new(Box::new(new) as NewLazyMatchCache);
+        Some(LazyMatch {
             dfa,
             pikevm,
             caches,
         })
     }
 
-    /// Whether any of the regexes matches in `target`.
-    pub(crate) fn is_match(&self, target: &[u8]) -> bool {
+    /// Whether any of the regexes matches in `input` (its range, anchoring
+    /// and look-around as a regex would see them).
+    pub(crate) fn is_match(&self, input: &Input<'_>) -> bool {
         let mut cache = self.caches.get();
         let cache = &mut *cache;
-        let input = Input::new(target).earliest(true);
+        let input = input.clone().earliest(true);
         match self.dfa.try_search_fwd(&mut cache.dfa, &input) {
             Ok(found) => found.is_some(),
             Err(_) => {
@@ -1022,11 +964,9 @@ pub(crate) fn dense_of(
     use regex_automata::nfa::thompson;
     let nfa = thompson::Compiler::new()
         .configure(
-            thompson::Config::new()
-                .utf8(false)
+            nfa_config()
                 .reverse(reverse)
-                .which_captures(thompson::WhichCaptures::None)
-                .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
+                .which_captures(thompson::WhichCaptures::None),
         )
         .build_many_from_hir(hirs)
         .ok()?;

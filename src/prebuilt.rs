@@ -53,7 +53,7 @@ use std::sync::Arc;
 use regex_syntax::hir::Hir;
 
 use crate::keywords::KeywordScanner;
-use crate::matcher::{AnchoredDfa, AnchoredSet, Loaded, LoadedSet, RuleSearch, Unanchored};
+use crate::matcher::{AnchoredDfa, AnchoredSet, LazyMatch, Loaded, RuleSearch, Unanchored};
 use crate::redact::Redaction;
 use crate::rule::{Allowlist, Example, Follows, Origin, Rule, Target};
 
@@ -140,7 +140,7 @@ const SPLIT: u8 = 3;
 const NFA: u8 = 4;
 
 /// What the sorted table holds under a default allowlist's regexes (see
-/// [`allowlist_key`]) for their NFA (see [`LoadedSet`]).
+/// [`allowlist_key`]) for their NFA (see [`LazyMatch`]).
 const ALLOWLIST_NFA: u8 = 5;
 
 /// The key of an allowlist's regexes in the sorted table: each one's
@@ -156,8 +156,8 @@ fn allowlist_key<S: AsRef<str>>(patterns: &[S]) -> Vec<u8> {
 }
 
 /// A default allowlist's regexes loaded from their prebuilt NFA (see
-/// [`LoadedSet`]), if the list has one.
-pub(crate) fn loaded_set(patterns: &[String]) -> Option<LoadedSet> {
+/// [`LazyMatch`]), if the list has one.
+pub(crate) fn loaded_set(patterns: &[String]) -> Option<LazyMatch> {
     let key = allowlist_key(patterns);
     let items = Items::of(PREBUILT)?;
     let mut at = Dec(stored_key(items.hirs, ALLOWLIST_NFA, false, &key)?);
@@ -165,7 +165,7 @@ pub(crate) fn loaded_set(patterns: &[String]) -> Option<LoadedSet> {
     at.end()?;
     let nfa = decode_nfa(&mut d)?;
     d.end()?;
-    LoadedSet::new(nfa)
+    LazyMatch::new(nfa)
 }
 
 /// The prebuilt split of a default rule's regex around capture group
@@ -1324,7 +1324,7 @@ mod tests {
                     .iter()
                     .map(|p| regex_automata::util::syntax::parse_with(p, &config).unwrap())
                     .collect();
-                if let Some(bytes) = LoadedSet::nfa(&hirs).as_ref().and_then(encode_nfa) {
+                if let Some(bytes) = LazyMatch::nfa(&hirs).as_ref().and_then(encode_nfa) {
                     out.push((allowlist_key(patterns), bytes));
                 }
             }
@@ -1773,9 +1773,9 @@ mod tests {
                         None => refused += 1,
                         Some(nfa) => {
                             read += 1;
-                            if let Some(set) = LoadedSet::new(nfa) {
+                            if let Some(set) = LazyMatch::new(nfa) {
                                 for t in texts {
-                                    let _ = set.is_match(t);
+                                    let _ = set.is_match(&regex_automata::Input::new(t));
                                 }
                                 searched += 1;
                             }
@@ -1794,41 +1794,46 @@ mod tests {
         assert!(read > 0 && searched > 0, "{read} read, {searched} searched");
         // By hand: a range out of order (regex-automata asserts against
         // it in debug builds: this test failed there, not in release), a
-        // one-way union and a group never opened.
-        let mut e = Enc(Vec::new());
-        e.u8(0);
-        for _ in 0..3 {
-            e.u32(0);
+        // one-way union and a group never opened, each as the first of two
+        // states (the second a match).
+        let two = |state: &dyn Fn(&mut Enc)| {
+            let mut e = Enc(Vec::new());
+            e.u8(0);
+            for _ in 0..3 {
+                e.u32(0);
+            }
+            e.len(2);
+            state(&mut e);
+            e.u8(8);
+            e.0
+        };
+        let range_out_of_order = two(&|e| {
+            e.u8(0);
+            e.u8(b'z');
+            e.u8(b'a');
+            e.u32(1);
+        });
+        let one_way_union = two(&|e| {
+            e.u8(3);
+            e.len(1);
+            e.u32(1);
+        });
+        let closed_not_opened = two(&|e| {
+            e.u8(6);
+            e.u32(1);
+            e.u32(1);
+        });
+        for bytes in [range_out_of_order, one_way_union, closed_not_opened] {
+            assert!(decode_nfa(&mut Dec(&bytes)).is_none());
         }
-        e.len(2);
-        e.u8(0);
-        e.u8(b'z');
-        e.u8(b'a');
-        e.u32(1);
-        e.u8(8);
-        assert!(decode_nfa(&mut Dec(&e.0)).is_none());
-        let mut e = Enc(Vec::new());
-        e.u8(0);
-        for _ in 0..3 {
-            e.u32(0);
-        }
-        e.len(2);
-        e.u8(3);
-        e.len(1);
-        e.u32(1);
-        e.u8(8);
-        assert!(decode_nfa(&mut Dec(&e.0)).is_none());
-        let mut e = Enc(Vec::new());
-        e.u8(0);
-        for _ in 0..3 {
-            e.u32(0);
-        }
-        e.len(2);
-        e.u8(6);
-        e.u32(1);
-        e.u32(1);
-        e.u8(8);
-        assert!(decode_nfa(&mut Dec(&e.0)).is_none());
+        // The same two states with the range in order do read.
+        let in_order = two(&|e| {
+            e.u8(0);
+            e.u8(b'a');
+            e.u8(b'z');
+            e.u32(1);
+        });
+        assert!(decode_nfa(&mut Dec(&in_order)).is_some());
     }
 
     #[test]
@@ -1936,7 +1941,7 @@ mod tests {
                 // list without a DFA), and answers as its regex.
                 let set = loaded_set(patterns).expect("stored");
                 for t in &texts {
-                    let hit = set.is_match(t);
+                    let hit = set.is_match(&regex_automata::Input::new(t));
                     assert_eq!(
                         hit,
                         re.is_match(t),
@@ -2005,10 +2010,10 @@ mod tests {
 
     #[test]
     fn a_rule_forward_dfa_says_no_match_only_where_its_regex_has_none() {
-        // Every default rule without search DFAs (those a scrub searches
-        // with the forward lazy DFA first), on the texts below, searched
-        // unanchored from the start and anchored at a few offsets: the
-        // DFA's "no match" is the regex's, and it finds the regex's matches.
+        // Every default rule without search DFAs, its lazy DFA built as a
+        // rule not of the defaults builds it for a first check, on the
+        // texts below, searched unanchored from the start and anchored at a
+        // few offsets: it says "match" where the regex does, and only there.
         let rules = parsed();
         let texts = search_texts(&rules);
         let (mut rules_checked, mut no, mut yes) = (0, 0, 0);
@@ -2020,15 +2025,18 @@ mod tests {
                 continue;
             }
             let hir = crate::rule::relaxed_hir(&r.pattern, r.unicode).unwrap();
-            let forward = crate::matcher::Forward::new(&hir).expect("builds");
+            let nfa = LazyMatch::nfa(std::slice::from_ref(&hir)).expect("builds");
+            let forward = LazyMatch::new(nfa).expect("builds");
             let re = r.compile_regex().unwrap();
             for text in &texts {
                 for (at, _, input) in search_inputs(text.as_bytes()) {
                     let regex = re.is_match(input.clone());
-                    match forward.is_match(&input) {
-                        Some(m) => assert_eq!(m, regex, "{} on {text:?} at {at}", r.id),
-                        None => continue,
-                    }
+                    assert_eq!(
+                        forward.is_match(&input),
+                        regex,
+                        "{} on {text:?} at {at}",
+                        r.id
+                    );
                     if regex {
                         yes += 1;
                     } else {

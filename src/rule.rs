@@ -272,7 +272,7 @@ pub(crate) struct Allowlist {
     pub(crate) prebuilt: OnceLock<Option<Unanchored>>,
     /// For a default list without that DFA, the regexes loaded from their
     /// prebuilt NFA (see `prebuilt`), looked up on first use.
-    pub(crate) loaded: OnceLock<Option<crate::matcher::LoadedSet>>,
+    pub(crate) loaded: OnceLock<Option<crate::matcher::LazyMatch>>,
     pub(crate) target: Target,
     pub(crate) stopwords: Vec<Vec<u8>>,
     /// The allowlist also names paths or commits, which a stream has none

@@ -158,11 +158,7 @@ fn allowlist_key<S: AsRef<str>>(patterns: &[S]) -> Vec<u8> {
 /// A default allowlist's regexes loaded from their prebuilt NFA (see
 /// [`LazyMatch`]), if the list has one.
 pub(crate) fn loaded_set(patterns: &[String]) -> Option<LazyMatch> {
-    let key = allowlist_key(patterns);
-    let items = Items::of(PREBUILT)?;
-    let mut at = Dec(stored_key(items.hirs, ALLOWLIST_NFA, false, &key)?);
-    let mut d = Dec(at.placed(items.area)?);
-    at.end()?;
+    let mut d = Dec(in_area(ALLOWLIST_NFA, false, &allowlist_key(patterns))?);
     let nfa = decode_nfa(&mut d)?;
     d.end()?;
     LazyMatch::new(nfa)
@@ -193,14 +189,21 @@ pub(crate) fn search(unicode: bool, pattern: &str) -> Option<RuleSearch> {
 /// A default rule's regex loaded from its prebuilt NFAs (see [`Loaded`]),
 /// if it has them: no parse and no compile.
 pub(crate) fn loaded(unicode: bool, pattern: &str) -> Option<Loaded> {
-    let items = Items::of(PREBUILT)?;
-    let mut at = Dec(stored(items.hirs, NFA, unicode, pattern)?);
-    let mut d = Dec(at.placed(items.area)?);
-    at.end()?;
+    let mut d = Dec(in_area(NFA, unicode, pattern.as_bytes())?);
     let forward = decode_nfa(&mut d)?;
     let reverse = decode_nfa(&mut d)?;
     d.end()?;
     Loaded::new(forward, reverse)
+}
+
+/// The bytes in the area that the table's item of `kind` under `key`
+/// says where they are (the NFAs are kept there, out of the table).
+fn in_area(kind: u8, unicode: bool, key: &[u8]) -> Option<&'static [u8]> {
+    let items = Items::of(PREBUILT)?;
+    let mut at = Dec(stored_key(items.hirs, kind, unicode, key)?);
+    let bytes = at.placed(items.area)?;
+    at.end()?;
+    Some(bytes)
 }
 
 /// The parse of `pattern` (with `unicode`) if the defaults have it: a
@@ -1346,11 +1349,7 @@ mod tests {
 
     /// The NFAs stored for a default rule's regex, as written.
     fn stored_nfas(r: &Rule) -> &'static [u8] {
-        let items = Items::of(PREBUILT).unwrap();
-        placed(
-            stored(items.hirs, NFA, r.unicode, &r.pattern).unwrap(),
-            items.area,
-        )
+        in_area(NFA, r.unicode, r.pattern.as_bytes()).unwrap()
     }
 
     /// The bytes in `area` that an entry's bytes say where they are.

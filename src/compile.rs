@@ -476,6 +476,23 @@ struct Group {
 }
 
 impl Group {
+    /// The rules' mask from the answer of the group's `follows` set (bit
+    /// `p` for the rule at `follows_pos[p]`).
+    fn mask_of(&self, found: u64) -> u64 {
+        // Rules without a `follows` accept every hit.
+        let mut mask = if self.rules.len() == 64 {
+            u64::MAX
+        } else {
+            (1u64 << self.rules.len()) - 1
+        };
+        for (p, &i) in self.follows_pos.iter().enumerate() {
+            if found & (1 << p) == 0 {
+                mask &= !(1u64 << i);
+            }
+        }
+        mask
+    }
+
     /// Whether every byte the group's rules could look at after a hit at
     /// `hit_start` is in `hay`, or `eof` says no more will come: only then
     /// can a `follows` that fails now not match later.
@@ -659,6 +676,20 @@ impl Seen {
         let slots = self.slots.get_or_insert_with(Slots::new);
         slots.clean[group as usize % SLOTS] = (group, union.0, union.1);
     }
+}
+
+/// What a keyword hit's group's `follows` set says of it before its
+/// windows are searched (see [`Matcher::follows_first`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Follows {
+    /// No rule of the group can match at the hit.
+    Drop,
+    /// The set's answer (see [`Matcher::follows_mask`]), which no byte
+    /// still to come can change.
+    Known(Option<u64>),
+    /// Not asked yet: the group has no set, or bytes it would read have
+    /// not arrived.
+    Later,
 }
 
 /// All rules, compiled.
@@ -1276,21 +1307,9 @@ impl Matcher {
     /// search in its window then settles.
     fn follows_mask(&self, g: &Group, hay: &[u8], hit_start: usize, hit_end: usize) -> Option<u64> {
         let set = self.follows_set(g)?;
-        let pos = &g.follows_pos;
         let end = (hit_start + g.max_len).min(hay.len());
         let found = set.matching(hay, hit_end, end)?;
-        // Rules without a `follows` accept every hit.
-        let mut mask = if g.rules.len() == 64 {
-            u64::MAX
-        } else {
-            (1u64 << g.rules.len()) - 1
-        };
-        for (p, &i) in pos.iter().enumerate() {
-            if found & (1 << p) == 0 {
-                mask &= !(1u64 << i);
-            }
-        }
-        Some(mask)
+        Some(g.mask_of(found))
     }
 
     /// A group's `follows` set, built (or read from `prebuilt`) on the
@@ -1398,25 +1417,32 @@ impl Matcher {
         })
     }
 
-    /// Whether a keyword hit is dropped by its group's `follows` set alone:
-    /// every rule of the group has a `follows`, none accepts the bytes after
-    /// the hit, and all the bytes they could look at are in `hay` (or `eof`
-    /// says no more will come). [`Matcher::eval`] drops such a hit first
-    /// thing; a stream asks before it keeps a hit pending, which on real
-    /// text spares most hits (93% of 175,000 in 64 MiB of source code)
-    /// the search for their window.
-    pub(crate) fn follows_drop(
+    /// What a keyword hit's group's `follows` set says before the hit is
+    /// kept: [`Follows::Drop`] if every rule of the group has a `follows`,
+    /// none accepts the bytes after the hit, and all the bytes they could
+    /// look at are in `hay` (or `eof` says no more will come), as
+    /// [`Matcher::eval`] drops such a hit first thing. A stream asks before
+    /// it keeps a hit pending, which on real text spares most hits (93% of
+    /// 175,000 in 64 MiB of source code) the search for their window; the
+    /// set's answer, when no byte still to come can change it, is kept with
+    /// the hit for `eval`, which walked the set again (3-4% of a scrub of
+    /// the benign corpus).
+    pub(crate) fn follows_first(
         &self,
         group: u32,
         hay: &[u8],
         hit_start: usize,
         hit_end: usize,
         eof: bool,
-    ) -> bool {
+    ) -> Follows {
         let g = &self.groups[group as usize];
-        g.all_follow
-            && g.arrived(hay, hit_start, eof)
-            && self.follows_mask(g, hay, hit_start, hit_end) == Some(0)
+        if g.follows.is_none() || !g.arrived(hay, hit_start, eof) {
+            return Follows::Later;
+        }
+        match self.follows_mask(g, hay, hit_start, hit_end) {
+            Some(0) if g.all_follow => Follows::Drop,
+            mask => Follows::Known(mask),
+        }
     }
 
     /// Where the earliest window of a keyword hit's rules starts.
@@ -1446,7 +1472,8 @@ impl Matcher {
     /// returns whether it could.
     ///
     /// `hay[0]` is at offset `base` of the input; `seen` remembers windows
-    /// already run, by offset, across calls.
+    /// already run, by offset, across calls. `follows` is what
+    /// [`Matcher::follows_first`] said of the hit, if it was asked.
     #[allow(clippy::too_many_arguments)] // a hit, a buffer view, state, sink
     pub(crate) fn eval(
         &self,
@@ -1456,14 +1483,21 @@ impl Matcher {
         hit_start: usize,
         hit_end: usize,
         eof: bool,
+        follows: Follows,
         seen: &mut Seen,
         out: &mut Vec<Span>,
     ) -> bool {
         let g = &self.groups[group as usize];
-        let mask = self.follows_mask(g, hay, hit_start, hit_end);
+        let mask = match follows {
+            Follows::Known(mask) => {
+                debug_assert_eq!(mask, self.follows_mask(g, hay, hit_start, hit_end));
+                mask
+            }
+            Follows::Drop | Follows::Later => self.follows_mask(g, hay, hit_start, hit_end),
+        };
         // No rule's `follows` accepts the hit: it is dropped, once the
         // bytes every window could reach have arrived (more of them could
-        // still make a `follows` match). (What `follows_drop` says.)
+        // still make a `follows` match). (What `follows_first` says.)
         if g.all_follow && mask == Some(0) && g.arrived(hay, hit_start, eof) {
             return true;
         }

@@ -681,7 +681,17 @@ impl Scrubber {
         let reach = m.reach();
         m.hits(hay, 0, |group, start, end| {
             seen.follow(hay, start, end, reach);
-            m.eval(group, hay, 0, start, end, true, &mut seen, &mut spans);
+            m.eval(
+                group,
+                hay,
+                0,
+                start,
+                end,
+                true,
+                crate::compile::Follows::Later,
+                &mut seen,
+                &mut spans,
+            );
         });
         m.settle(hay, 0, &mut seen, true, &mut spans);
         let known = self.inner.known.snapshot();

@@ -67,7 +67,7 @@ use std::io::{self, Read, Write};
 use std::sync::Arc;
 
 use crate::ansi::{self, ESC, Map, Stripper};
-use crate::compile::{CONTEXT, Seen, Span};
+use crate::compile::{CONTEXT, Follows, Seen, Span};
 use crate::known::KnownSet;
 use crate::scrubber::{KNOWN, Scrubber};
 
@@ -101,6 +101,8 @@ struct Pending {
     start: usize,
     end: usize,
     window_start: usize,
+    /// What the group's `follows` set said of the hit.
+    follows: Follows,
 }
 
 /// The state shared by [`Writer`] and [`Reader`]. Offsets are absolute:
@@ -328,7 +330,8 @@ impl Core {
             let seen = &mut self.seen;
             matcher.hits(hay, self.scanned - base, |group, s, e| {
                 // A hit that `eval` would drop unseen is not kept.
-                if matcher.follows_drop(group, hay, s, e, finish) {
+                let follows = matcher.follows_first(group, hay, s, e, finish);
+                if follows == Follows::Drop {
                     return;
                 }
                 let ws = matcher.group_window_start(group, hay, base, s, e, seen);
@@ -337,6 +340,7 @@ impl Core {
                     start: base + s,
                     end: base + e,
                     window_start: base + ws,
+                    follows,
                 });
             });
             self.scanned = end;
@@ -380,7 +384,7 @@ impl Core {
             let (hs, he) = (p.start - base, p.end - base);
             let seen = &mut self.seen;
             let spans = &mut self.spans;
-            let done = matcher.eval(p.group, hay, base, hs, he, finish, seen, spans);
+            let done = matcher.eval(p.group, hay, base, hs, he, finish, p.follows, seen, spans);
             if !done && mode == Mode::Idle {
                 matcher.eval(
                     p.group,
@@ -389,6 +393,7 @@ impl Core {
                     hs,
                     he,
                     true,
+                    p.follows,
                     &mut scratch,
                     &mut tentative,
                 );

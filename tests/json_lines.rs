@@ -126,6 +126,24 @@ fn a_token_as_an_object_key_is_redacted() {
 }
 
 #[test]
+fn a_json_key_ending_in_dash_p_does_not_make_the_colon_a_mysql_password() {
+    // Found by the json_lines fuzz target: text mode took the `:` after
+    // the key `... -p` for the password of the `mysql` earlier on the
+    // line, which structural output rightly keeps.
+    let line = r#"{"type":"tool_call","tool":"bash","command":"mysql -uroot -pN9v-Q3x-K7m -h H","Authorization: Beart -p":"---END RSA PRIVATE KEY-----\n","url":"https:\/\/app:Pq7-Xe9-Lm2@db.internal\/x"}"#;
+    let s = scrubber();
+    let findings = s.find(line.as_bytes());
+    let secrets: Vec<&str> = findings.iter().map(|f| &line[f.range()]).collect();
+    assert!(secrets.contains(&"N9v-Q3x-K7m"), "{secrets:?}");
+    assert!(!secrets.contains(&":"), "{secrets:?}");
+    let as_text = text(&s.scrub(line.as_bytes()));
+    assert!(
+        as_text.contains(r#""Authorization: Beart -p":""#),
+        "{as_text}"
+    );
+}
+
+#[test]
 fn a_value_text_mode_finds_by_its_key_is_redacted() {
     let line = r#"{"auth":"Zx81kQ2mLp0vN7aa"}"#;
     let s = scrubber();

@@ -144,6 +144,29 @@ fn a_json_key_ending_in_dash_p_does_not_make_the_colon_a_mysql_password() {
 }
 
 #[test]
+fn a_json_key_ending_in_a_password_flag_does_not_make_the_colon_a_password() {
+    // The same for the other command-line rules whose value may follow
+    // the flag in quotes: `"... -p":"x"` is a key, JSON's `:`, a value.
+    let s = scrubber();
+    for line in [
+        r#"{"cmd":"docker login -u me","flag -p":"x"}"#,
+        r#"{"cmd":"mongosh --host h","see -p":"x"}"#,
+        r#"{"cmd":"sshpass -f f","c -p":"x"}"#,
+        r#"{"cmd":"az login -u me","d -p":"x"}"#,
+        r#"{"cmd":"zip -r a.zip d","note -P":"x"}"#,
+        r#"{"cmd":"keytool -list","e -storepass":"x"}"#,
+    ] {
+        let findings = s.find(line.as_bytes());
+        let secrets: Vec<&str> = findings.iter().map(|f| &line[f.range()]).collect();
+        assert!(secrets.is_empty(), "{line}: {secrets:?}");
+        // A password there is still one.
+        let real = line.replace(r#"":"x"}"#, r#" Wq8-Zt4-Hn6"}"#);
+        let out = String::from_utf8(s.scrub(real.as_bytes()).into_owned()).unwrap();
+        assert!(!out.contains("Wq8-Zt4-Hn6"), "{real} -> {out}");
+    }
+}
+
+#[test]
 fn a_value_text_mode_finds_by_its_key_is_redacted() {
     let line = r#"{"auth":"Zx81kQ2mLp0vN7aa"}"#;
     let s = scrubber();

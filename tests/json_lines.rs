@@ -143,6 +143,56 @@ fn a_json_key_ending_in_dash_p_does_not_make_the_colon_a_mysql_password() {
     );
 }
 
+/// What the json_lines fuzz target asserts of a line: every secret text
+/// mode finds occurs in the structural output (labels aside) no more often
+/// than in the text outside the findings.
+fn assert_text_mode_redacts_nothing_structural_output_keeps(s: &Scrubber, line: &[u8]) {
+    let count =
+        |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).filter(|w| *w == needle).count();
+    let out = s.scrub_json_line(line);
+    let mut kept = Vec::new();
+    let mut rest = &out[..];
+    while let Some(at) = rest.windows(10).position(|w| w == b"[REDACTED:") {
+        kept.extend_from_slice(&rest[..at]);
+        kept.push(0);
+        let close = rest[at..]
+            .iter()
+            .position(|&b| b == b']')
+            .expect("a closed label");
+        rest = &rest[at + close + 1..];
+    }
+    kept.extend_from_slice(rest);
+    let findings = s.find(line);
+    let mut outside = line.to_vec();
+    for f in &findings {
+        outside[f.range()].fill(0);
+    }
+    for f in &findings {
+        let secret = &line[f.range()];
+        assert!(
+            count(&kept, secret) <= count(&outside, secret),
+            "rule {}: text mode redacts {:?}, which structural output keeps",
+            f.rule(),
+            String::from_utf8_lossy(secret)
+        );
+    }
+}
+
+#[test]
+fn a_json_escape_after_a_password_flag_is_not_read_as_the_password() {
+    // Found by the json_lines fuzz target: in text mode, the backslash of
+    // the `\n` after `-p` was read as the escape of a quote, and `n-3x-K7m`
+    // as the password, which structural output (where `\n` is a line
+    // break) keeps.
+    let s = scrubber();
+    let line = br#"{"type":"tool_call","tool":"bash","comma^^^^^^^^^^^nd":"mysql -uroot -p\n-3x-K7m N9v------BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKL8Xr5vW0yB4mysql -ursot -pN9v------BEGIN RSA PRIVATE KEY-----\nLIIEowIBAAKL8rX5vW0yB4cD7fG1hJ3QllllllllllllllllllllllllllllllllN9v-3x-K7m -h db && echo ok"}"#;
+    assert_text_mode_redacts_nothing_structural_output_keeps(&s, line);
+    // An escaped quote after the flag still opens the value.
+    let quoted = br#"{"command":"mysql -uroot -p\"Qd4Wk9Lm2Xs7\" -h db"}"#;
+    let out = String::from_utf8(s.scrub(quoted).into_owned()).unwrap();
+    assert!(!out.contains("Qd4Wk9Lm2Xs7"), "{out}");
+}
+
 #[test]
 fn a_json_key_ending_in_a_password_flag_does_not_make_the_colon_a_password() {
     // The same for the other command-line rules whose value may follow

@@ -179,6 +179,34 @@ fn assert_text_mode_redacts_nothing_structural_output_keeps(s: &Scrubber, line: 
 }
 
 #[test]
+fn a_command_password_that_spells_part_of_a_label_leaves_the_label_whole() {
+    // Text mode's finding in a command line is also looked for wherever
+    // it still occurs in the command scrubber's output; it was found
+    // inside that scrubber's own label, and the label was cut in two.
+    let s = scrubber();
+    let line = br#"{"command":"mysql -uroot -psitive-f -h db"}"#;
+    assert_eq!(
+        text(&s.scrub_json_line(line)),
+        r#"{"command":"mysql -uroot -p[REDACTED:sensitive-flag] -h db"}"#
+    );
+}
+
+#[test]
+fn a_one_letter_command_password_does_not_redact_the_letter_elsewhere() {
+    // Found by the json_lines fuzz target: the `m` of `-pm` (a one-letter
+    // password in text mode) was redacted everywhere in the command
+    // scrubber's output: in `mysql`, and inside the labels.
+    let s = scrubber();
+    let line = br#"{"adtool":"bash","command":"mysql -uroot -pm -h db &&l_call","toolmma":"{{{{{{{{{{{bash","c=mype":"tool_call","toolmma":"{{{{{{{{{{{bash","c=mmand":"mysql -uroot -pl -uroot -pN9v-Q3x-K7m -h d b&& echo ok"}"#;
+    assert_text_mode_redacts_nothing_structural_output_keeps(&s, line);
+    let out = text(&s.scrub_json_line(line));
+    assert!(
+        out.contains(r#""command":"mysql -uroot -p[REDACTED:mysql-password-flag] -h db &&l_call""#),
+        "{out}"
+    );
+}
+
+#[test]
 fn a_json_escape_after_a_password_flag_is_not_read_as_the_password() {
     // Found by the json_lines fuzz target: in text mode, the backslash of
     // the `\n` after `-p` was read as the escape of a quote, and `n-3x-K7m`

@@ -644,7 +644,8 @@ impl Walk<'_, '_> {
 
     /// The result of a structural scrubber (argv, command line) for the
     /// decoded string `d`, with every text-mode finding in `d` that it left
-    /// in place redacted wherever it still occurs.
+    /// in place redacted wherever it still occurs outside the labels (a
+    /// finding of at least [`LEFT_MIN_LEN`] bytes).
     fn structural(&mut self, d: &str, out: String, found: Vec<Span>) -> Option<Vec<u8>> {
         let changed = out != d;
         if changed {
@@ -657,16 +658,30 @@ impl Walk<'_, '_> {
             }
             self.scrubber.count_unions(&spans, self.counts, self.merged);
         }
+        // The labels the structural scrubber wrote (`[REDACTED...]`, in
+        // every built-in style): a secret's bytes inside one are the
+        // label's, not the secret's.
+        let labels = labels_in(out.as_bytes());
+        let in_label = |start: usize, end: usize| labels.iter().any(|&(s, e)| start < e && s < end);
         let mut left = Vec::new();
         for f in &found {
             let secret = &d.as_bytes()[f.start..f.end];
+            // A secret of a character or three is looked for no further: its
+            // bytes elsewhere are other text (the `m` of a one-letter
+            // `mysql -pm` password is also the `m` of `mysql`).
+            if secret.len() < LEFT_MIN_LEN {
+                continue;
+            }
             let mut from = 0;
             while let Some(i) = memchr::memmem::find(&out.as_bytes()[from..], secret) {
-                left.push(Span {
-                    start: from + i,
-                    end: from + i + secret.len(),
-                    rule: f.rule,
-                });
+                let (start, end) = (from + i, from + i + secret.len());
+                if !in_label(start, end) {
+                    left.push(Span {
+                        start,
+                        end,
+                        rule: f.rule,
+                    });
+                }
                 from += i + 1;
             }
         }
@@ -683,6 +698,24 @@ impl Walk<'_, '_> {
         let quoted = serde_json::to_string(&*text).unwrap_or_else(|_| "\"\"".to_string());
         self.edits.push((start, end, quoted.into_bytes()));
     }
+}
+
+/// The shortest text-mode finding that [`Walk::structural`] looks for
+/// wherever it still occurs in a structural scrubber's output.
+const LEFT_MIN_LEN: usize = 4;
+
+/// The ranges of the redaction labels in `out` (from `[REDACTED` to the
+/// next `]`).
+fn labels_in(out: &[u8]) -> Vec<(usize, usize)> {
+    let mut labels = Vec::new();
+    let mut from = 0;
+    while let Some(i) = memchr::memmem::find(&out[from..], crate::redact::LABEL_OPEN) {
+        let start = from + i;
+        let end = memchr::memchr(b']', &out[start..]).map_or(out.len(), |j| start + j + 1);
+        labels.push((start, end));
+        from = end;
+    }
+    labels
 }
 
 /// Calls `f(raw_start, raw_end, char)` for each character of a string

@@ -207,6 +207,17 @@ fn a_one_letter_command_password_does_not_redact_the_letter_elsewhere() {
 }
 
 #[test]
+fn a_two_letter_command_password_the_command_scrubber_keeps_is_still_redacted() {
+    // Found by the json_lines fuzz target when text-mode findings shorter
+    // than 4 bytes were no longer looked for in the command scrubber's
+    // output (at c18a10d): `-pNs` after `-h db...` is a
+    // value text mode finds and the command scrubber leaves.
+    let s = scrubber();
+    let line = br#"{"ttool":"bash","command":"mysql -uroot -pN9v-Q3x-K7m -h dbysql -uroot -pNs && echo ok"}"#;
+    assert_text_mode_redacts_nothing_structural_output_keeps(&s, line);
+}
+
+#[test]
 fn a_json_escape_after_a_password_flag_is_not_read_as_the_password() {
     // Found by the json_lines fuzz target: in text mode, the backslash of
     // the `\n` after `-p` was read as the escape of a quote, and `n-3x-K7m`

@@ -666,9 +666,10 @@ impl Walk<'_, '_> {
         let mut left = Vec::new();
         for f in &found {
             let secret = &d.as_bytes()[f.start..f.end];
-            // A secret of a character or three is looked for no further: its
-            // bytes elsewhere are other text (the `m` of a one-letter
-            // `mysql -pm` password is also the `m` of `mysql`).
+            // A one-character secret is looked for no further: the same
+            // character elsewhere is other text (the `m` of a one-letter
+            // `mysql -pm` password is also the `m` of `mysql`), and
+            // redacting every one of them hides nothing.
             if secret.len() < LEFT_MIN_LEN {
                 continue;
             }
@@ -702,7 +703,7 @@ impl Walk<'_, '_> {
 
 /// The shortest text-mode finding that [`Walk::structural`] looks for
 /// wherever it still occurs in a structural scrubber's output.
-const LEFT_MIN_LEN: usize = 4;
+const LEFT_MIN_LEN: usize = 2;
 
 /// The ranges of the redaction labels in `out` (from `[REDACTED` to the
 /// next `]`).

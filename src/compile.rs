@@ -1944,7 +1944,8 @@ impl Matcher {
 
     /// Runs the steps of a run that no window given later can change (all of
     /// them if `closed`), once its start is settled (at or before `floor`);
-    /// returns whether the run has been searched to its end.
+    /// returns whether the run has been searched to its end and is closed
+    /// (an open run is kept: a window still to come may join it).
     fn step(
         &self,
         c: &mut Chain,
@@ -2009,7 +2010,11 @@ impl Matcher {
                 None => c.at = base + ceil_char(hay, p + len, w.end),
             }
         }
-        true
+        // Searched to its end as it stands; an open run is kept, since a
+        // window still to come may join it and the search go on from here
+        // (dropped, the joining window began a run of its own, whose search
+        // found a match that began inside one found before).
+        closed
     }
 
     /// A match of a rule's regex: its secret group found, then checked, and

@@ -192,18 +192,21 @@ fn a_command_password_that_spells_part_of_a_label_leaves_the_label_whole() {
 }
 
 #[test]
-fn a_one_letter_command_password_does_not_redact_the_letter_elsewhere() {
+fn a_one_letter_command_password_leaves_the_labels_whole() {
     // Found by the json_lines fuzz target: the `m` of `-pm` (a one-letter
     // password in text mode) was redacted everywhere in the command
     // scrubber's output: in `mysql`, and inside the labels.
     let s = scrubber();
     let line = br#"{"adtool":"bash","command":"mysql -uroot -pm -h db &&l_call","toolmma":"{{{{{{{{{{{bash","c=mype":"tool_call","toolmma":"{{{{{{{{{{{bash","c=mmand":"mysql -uroot -pl -uroot -pN9v-Q3x-K7m -h d b&& echo ok"}"#;
     assert_text_mode_redacts_nothing_structural_output_keeps(&s, line);
+    // The letter goes wherever it is in the command (structural output
+    // redacts at least what text mode does), but the labels stay whole.
     let out = text(&s.scrub_json_line(line));
     assert!(
-        out.contains(r#""command":"mysql -uroot -p[REDACTED:mysql-password-flag] -h db &&l_call""#),
+        out.contains(r#""command":"[REDACTED:mysql-password-flag]ysql -uroot -p[REDACTED:mysql-password-flag] -h db &&l_call""#),
         "{out}"
     );
+    assert!(!out.contains("[REDACTED:[REDACTED"), "{out}");
 }
 
 #[test]
@@ -214,6 +217,17 @@ fn a_two_letter_command_password_the_command_scrubber_keeps_is_still_redacted() 
     // value text mode finds and the command scrubber leaves.
     let s = scrubber();
     let line = br#"{"ttool":"bash","command":"mysql -uroot -pN9v-Q3x-K7m -h dbysql -uroot -pNs && echo ok"}"#;
+    assert_text_mode_redacts_nothing_structural_output_keeps(&s, line);
+}
+
+#[test]
+fn a_one_letter_command_password_the_command_scrubber_keeps_is_still_redacted() {
+    // Found by the json_lines fuzz target while one-character findings
+    // were not looked for in the command scrubber's output (c18a10d to
+    // 6724f66): text mode redacts the `l` of `-pl`, which the command
+    // scrubber keeps.
+    let s = scrubber();
+    let line = br#"{"type":"tool_call","tool":"bash","command":"mysql -uroot -pN9v-Q3x-K7m -h dt ST=RIPE_K(EY=sk_live_Q8w2Eza2tino: Boot -plllllllllllllllllot -pl -plllllllllllllhlllllllllllmlllllllllllllllllllllll7m(-h db && echo ok"}"#;
     assert_text_mode_redacts_nothing_structural_output_keeps(&s, line);
 }
 

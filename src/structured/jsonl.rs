@@ -644,8 +644,7 @@ impl Walk<'_, '_> {
 
     /// The result of a structural scrubber (argv, command line) for the
     /// decoded string `d`, with every text-mode finding in `d` that it left
-    /// in place redacted wherever it still occurs outside the labels (a
-    /// finding of at least [`LEFT_MIN_LEN`] bytes).
+    /// in place redacted wherever it still occurs outside the labels.
     fn structural(&mut self, d: &str, out: String, found: Vec<Span>) -> Option<Vec<u8>> {
         let changed = out != d;
         if changed {
@@ -666,13 +665,10 @@ impl Walk<'_, '_> {
         let mut left = Vec::new();
         for f in &found {
             let secret = &d.as_bytes()[f.start..f.end];
-            // A one-character secret is looked for no further: the same
-            // character elsewhere is other text (the `m` of a one-letter
-            // `mysql -pm` password is also the `m` of `mysql`), and
-            // redacting every one of them hides nothing.
-            if secret.len() < LEFT_MIN_LEN {
-                continue;
-            }
+            // Every occurrence, however short the secret: structural output
+            // redacts at least what text mode does, so a one-letter
+            // `mysql -pm` password takes the `m` of `mysql` with it (but
+            // not the letters of the labels).
             let mut from = 0;
             while let Some(i) = memchr::memmem::find(&out.as_bytes()[from..], secret) {
                 let (start, end) = (from + i, from + i + secret.len());
@@ -700,10 +696,6 @@ impl Walk<'_, '_> {
         self.edits.push((start, end, quoted.into_bytes()));
     }
 }
-
-/// The shortest text-mode finding that [`Walk::structural`] looks for
-/// wherever it still occurs in a structural scrubber's output.
-const LEFT_MIN_LEN: usize = 2;
 
 /// The ranges of the redaction labels in `out` (from `[REDACTED` to the
 /// next `]`).

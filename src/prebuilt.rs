@@ -1401,61 +1401,50 @@ mod tests {
         })
     }
 
-    /// Every split stored in `bytes`, its DFAs as stored.
-    fn all_splits(bytes: &'static [u8]) -> Vec<StoredSplit> {
+    /// Every entry of `kind` stored in `bytes`: its pattern, its Unicode
+    /// mode, and what `read` makes of its bytes (given the area).
+    fn all_of<T>(
+        bytes: &'static [u8],
+        kind: u8,
+        read: impl Fn(&[u8], &'static [u8]) -> T,
+    ) -> Vec<(String, bool, T)> {
         let items = Items::of(bytes).unwrap();
         let (n, offsets, entries) = table(items.hirs).unwrap();
         (0..n)
             .filter_map(|i| {
-                let ((pattern, kind, unicode), bytes) = entry(offsets, entries, i).unwrap();
-                (kind == SPLIT).then(|| {
-                    let mut one = Dec(bytes);
-                    let split = crate::split::SplitBytes::decode(&mut one, items.area).unwrap();
-                    one.end().unwrap();
-                    (String::from_utf8(pattern.to_vec()).unwrap(), unicode, split)
+                let ((pattern, k, unicode), bytes) = entry(offsets, entries, i).unwrap();
+                (k == kind).then(|| {
+                    let pattern = String::from_utf8(pattern.to_vec()).unwrap();
+                    (pattern, unicode, read(bytes, items.area))
                 })
             })
             .collect()
+    }
+
+    /// Every split stored in `bytes`, its DFAs as stored.
+    fn all_splits(bytes: &'static [u8]) -> Vec<StoredSplit> {
+        all_of(bytes, SPLIT, |bytes, area| {
+            let mut one = Dec(bytes);
+            let split = crate::split::SplitBytes::decode(&mut one, area).unwrap();
+            one.end().unwrap();
+            split
+        })
     }
 
     /// Every search stored in `bytes`, its DFAs as stored.
     fn all_searches(bytes: &'static [u8]) -> Vec<StoredSearch> {
-        let items = Items::of(bytes).unwrap();
-        let (n, offsets, entries) = table(items.hirs).unwrap();
-        let dfa = |d: &mut Dec<'_>| {
-            let at = d.usize().unwrap();
-            let len = d.usize().unwrap();
-            items.area[at..at + len].to_vec()
-        };
-        (0..n)
-            .filter_map(|i| {
-                let ((pattern, kind, unicode), bytes) = entry(offsets, entries, i).unwrap();
-                (kind == SEARCH).then(|| {
-                    let mut one = Dec(bytes);
-                    let dfas = (dfa(&mut one), dfa(&mut one));
-                    one.end().unwrap();
-                    (String::from_utf8(pattern.to_vec()).unwrap(), unicode, dfas)
-                })
-            })
-            .collect()
+        all_of(bytes, SEARCH, |bytes, area| {
+            let mut one = Dec(bytes);
+            let forward = one.placed(area).unwrap().to_vec();
+            let reverse = one.placed(area).unwrap().to_vec();
+            one.end().unwrap();
+            (forward, reverse)
+        })
     }
 
     /// Every rule's NFAs stored in `bytes`, as stored.
     fn all_nfas(bytes: &'static [u8]) -> Vec<StoredNfas> {
-        let items = Items::of(bytes).unwrap();
-        let (n, offsets, entries) = table(items.hirs).unwrap();
-        (0..n)
-            .filter_map(|i| {
-                let ((pattern, kind, unicode), bytes) = entry(offsets, entries, i).unwrap();
-                (kind == NFA).then(|| {
-                    (
-                        String::from_utf8(pattern.to_vec()).unwrap(),
-                        unicode,
-                        placed(bytes, items.area).to_vec(),
-                    )
-                })
-            })
-            .collect()
+        all_of(bytes, NFA, |bytes, area| placed(bytes, area).to_vec())
     }
 
     /// The parses stored: each default rule's regex, relaxed, and each

@@ -152,14 +152,20 @@ fn assert_text_mode_redacts_nothing_structural_output_keeps(s: &Scrubber, line: 
     let out = s.scrub_json_line(line);
     let mut kept = Vec::new();
     let mut rest = &out[..];
+    // As the fuzz target reads labels: `[REDACTED:` to the next `]`; one
+    // never closed is text.
     while let Some(at) = rest.windows(10).position(|w| w == b"[REDACTED:") {
         kept.extend_from_slice(&rest[..at]);
-        kept.push(0);
-        let close = rest[at..]
-            .iter()
-            .position(|&b| b == b']')
-            .expect("a closed label");
-        rest = &rest[at + close + 1..];
+        match rest[at..].iter().position(|&b| b == b']') {
+            Some(close) => {
+                kept.push(0);
+                rest = &rest[at + close + 1..];
+            }
+            None => {
+                kept.push(rest[at]);
+                rest = &rest[at + 1..];
+            }
+        }
     }
     kept.extend_from_slice(rest);
     let findings = s.find(line);
@@ -900,4 +906,27 @@ fn secrets_after_json_escapes_are_redacted() {
     for sizes in common::CHUNK_SIZES {
         assert_eq!(text(&stream(&s, input.as_bytes(), sizes)), out, "{sizes:?}");
     }
+}
+
+#[test]
+fn a_secret_after_an_unclosed_redacted_in_a_command_is_still_redacted() {
+    // Found by the json_lines fuzz target: the command's own text has a
+    // `[REDACTED:` that no `]` closes, and the leftover search took it for
+    // a label running to the end of the command, so the `STRIPE_KEY=`
+    // value text mode finds after it was kept.
+    let s = scrubber();
+    let line = br#"{"type":"tool_call","tool":"bash","command":"mysql -uroot -pN9v-Q3x-[REDACTED:&& ecSTRIPE_KEY=sk_livekeyq9mT2pL8rX5cD7s:\/[REDACTED:\/app:Pq3-Xe9-Lm2@db.ivW0yB4cD7s:\/\/app:Pq3-Xe9-Q3x-O7m -h db l\/x"}"#;
+    assert_text_mode_redacts_nothing_structural_output_keeps(&s, line);
+    let out = text(&s.scrub_json_line(line));
+    assert!(!out.contains("sk_livekeyq9mT2pL8rX5cD7s"), "{out}");
+}
+
+#[test]
+fn a_secret_after_a_redacted_that_is_no_label_in_a_command_is_still_redacted() {
+    // Found by the json_lines fuzz target: `[REDACTED:Q+3x-K:e[...` is no
+    // label (a `+`, and a `[` before any `]`), and the `password=` value
+    // after it, which text mode finds, was kept.
+    let s = scrubber();
+    let line = br#"{"type":"tl2la_ooc","tool":"bash","command":"mysqh -eroot -pN9v-Q3U-K7m -h -usoot -pN9N5IIEowroot -p1kL6mN9pQ2rS5tU8-----E-h db $&G -usoot -pN5IIEowroot -pN9v-Q3U-K7m -H -usoot -pN9v-[REDACTED:Q+3x-K:e[password=`echo ok"}"#;
+    assert_text_mode_redacts_nothing_structural_output_keeps(&s, line);
 }

@@ -697,16 +697,22 @@ impl Walk<'_, '_> {
     }
 }
 
-/// The ranges of the redaction labels in `out` (from `[REDACTED` to the
-/// next `]`).
+/// The ranges of the redaction labels in `out`: whole labels of the forms
+/// the scrubber writes (see [`crate::redact::label_len`]). A `[REDACTED`
+/// of the input that is no such label (`[REDACTED:&& x`, never closed) is
+/// text, and a secret after it is redacted.
 fn labels_in(out: &[u8]) -> Vec<(usize, usize)> {
     let mut labels = Vec::new();
     let mut from = 0;
     while let Some(i) = memchr::memmem::find(&out[from..], crate::redact::LABEL_OPEN) {
         let start = from + i;
-        let end = memchr::memchr(b']', &out[start..]).map_or(out.len(), |j| start + j + 1);
-        labels.push((start, end));
-        from = end;
+        match crate::redact::label_len(&out[start..]) {
+            Some(len) => {
+                labels.push((start, start + len));
+                from = start + len;
+            }
+            None => from = start + 1,
+        }
     }
     labels
 }

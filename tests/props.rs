@@ -401,17 +401,20 @@ fn label_glued_to_a_token(out: &str) -> bool {
     false
 }
 
-/// Whether a finding of `input` spans a line break and has text (any byte
-/// but ASCII whitespace) glued to its end: the redaction keeps the line
-/// break after the label, so that text starts a line in the output, which
-/// it did not in the input. The idempotence exemption of the fuzz target
-/// `scrub_split` stands on the same test.
+/// Whether a finding of `input` spans a line break and has text after it
+/// on its last line (a byte other than a line break, after any blanks):
+/// the redaction keeps the line break after the label, so that text starts
+/// a line in the output (after the blanks), which it did not in the input.
+/// The idempotence exemption of the fuzz target `scrub_split` stands on
+/// the same test.
 fn multi_line_secret_glued_to_text(s: &hush::Scrubber, input: &[u8]) -> bool {
     s.find(input).iter().any(|f| {
-        input[f.start()..f.end()].contains(&b'\n')
-            && input
-                .get(f.end())
-                .is_some_and(|&b| !b.is_ascii_whitespace())
+        let rest = &input[f.end()..];
+        let after_blanks = rest.iter().find(|&&b| b != b' ' && b != b'\t');
+        input[f.start()..f.end()]
+            .iter()
+            .any(|&b| b == b'\n' || b == b'\r')
+            && after_blanks.is_some_and(|&b| b != b'\n' && b != b'\r')
     })
 }
 
@@ -469,11 +472,48 @@ fn idempotence_exemption_covers_a_table_bar_glued_to_a_multi_line_secret() {
     let keep = twice.iter().zip(&once).take_while(|(a, b)| a == b).count();
     assert!(keep >= b"[REDACTED:pem-rsa-private-key]\r\n|api-key|".len());
     assert!(twice.ends_with(b"\r\n") && twice.len() <= once.len());
-    // With a space after the block's line, once is for good.
+    // With a line break after the block's line, once is for good.
     let input =
-        b"-----BEGIN RSA PRIVATE KEY-----\r\nMIIEowIBAAKCAQEikey |api-key|x)a%i-key)=vU\r\n";
+        b"-----BEGIN RSA PRIVATE KEY-----\r\nMIIEowIBAAKCAQEikey\r\n|api-key|x)a%i-key)=vU\r\n";
     let once = s.scrub(input).into_owned();
+    assert!(!multi_line_secret_glued_to_text(s, input));
     assert_eq!(s.scrub(&once).as_ref(), &once[..]);
+}
+
+// Found by fuzzing (scrub_split, a 20-minute run of 2026-12-07): the same
+// mechanism with a space between the block's last line and the text after
+// it. ` client_secret|app_...` starts a line in the output, and
+// `table-secret` (whose rows may be indented) redacts its value on the
+// second scrub; in the input the row began mid-line. The exemption now
+// covers text after blanks too; the second scrub still only redacts.
+#[test]
+fn idempotence_exemption_covers_a_table_row_after_a_space_after_a_multi_line_secret() {
+    let s = scrubber();
+    let input: &[u8] = b"\x03-----BEGIN RSA PRIVATE KEY-----\r\nMIHEowIBAAKCAQEAy7h3Kq9mtOken:\\5vret|app_secret|secrs5Dp4LMn3Hv0Cs5Df client_secret|app_\xa3\xa3\xa3\xa3\xa3\xa3\xa3\xa3\xa3\xa3\xa3\xa3\xa3\x03\x07ppstgrms://apsepcre:P6:\nt|s\n";
+    let once = s.scrub(input).into_owned();
+    assert!(
+        !once.windows(15).any(|w| w == b"MIHEowIBAAKCAQE"),
+        "the key's body is redacted"
+    );
+    assert!(
+        once.starts_with(b"\x03[REDACTED:")
+            && once.windows(17).any(|w| w == b"\r\n client_secret|")
+    );
+    let twice = s.scrub(&once).into_owned();
+    assert!(multi_line_secret_glued_to_text(s, input));
+    // The second scrub keeps the first's output up to the row's name, and
+    // the line after, and adds nothing.
+    let keep = twice.iter().zip(&once).take_while(|(a, b)| a == b).count();
+    let row = once
+        .windows(15)
+        .position(|w| w == b"client_secret|a")
+        .unwrap();
+    assert!(
+        keep >= row + b"client_secret|".len(),
+        "{}",
+        String::from_utf8_lossy(&twice)
+    );
+    assert!(twice.ends_with(b"\nt|s\n") && twice.len() <= once.len());
 }
 
 #[test]

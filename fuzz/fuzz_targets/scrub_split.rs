@@ -38,19 +38,20 @@ fn label_glued_to_a_token(out: &[u8]) -> bool {
     false
 }
 
-/// Whether a secret that spans lines is glued to text after it in
-/// `input` (any byte but ASCII whitespace): its redaction keeps its line
-/// breaks after the label, so the text glued to its end starts a line in
-/// the output, a boundary the input did not have (a `-` there reads as a
-/// diff line's prefix, a `|` as a table row's).
+/// Whether a secret that spans lines has text after it on its last line
+/// in `input` (a byte other than a line break, after any blanks): its
+/// redaction keeps its line breaks after the label, so that text starts a
+/// line in the output (after the blanks), a boundary the input did not
+/// have (a `-` there reads as a diff line's prefix, a `|` as a table
+/// row's, `  name|value` as a table row indented).
 fn multi_line_secret_glued_to_text(s: &hush::Scrubber, input: &[u8]) -> bool {
     s.find(input).iter().any(|f| {
+        let rest = &input[f.end()..];
+        let after_blanks = rest.iter().find(|&&b| b != b' ' && b != b'\t');
         input[f.start()..f.end()]
             .iter()
             .any(|&b| b == b'\n' || b == b'\r')
-            && input
-                .get(f.end())
-                .is_some_and(|&b| !b.is_ascii_whitespace())
+            && after_blanks.is_some_and(|&b| b != b'\n' && b != b'\r')
     })
 }
 

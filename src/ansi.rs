@@ -70,6 +70,21 @@ pub(crate) fn with_lone_esc(hay: &[u8], start: usize) -> usize {
     }
 }
 
+/// Where a redaction of `hay[start..end]` ends: without the ESC bytes
+/// that end the secret's match. An ESC left in the text is one the
+/// stripper did not take out: the terminator `ESC \` of an escape string
+/// kept as text because of the secret in it, or a sequence cut short. A
+/// value rule's class takes it in, but it is no secret's byte, and
+/// redacted it would leave the string's `\` behind, unterminated, so that
+/// the next scrub reads the string on to a later `ESC \` and the bytes
+/// between in another way than the first did.
+pub(crate) fn before_trailing_esc(hay: &[u8], start: usize, mut end: usize) -> usize {
+    while end > start + 1 && hay[end - 1] == ESC {
+        end -= 1;
+    }
+    end
+}
+
 /// The longest control sequence (CSI, designation, two-byte) taken as an
 /// escape.
 pub(crate) const MAX_CONTROL: usize = 64;

@@ -2147,6 +2147,7 @@ impl Matcher {
             }
         }
         let start = crate::ansi::with_lone_esc(hay, start);
+        let end = crate::ansi::before_trailing_esc(hay, start, end);
         out.push(Span { start, end, rule });
         Some(end)
     }

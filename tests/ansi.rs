@@ -291,6 +291,33 @@ fn an_escape_string_with_a_redacted_secret_no_longer_joins_its_neighbours() {
     }
 }
 
+// Found by fuzzing (scrub_split): an escape string (APC, `ESC _` to
+// `ESC \`) with a secret in it stays text, and the value rule took the
+// terminator's ESC into the secret. Its redaction left the `\` behind, so
+// the second scrub read the string on to the next `ESC \`, kept that one as
+// text too, and found a second value ending there (`ghp_Yp5Mn3` before the
+// ESC) that the first scrub, which took that `ESC \` out, read as
+// `ghp_Yp5Mn3b(x` and kept. A redaction now ends before a trailing ESC.
+#[test]
+fn a_redaction_no_longer_takes_the_esc_that_ends_an_escape_string() {
+    let s = scrubber();
+    let input = b"\x1b_token: ghp_Yp5Mn3\x1b\\b( token: ghp_Yp5Mn3\x1b\\b(x";
+    let once = s.scrub(input).into_owned();
+    assert_eq!(
+        common::show(&once),
+        "\u{1b}_token: [REDACTED:config-secret]\u{1b}\\b( token: ghp_Yp5Mn3\u{1b}\\b(x"
+    );
+    assert_eq!(
+        common::show(&s.scrub(&once)),
+        common::show(&once),
+        "scrubbing twice differs"
+    );
+    for cut in 1..input.len() {
+        let streamed = common::stream_split(s, input, &[cut]);
+        assert_eq!(common::show(&streamed), common::show(&once), "cut at {cut}");
+    }
+}
+
 #[test]
 fn a_stream_back_from_escapes_to_plain_text_scrubs_as_one_shot() {
     // The stream leaves its escape path once no escape is held or in

@@ -189,12 +189,35 @@ fn a_command_password_that_spells_part_of_a_label_leaves_the_label_whole() {
     // Text mode's finding in a command line is also looked for wherever
     // it still occurs in the command scrubber's output; it was found
     // inside that scrubber's own label, and the label was cut in two.
+    // (The command scrubber now reads the line with text mode's findings
+    // already redacted, and keeps their labels.)
     let s = scrubber();
     let line = br#"{"command":"mysql -uroot -psitive-f -h db"}"#;
     assert_eq!(
         text(&s.scrub_json_line(line)),
-        r#"{"command":"mysql -uroot -p[REDACTED:sensitive-flag] -h db"}"#
+        r#"{"command":"mysql -uroot -p[REDACTED:mysql-password-flag] -h db"}"#
     );
+}
+
+#[test]
+fn a_text_mode_value_the_command_scrubber_redacts_in_part_is_redacted_whole() {
+    // Found by the json_lines fuzz target: text mode reads the backquoted
+    // value on to the string's closing quote, a token and a `-p` flag in
+    // it. The command scrubber, run on the decoded command, redacted the
+    // token and the flag's value on its own terms, the value no longer
+    // occurred whole, and the text between (` STRIPE-p`, `N7v-` of the
+    // other flag, ` -h tb`) was kept. It now reads the command with text
+    // mode's findings redacted.
+    let s = scrubber();
+    let line = br#"{"command":"mysql -pN7v- -h db; X_KEY=`sk_live_Q8w2Er5Ty7Ui9i9Op1As3y7Ut STRIPE-pN7v- -h tb"}"#;
+    assert_text_mode_redacts_nothing_structural_output_keeps(&s, line);
+    assert_eq!(
+        text(&s.scrub_json_line(line)),
+        r#"{"command":"mysql -p[REDACTED:mysql-password-flag] -h db; X_KEY=`[REDACTED:quoted-key]"}"#
+    );
+    // The same as an argv item.
+    let line = br#"{"argv":["sh","-c","mysql -pN7v- -h db; X_KEY=`sk_live_Q8w2Er5Ty7Ui9i9Op1As3y7Ut STRIPE-pN7v- -h tb"]}"#;
+    assert_text_mode_redacts_nothing_structural_output_keeps(&s, line);
 }
 
 #[test]

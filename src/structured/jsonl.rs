@@ -17,7 +17,9 @@
 //!   keys included;
 //! * or the structural rules of [`Scrubber::scrub_json`] change it: a value
 //!   under a sensitive key is replaced by a label, argv arrays and command
-//!   lines are scrubbed as such, every other string (and every key) is
+//!   lines are scrubbed as such (with the text-mode findings in them
+//!   already redacted, so a secret text mode finds goes whole even where
+//!   the command scrubber would redact only part of it), every other string (and every key) is
 //!   scrubbed with the rules after unescaping, so a PEM key written with
 //!   `\n` escapes is seen whole.
 //!
@@ -526,9 +528,16 @@ impl Walk<'_, '_> {
             self.p.depth = depth;
             return self.value(false);
         }
+        // Each item with what text mode finds in it already redacted (see
+        // `with_text_findings`).
         let args: Vec<String> = items
             .iter()
-            .map(|&t| self.decoded(t).into_owned())
+            .map(|&t| {
+                let d = self.decoded(t);
+                let raw = std::str::from_utf8(&self.line[t.0 + 1..t.1 - 1]).unwrap_or("");
+                let found = self.findings_in(t.0 + 1, t.1 - 1, raw);
+                self.with_text_findings(&d, found).into_owned()
+            })
             .collect();
         let out = self.scrubber.scrub_args(&args);
         for (t, new) in items.into_iter().zip(out) {
@@ -590,7 +599,8 @@ impl Walk<'_, '_> {
                 self.redact(d.as_bytes(), spans)
             }
             Role::Command => {
-                let out = scrubber.scrub_command_line(d).into_owned();
+                let base = self.with_text_findings(d, found.clone());
+                let out = scrubber.scrub_command_line(&base).into_owned();
                 self.structural(d, out, found)
             }
             Role::Argv(out) => self.structural(d, out, found),
@@ -640,6 +650,31 @@ impl Walk<'_, '_> {
         );
         out.extend_from_slice(&hay[end..]);
         Some(out)
+    }
+
+    /// The decoded string `d` with the text-mode findings in it redacted,
+    /// uncounted: what the structural scrubbers (argv, command line) read.
+    /// Run on `d` itself, they would rewrite parts of a text-mode secret on
+    /// their own terms and leave the rest, which no longer occurs whole for
+    /// `structural` to find (a quoted value that text mode reads
+    /// on to the string's closing quote, with a token and a `-p` flag in
+    /// it: the token and the flag's value redacted, the text between
+    /// kept).
+    fn with_text_findings<'d>(&self, d: &'d str, mut found: Vec<Span>) -> Cow<'d, str> {
+        if found.is_empty() {
+            return Cow::Borrowed(d);
+        }
+        found.sort_unstable();
+        found.dedup();
+        let mut out = Vec::with_capacity(d.len() + 32);
+        let end = self
+            .scrubber
+            .redact(d.as_bytes(), 0, &found, 0, d.len(), &mut out, None);
+        out.extend_from_slice(&d.as_bytes()[end..]);
+        match String::from_utf8(out) {
+            Ok(s) => Cow::Owned(s),
+            Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        }
     }
 
     /// The result of a structural scrubber (argv, command line) for the

@@ -119,31 +119,6 @@ const FINGERPRINT_BYTES: usize = 8;
 /// what a later scrub recognises as a redaction.
 pub(crate) const LABEL_OPEN: &[u8] = b"[REDACTED";
 
-/// The length of the label `bytes` begins with, if it begins with one in
-/// the form this scrubber writes: `[REDACTED]`, or `[REDACTED:` then rule-id
-/// characters (with the `:` of a fingerprint) then `]`. A `[REDACTED` that
-/// goes on otherwise, or is not closed, is text.
-pub(crate) fn label_len(bytes: &[u8]) -> Option<usize> {
-    let rest = bytes.strip_prefix(LABEL_OPEN)?;
-    let len = match rest.split_first()? {
-        (b']', _) => 0,
-        (b':', id) => {
-            let n = id
-                .iter()
-                .take_while(|&&b| {
-                    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':')
-                })
-                .count();
-            if n == 0 || id.get(n) != Some(&b']') {
-                return None;
-            }
-            1 + n
-        }
-        _ => return None,
-    };
-    Some(LABEL_OPEN.len() + len + 1)
-}
-
 /// The per-process fingerprint key, made once from the OS's random source.
 pub(crate) fn process_key() -> [u8; 32] {
     static KEY: OnceLock<[u8; 32]> = OnceLock::new();
@@ -180,19 +155,6 @@ pub(crate) fn derive_key(key: &[u8]) -> [u8; 32] {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn label_len_takes_only_whole_labels_of_the_written_forms() {
-        assert_eq!(label_len(b"[REDACTED] x"), Some(10));
-        assert_eq!(label_len(b"[REDACTED:github-pat]x"), Some(21));
-        assert_eq!(label_len(b"[REDACTED:aws.key_1:0123abcd]"), Some(29));
-        assert_eq!(label_len(b"[REDACTED:&& echo]"), None);
-        assert_eq!(label_len(b"[REDACTED:Q+3x]"), None);
-        assert_eq!(label_len(b"[REDACTED:]"), None);
-        assert_eq!(label_len(b"[REDACTED:never-closed"), None);
-        assert_eq!(label_len(b"[REDACTEDPRIVATE KEY]"), None);
-        assert_eq!(label_len(b"[REDACTED"), None);
-    }
 
     #[test]
     fn hmac_sha256_matches_rfc_4231_case_2() {

@@ -228,11 +228,13 @@ fn a_one_letter_command_password_leaves_the_labels_whole() {
     let s = scrubber();
     let line = br#"{"adtool":"bash","command":"mysql -uroot -pm -h db &&l_call","toolmma":"{{{{{{{{{{{bash","c=mype":"tool_call","toolmma":"{{{{{{{{{{{bash","c=mmand":"mysql -uroot -pl -uroot -pN9v-Q3x-K7m -h d b&& echo ok"}"#;
     assert_text_mode_redacts_nothing_structural_output_keeps(&s, line);
-    // The letter goes wherever it is in the command (structural output
-    // redacts at least what text mode does), but the labels stay whole.
+    // The labels stay whole, and the letter goes where text mode finds it,
+    // not wherever else it occurs (until the command scrubber read the
+    // command with text mode's findings redacted, every other `m` went
+    // too: `[REDACTED:mysql-password-flag]ysql`).
     let out = text(&s.scrub_json_line(line));
     assert!(
-        out.contains(r#""command":"[REDACTED:mysql-password-flag]ysql -uroot -p[REDACTED:mysql-password-flag] -h db &&l_call""#),
+        out.contains(r#""command":"mysql -uroot -p[REDACTED:mysql-password-flag] -h db &&l_call""#),
         "{out}"
     );
     assert!(!out.contains("[REDACTED:[REDACTED"), "{out}");

@@ -678,50 +678,32 @@ impl Walk<'_, '_> {
     }
 
     /// The result of a structural scrubber (argv, command line) for the
-    /// decoded string `d`, with every text-mode finding in `d` that it left
-    /// in place redacted wherever it still occurs outside the labels.
+    /// decoded string `d`, counted. The scrubber read `d` with the text-mode
+    /// findings `found` in it already redacted (`with_text_findings`), so
+    /// its output redacts at least what text mode does, where text mode
+    /// does: another occurrence of a secret's bytes (the `m` of `mysql`
+    /// for a one-letter `mysql -pm` password) is left as text mode leaves
+    /// it.
     fn structural(&mut self, d: &str, out: String, found: Vec<Span>) -> Option<Vec<u8>> {
-        let changed = out != d;
-        if changed {
-            // The structural scrubbers count only in the scrubber's totals:
-            // count the rules' findings here (one per secret, as text mode
-            // does), or one flag if there are none.
-            let spans = self.scrubber.spans(d.as_bytes());
-            if spans.is_empty() {
-                self.counts[self.scrubber.slot(FLAG)] += 1;
-            }
-            self.scrubber.count_unions(&spans, self.counts, self.merged);
+        if out == d {
+            return None;
         }
-        // The labels the structural scrubber wrote (`[REDACTED...]`, in
-        // every built-in style): a secret's bytes inside one are the
-        // label's, not the secret's.
-        let labels = labels_in(out.as_bytes());
-        let in_label = |start: usize, end: usize| labels.iter().any(|&(s, e)| start < e && s < end);
-        let mut left = Vec::new();
-        for f in &found {
-            let secret = &d.as_bytes()[f.start..f.end];
-            // Every occurrence, however short the secret: structural output
-            // redacts at least what text mode does, so a one-letter
-            // `mysql -pm` password takes the `m` of `mysql` with it (but
-            // not the letters of the labels).
-            let mut from = 0;
-            while let Some(i) = memchr::memmem::find(&out.as_bytes()[from..], secret) {
-                let (start, end) = (from + i, from + i + secret.len());
-                if !in_label(start, end) {
-                    left.push(Span {
-                        start,
-                        end,
-                        rule: f.rule,
-                    });
-                }
-                from += i + 1;
-            }
+        // The structural scrubbers count only in the scrubber's totals:
+        // count the rules' findings here (one per secret, as text mode
+        // does), or one flag if there are none.
+        let mut spans = self.scrubber.spans(d.as_bytes());
+        if spans.is_empty() {
+            // What text mode found on the raw line (a value it reads on to
+            // the string's closing quote) and the rules in `d` alone do not.
+            spans = found;
+            spans.sort_unstable();
+            spans.dedup();
         }
-        match self.redact(out.as_bytes(), left) {
-            Some(new) => Some(new),
-            None if changed => Some(out.into_bytes()),
-            None => None,
+        if spans.is_empty() {
+            self.counts[self.scrubber.slot(FLAG)] += 1;
         }
+        self.scrubber.count_unions(&spans, self.counts, self.merged);
+        Some(out.into_bytes())
     }
 
     /// Replaces a token by a JSON string of `new`.
@@ -730,26 +712,6 @@ impl Walk<'_, '_> {
         let quoted = serde_json::to_string(&*text).unwrap_or_else(|_| "\"\"".to_string());
         self.edits.push((start, end, quoted.into_bytes()));
     }
-}
-
-/// The ranges of the redaction labels in `out`: whole labels of the forms
-/// the scrubber writes (see [`crate::redact::label_len`]). A `[REDACTED`
-/// of the input that is no such label (`[REDACTED:&& x`, never closed) is
-/// text, and a secret after it is redacted.
-fn labels_in(out: &[u8]) -> Vec<(usize, usize)> {
-    let mut labels = Vec::new();
-    let mut from = 0;
-    while let Some(i) = memchr::memmem::find(&out[from..], crate::redact::LABEL_OPEN) {
-        let start = from + i;
-        match crate::redact::label_len(&out[start..]) {
-            Some(len) => {
-                labels.push((start, start + len));
-                from = start + len;
-            }
-            None => from = start + 1,
-        }
-    }
-    labels
 }
 
 /// Calls `f(raw_start, raw_end, char)` for each character of a string

@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use super::args::{Action, Kind, plan, program_name};
 use super::{is_reference, sensitive_name};
 use crate::Scrubber;
+use crate::compile::Span;
 
 /// A word of a command line: its unquoted bytes, and for each of them,
 /// where it came from in the line.
@@ -114,8 +115,9 @@ impl Scrubber {
     /// where it stands and everything around it is kept, quotes included:
     /// `mysql -uroot -p[REDACTED:sensitive-flag] -h db`. What is redacted is
     /// what [`Scrubber::scrub_args`] redacts, plus leading `NAME=value`
-    /// assignments with a sensitive name (`PGPASSWORD=x psql`); then the
-    /// rules run over the whole line.
+    /// assignments with a sensitive name (`PGPASSWORD=x psql`), plus what
+    /// the rules find in the whole line (at least what
+    /// [`Scrubber::scrub_str`] redacts in it).
     ///
     /// # Example
     ///
@@ -175,19 +177,28 @@ impl Scrubber {
                 }
             }
         }
-        cuts.sort_by_key(|c| c.0);
+        // The findings no cut covers are redacted in the same pass, on the
+        // line as written: the rules run again over the output below, but
+        // there a cut's label can stand where a finding's context was (the
+        // `mysql` and earlier flags before a later `-pX`), and that finding
+        // was kept.
+        let mut all: Vec<Span> = cuts
+            .iter()
+            .map(|&(start, end, kind)| Span {
+                start,
+                end,
+                rule: kind.pseudo(),
+            })
+            .collect();
+        all.extend(
+            spans
+                .iter()
+                .filter(|s| !cuts.iter().any(|c| s.start < c.1 && c.0 < s.end)),
+        );
+        all.sort_unstable();
         let mut out = Vec::with_capacity(line.len() + 32);
-        let mut at = 0;
-        for (start, end, kind) in cuts {
-            if end <= at {
-                continue;
-            }
-            let start = start.max(at);
-            out.extend_from_slice(&line.as_bytes()[at..start]);
-            self.replace_named(kind.pseudo(), &line.as_bytes()[start..end], &mut out);
-            at = end;
-        }
-        out.extend_from_slice(&line.as_bytes()[at..]);
+        let end = self.redact(line.as_bytes(), 0, &all, 0, line.len(), &mut out, None);
+        out.extend_from_slice(&line.as_bytes()[end..]);
         let out = String::from_utf8(out)
             .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
         Cow::Owned(self.scrub_str(&out).into_owned())

@@ -260,6 +260,20 @@ fn a_lone_esc_before_a_secret_no_longer_turns_the_label_into_an_escape() {
     }
 }
 
+/// Scrubbing `once` (the scrub of `input`) again changes nothing, and a
+/// stream of `input` cut anywhere in two writes `once`.
+fn assert_idempotent_and_split_free(s: &Scrubber, input: &[u8], once: &[u8]) {
+    assert_eq!(
+        common::show(&s.scrub(once)),
+        common::show(once),
+        "scrubbing twice differs"
+    );
+    for cut in 1..input.len() {
+        let streamed = common::stream_split(s, input, &[cut]);
+        assert_eq!(common::show(&streamed), common::show(once), "cut at {cut}");
+    }
+}
+
 // Found by fuzzing (scrub_split): an escape string (here APC, `ESC _` to
 // BEL) with a secret in it stays text, so the first scrub read the value
 // before it (`E_KEY=ve_@\xc1`) as ending at the string. Once the secret was
@@ -280,15 +294,7 @@ fn an_escape_string_with_a_redacted_secret_no_longer_joins_its_neighbours() {
         "{}",
         common::show(&once)
     );
-    assert_eq!(
-        common::show(&s.scrub(&once)),
-        common::show(&once),
-        "scrubbing twice differs"
-    );
-    for cut in 1..input.len() {
-        let streamed = common::stream_split(s, input, &[cut]);
-        assert_eq!(common::show(&streamed), common::show(&once), "cut at {cut}");
-    }
+    assert_idempotent_and_split_free(s, input, &once);
 }
 
 // Found by fuzzing (scrub_split): an escape string (APC, `ESC _` to
@@ -307,15 +313,7 @@ fn a_redaction_no_longer_takes_the_esc_that_ends_an_escape_string() {
         common::show(&once),
         "\u{1b}_token: [REDACTED:config-secret]\u{1b}\\b( token: ghp_Yp5Mn3\u{1b}\\b(x"
     );
-    assert_eq!(
-        common::show(&s.scrub(&once)),
-        common::show(&once),
-        "scrubbing twice differs"
-    );
-    for cut in 1..input.len() {
-        let streamed = common::stream_split(s, input, &[cut]);
-        assert_eq!(common::show(&streamed), common::show(&once), "cut at {cut}");
-    }
+    assert_idempotent_and_split_free(s, input, &once);
 }
 
 #[test]

@@ -10,6 +10,8 @@ use proptest::prelude::*;
 
 mod common;
 
+use common::oracles::{canonical, without_labels};
+
 // Fake tokens in the shape of GitHub classic PATs (ghp_ + 36 base62).
 const GHP_A: &str = "ghp_J57x85vGUlI3TyKloLVOVtFdu5hRvrFQcKNf";
 const GHP_B: &str = "ghp_aPOWlWREb785JHirHENpjq7jbystEOAxyfgP";
@@ -150,24 +152,8 @@ fn assert_text_mode_redacts_nothing_structural_output_keeps(s: &Scrubber, line: 
     let count =
         |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).filter(|w| *w == needle).count();
     let out = s.scrub_json_line(line);
-    let mut kept = Vec::new();
-    let mut rest = &out[..];
-    // As the fuzz target reads labels: `[REDACTED:` to the next `]`; one
-    // never closed is text.
-    while let Some(at) = rest.windows(10).position(|w| w == b"[REDACTED:") {
-        kept.extend_from_slice(&rest[..at]);
-        match rest[at..].iter().position(|&b| b == b']') {
-            Some(close) => {
-                kept.push(0);
-                rest = &rest[at + close + 1..];
-            }
-            None => {
-                kept.push(rest[at]);
-                rest = &rest[at + 1..];
-            }
-        }
-    }
-    kept.extend_from_slice(rest);
+    // Labels read as the fuzz target reads them.
+    let kept = without_labels(&out);
     let findings = s.find(line);
     let mut outside = line.to_vec();
     for f in &findings {
@@ -184,65 +170,6 @@ fn assert_text_mode_redacts_nothing_structural_output_keeps(s: &Scrubber, line: 
             String::from_utf8_lossy(secret)
         );
     }
-}
-
-/// `json` with every string escape written as serde_json writes it (`\/`
-/// as `/`, `\u0041` as `A`, a `\u` of a lone surrogate as U+FFFD, `\u001B`
-/// as `\u001b`): structural output writes a rewritten string afresh, so its
-/// bytes are compared with the line's in this one form.
-fn canonical(json: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(json.len());
-    let mut i = 0;
-    while i < json.len() {
-        if json[i] == b'\\'
-            && let Some((c, len)) = escape_at(&json[i..])
-        {
-            let mut buf = [0u8; 4];
-            let quoted = serde_json::to_string(&*c.encode_utf8(&mut buf)).expect("a str is JSON");
-            out.extend_from_slice(&quoted.as_bytes()[1..quoted.len() - 1]);
-            i += len;
-        } else {
-            out.push(json[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
-/// The character a JSON string escape at the start of `b` stands for, and
-/// the escape's length.
-fn escape_at(b: &[u8]) -> Option<(char, usize)> {
-    let hex = |at: usize| -> Option<u32> {
-        let digits = b.get(at..at + 4)?;
-        if !digits.iter().all(u8::is_ascii_hexdigit) {
-            return None;
-        }
-        u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
-    };
-    let c = match *b.get(1)? {
-        b'"' => '"',
-        b'\\' => '\\',
-        b'/' => '/',
-        b'b' => '\u{8}',
-        b'f' => '\u{c}',
-        b'n' => '\n',
-        b'r' => '\r',
-        b't' => '\t',
-        b'u' => {
-            let unit = hex(2)?;
-            if (0xD800..0xDC00).contains(&unit)
-                && b.get(6..8) == Some(&b"\\u"[..])
-                && let Some(low) = hex(8)
-                && (0xDC00..0xE000).contains(&low)
-            {
-                let c = char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))?;
-                return Some((c, 12));
-            }
-            return Some((char::from_u32(unit).unwrap_or('\u{FFFD}'), 6));
-        }
-        _ => return None,
-    };
-    Some((c, 2))
 }
 
 #[test]

@@ -401,23 +401,6 @@ fn label_glued_to_a_token(out: &str) -> bool {
     false
 }
 
-/// Whether a finding of `input` spans a line break and has text after it
-/// on its last line (a byte other than a line break, after any blanks):
-/// the redaction keeps the line break after the label, so that text starts
-/// a line in the output (after the blanks), which it did not in the input.
-/// The idempotence exemption of the fuzz target `scrub_split` stands on
-/// the same test.
-fn multi_line_secret_glued_to_text(s: &hush::Scrubber, input: &[u8]) -> bool {
-    s.find(input).iter().any(|f| {
-        let rest = &input[f.end()..];
-        let after_blanks = rest.iter().find(|&&b| b != b' ' && b != b'\t');
-        input[f.start()..f.end()]
-            .iter()
-            .any(|&b| b == b'\n' || b == b'\r')
-            && after_blanks.is_some_and(|&b| b != b'\n' && b != b'\r')
-    })
-}
-
 // Found by fuzzing (scrub_split): an unterminated PEM block glued to
 // `-auth_KEY=...` on its last line. Its redaction keeps the block's line
 // break after the label, so `-auth_KEY=` starts a line in the output (a
@@ -436,7 +419,7 @@ fn idempotence_exemption_is_a_multi_line_secret_glued_to_a_token() {
     );
     let twice = s.scrub(&once).into_owned();
     assert!(
-        twice == once || multi_line_secret_glued_to_text(s, input),
+        twice == once || common::oracles::multi_line_secret_glued_to_text(s, input),
         "{}",
         String::from_utf8_lossy(&twice)
     );
@@ -466,7 +449,7 @@ fn idempotence_exemption_covers_a_table_bar_glued_to_a_multi_line_secret() {
     );
     let twice = s.scrub(&once).into_owned();
     // The exemption stands on the `|` glued to the block's last line.
-    assert!(multi_line_secret_glued_to_text(s, input));
+    assert!(common::oracles::multi_line_secret_glued_to_text(s, input));
     // The second scrub only redacts: it keeps the first's output up to the
     // row's name, and the line break that ends it, and adds nothing.
     let keep = twice.iter().zip(&once).take_while(|(a, b)| a == b).count();
@@ -476,7 +459,7 @@ fn idempotence_exemption_covers_a_table_bar_glued_to_a_multi_line_secret() {
     let input =
         b"-----BEGIN RSA PRIVATE KEY-----\r\nMIIEowIBAAKCAQEikey\r\n|api-key|x)a%i-key)=vU\r\n";
     let once = s.scrub(input).into_owned();
-    assert!(!multi_line_secret_glued_to_text(s, input));
+    assert!(!common::oracles::multi_line_secret_glued_to_text(s, input));
     assert_eq!(s.scrub(&once).as_ref(), &once[..]);
 }
 
@@ -500,7 +483,7 @@ fn idempotence_exemption_covers_a_table_row_after_a_space_after_a_multi_line_sec
             && once.windows(17).any(|w| w == b"\r\n client_secret|")
     );
     let twice = s.scrub(&once).into_owned();
-    assert!(multi_line_secret_glued_to_text(s, input));
+    assert!(common::oracles::multi_line_secret_glued_to_text(s, input));
     // The second scrub keeps the first's output up to the row's name, and
     // the line after, and adds nothing.
     let keep = twice.iter().zip(&once).take_while(|(a, b)| a == b).count();

@@ -13,6 +13,11 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 
+#[allow(dead_code)] // each target uses a subset
+#[path = "../../tests/common/oracles.rs"]
+mod oracles;
+use oracles::{canonical, without_labels};
+
 fn scrubber() -> &'static hush::Scrubber {
     static S: OnceLock<hush::Scrubber> = OnceLock::new();
     S.get_or_init(hush::Scrubber::new)
@@ -23,85 +28,6 @@ fn count(hay: &[u8], needle: &[u8]) -> usize {
         return 0;
     }
     hay.windows(needle.len()).filter(|w| *w == needle).count()
-}
-
-/// `text` without its `[REDACTED:...]` labels, each replaced by a NUL so
-/// that no occurrence is made across one.
-fn without_labels(text: &[u8]) -> Vec<u8> {
-    const OPEN: &[u8] = b"[REDACTED:";
-    let mut out = Vec::with_capacity(text.len());
-    let mut i = 0;
-    while i < text.len() {
-        if text[i..].starts_with(OPEN)
-            && let Some(close) = text[i..].iter().position(|&b| b == b']')
-        {
-            out.push(0);
-            i += close + 1;
-        } else {
-            out.push(text[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
-/// `json` with every string escape written as serde_json writes it (`\/`
-/// as `/`, `\u0041` as `A`, a `\u` of a lone surrogate as U+FFFD, `\u001B`
-/// as `\u001b`): structural output writes a rewritten string afresh, so its
-/// bytes are compared with the line's in this one form.
-fn canonical(json: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(json.len());
-    let mut i = 0;
-    while i < json.len() {
-        if json[i] == b'\\'
-            && let Some((c, len)) = escape_at(&json[i..])
-        {
-            let mut buf = [0u8; 4];
-            let quoted = serde_json::to_string(&*c.encode_utf8(&mut buf)).expect("a str is JSON");
-            out.extend_from_slice(&quoted.as_bytes()[1..quoted.len() - 1]);
-            i += len;
-        } else {
-            out.push(json[i]);
-            i += 1;
-        }
-    }
-    out
-}
-
-/// The character a JSON string escape at the start of `b` stands for, and
-/// the escape's length.
-fn escape_at(b: &[u8]) -> Option<(char, usize)> {
-    let hex = |at: usize| -> Option<u32> {
-        let digits = b.get(at..at + 4)?;
-        if !digits.iter().all(u8::is_ascii_hexdigit) {
-            return None;
-        }
-        u32::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
-    };
-    let c = match *b.get(1)? {
-        b'"' => '"',
-        b'\\' => '\\',
-        b'/' => '/',
-        b'b' => '\u{8}',
-        b'f' => '\u{c}',
-        b'n' => '\n',
-        b'r' => '\r',
-        b't' => '\t',
-        b'u' => {
-            let unit = hex(2)?;
-            if (0xD800..0xDC00).contains(&unit)
-                && b.get(6..8) == Some(&b"\\u"[..])
-                && let Some(low) = hex(8)
-                && (0xDC00..0xE000).contains(&low)
-            {
-                let c = char::from_u32(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00))?;
-                return Some((c, 12));
-            }
-            return Some((char::from_u32(unit).unwrap_or('\u{FFFD}'), 6));
-        }
-        _ => return None,
-    };
-    Some((c, 2))
 }
 
 /// A JSON value's shape, every member of an object counted (a `Value`

@@ -13,6 +13,11 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 
+#[allow(dead_code)] // each target uses a subset
+#[path = "../../tests/common/oracles.rs"]
+mod oracles;
+use oracles::multi_line_secret_glued_to_text;
+
 fn scrubber() -> &'static hush::Scrubber {
     static S: OnceLock<hush::Scrubber> = OnceLock::new();
     S.get_or_init(hush::Scrubber::new)
@@ -36,23 +41,6 @@ fn label_glued_to_a_token(out: &[u8]) -> bool {
         from = end;
     }
     false
-}
-
-/// Whether a secret that spans lines has text after it on its last line
-/// in `input` (a byte other than a line break, after any blanks): its
-/// redaction keeps its line breaks after the label, so that text starts a
-/// line in the output (after the blanks), a boundary the input did not
-/// have (a `-` there reads as a diff line's prefix, a `|` as a table
-/// row's, `  name|value` as a table row indented).
-fn multi_line_secret_glued_to_text(s: &hush::Scrubber, input: &[u8]) -> bool {
-    s.find(input).iter().any(|f| {
-        let rest = &input[f.end()..];
-        let after_blanks = rest.iter().find(|&&b| b != b' ' && b != b'\t');
-        input[f.start()..f.end()]
-            .iter()
-            .any(|&b| b == b'\n' || b == b'\r')
-            && after_blanks.is_some_and(|&b| b != b'\n' && b != b'\r')
-    })
 }
 
 fuzz_target!(|data: &[u8]| {

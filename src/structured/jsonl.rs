@@ -19,9 +19,9 @@
 //!   under a sensitive key is replaced by a label, argv arrays and command
 //!   lines are scrubbed as such (with the text-mode findings in them
 //!   already redacted, so a secret text mode finds goes whole even where
-//!   the command scrubber would redact only part of it), every other string (and every key) is
-//!   scrubbed with the rules after unescaping, so a PEM key written with
-//!   `\n` escapes is seen whole.
+//!   the command scrubber would redact only part of it), every other
+//!   string (and every key) is scrubbed with the rules after unescaping,
+//!   so a PEM key written with `\n` escapes is seen whole.
 //!
 //! A rewritten literal is written back as a JSON string (a number becomes a
 //! string). Everything else, the structure and every unchanged literal, is
@@ -654,12 +654,11 @@ impl Walk<'_, '_> {
 
     /// The decoded string `d` with the text-mode findings in it redacted,
     /// uncounted: what the structural scrubbers (argv, command line) read.
-    /// Run on `d` itself, they would rewrite parts of a text-mode secret on
-    /// their own terms and leave the rest, which no longer occurs whole for
-    /// `structural` to find (a quoted value that text mode reads
-    /// on to the string's closing quote, with a token and a `-p` flag in
-    /// it: the token and the flag's value redacted, the text between
-    /// kept).
+    /// Run on `d` itself, they would redact parts of a text-mode secret on
+    /// their own terms and keep the rest (a quoted value that text mode
+    /// reads on to the string's closing quote, with a token and a `-p`
+    /// flag in it: the token and the flag's value redacted, the text
+    /// between kept).
     fn with_text_findings<'d>(&self, d: &'d str, mut found: Vec<Span>) -> Cow<'d, str> {
         if found.is_empty() {
             return Cow::Borrowed(d);

@@ -108,3 +108,4 @@ pub fn benign_lines() -> &'static [String] {
             .collect()
     })
 }
+pub mod oracles;

@@ -964,3 +964,39 @@ fn a_secret_after_a_redacted_that_is_no_label_in_a_command_is_still_redacted() {
     let line = br#"{"type":"tl2la_ooc","tool":"bash","command":"mysqh -eroot -pN9v-Q3U-K7m -h -usoot -pN9N5IIEowroot -p1kL6mN9pQ2rS5tU8-----E-h db $&G -usoot -pN5IIEowroot -pN9v-Q3U-K7m -H -usoot -pN9v-[REDACTED:Q+3x-K:e[password=`echo ok"}"#;
     assert_text_mode_redacts_nothing_structural_output_keeps(&s, line);
 }
+
+// Found by running `--json-lines` over the benign corpus: a number under a
+// name with `token` in it was taken for a numeric secret. LLM usage and
+// rate-limit fields (`prompt_tokens`, `gen_ai.usage.input_tokens`,
+// `x-ratelimit-remaining-tokens`) count tokens, and `token_budget` or
+// `token_ttl_seconds` measure something about one.
+#[test]
+fn token_counts_and_measures_under_token_names_are_kept() {
+    let s = scrubber();
+    for line in [
+        &br#"{"usage":{"prompt_tokens":12,"completion_tokens":34,"total_tokens":46,"cache_read_input_tokens":0},"gen_ai.usage.input_tokens":7,"x-ratelimit-remaining-tokens":"149000"}"#[..],
+        br#"{"event":"budget","tokens_used":86891731,"token_budget":100000000,"inputTokens":5}"#,
+        br#"{"message":"settings loaded","token_ttl_seconds":3600,"tokens_remaining":82}"#,
+    ] {
+        assert_eq!(text(&s.scrub_json_line(line)), text(line));
+    }
+    // A credential's tokens, and a numeric password, are still redacted.
+    assert_eq!(
+        text(&s.scrub_json_line(
+            br#"{"refresh_tokens":["r1-q8v1x0m3k2n7b5c4"],"pin_password":123456}"#
+        )),
+        r#"{"refresh_tokens":["[REDACTED:sensitive-key]"],"pin_password":"[REDACTED:sensitive-key]"}"#
+    );
+    // The benign JSON logs come out byte-identical.
+    for path in common::files("tests/data/benign", None) {
+        if path
+            .file_name()
+            .is_some_and(|n| n == "json-logs.txt" || n == "otlp-trace.txt")
+        {
+            let input = std::fs::read(&path).unwrap();
+            let mut w = s.json_lines_writer(Vec::new());
+            w.write_all(&input).unwrap();
+            assert!(w.finish().unwrap() == input, "{}", path.display());
+        }
+    }
+}

@@ -62,6 +62,9 @@ fn span_attributes_events_links_and_status_are_scrubbed() {
             KeyValue::new("password", "${DB_PASSWORD}"),
             KeyValue::new("http.method", "GET"),
             KeyValue::new("http.response.status_code", 401_i64),
+            // GenAI semantic conventions: token counts, not tokens.
+            KeyValue::new("gen_ai.usage.input_tokens", 1234_i64),
+            KeyValue::new("gen_ai.usage.output_tokens", 56_i64),
             KeyValue::new(
                 "tool.args",
                 Value::Array(Array::String(vec!["-t".into(), GH.into()])),
@@ -93,6 +96,8 @@ fn span_attributes_events_links_and_status_are_scrubbed() {
     assert_eq!(attr(a, "password").as_str(), "${DB_PASSWORD}");
     assert_eq!(attr(a, "http.method").as_str(), "GET");
     assert_eq!(*attr(a, "http.response.status_code"), Value::I64(401));
+    assert_eq!(*attr(a, "gen_ai.usage.input_tokens"), Value::I64(1234));
+    assert_eq!(*attr(a, "gen_ai.usage.output_tokens"), Value::I64(56));
     assert_eq!(
         *attr(a, "tool.args"),
         Value::Array(Array::String(vec!["-t".into(), GH_LABEL.into()]))

@@ -91,6 +91,25 @@ const NOT_A_VALUE_SUFFIXES: &[&str] = &[
     "arn",
     "label",
     "labels",
+    // Measures: `token_ttl_seconds`, `token_budget`, `tokens_used`.
+    "seconds",
+    "secs",
+    "ms",
+    "millis",
+    "minutes",
+    "hours",
+    "days",
+    "maxage",
+    "timeout",
+    "lifetime",
+    "budget",
+    "remaining",
+    "used",
+    "bytes",
+    "createdat",
+    "updatedat",
+    "issuedat",
+    "rotatedat",
 ];
 
 /// Name beginnings that make a number of it: `max_tokens`, `num_tokens`.
@@ -107,10 +126,59 @@ fn normalize(name: &str) -> String {
         .collect()
 }
 
+/// The words of a name, lowercased: split at `-`, `_`, `.`, spaces and
+/// other punctuation, and where a lowercase letter or digit meets an
+/// uppercase one (`inputTokens`).
+fn words(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if !c.is_alphanumeric() {
+            words.extend((!word.is_empty()).then(|| std::mem::take(&mut word)));
+            prev_lower = false;
+            continue;
+        }
+        if c.is_uppercase() && prev_lower {
+            words.push(std::mem::take(&mut word));
+        }
+        prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        word.extend(c.to_lowercase());
+    }
+    words.extend((!word.is_empty()).then_some(word));
+    words
+}
+
+/// Words before a plural `tokens` that make the tokens credentials
+/// (`refresh_tokens`); before any other word, `tokens` counts.
+const CREDENTIAL_TOKENS: &[&str] = &[
+    "access", "refresh", "id", "auth", "session", "bearer", "api", "oauth", "bot", "app",
+    "personal", "csrf", "xsrf",
+];
+
+/// Whether a name counts tokens rather than holds one: a plural `tokens`
+/// word not after a credential's word, and no other sensitive word
+/// (`prompt_tokens`, `gen_ai.usage.input_tokens`, `inputTokens`,
+/// `x-ratelimit-remaining-tokens`, `tokens_remaining`): the usage and
+/// rate-limit fields of every LLM API and its telemetry.
+fn counts_tokens(name: &str) -> bool {
+    let words = words(name);
+    let Some(i) = words.iter().position(|w| w == "tokens") else {
+        return false;
+    };
+    if i > 0 && CREDENTIAL_TOKENS.contains(&words[i - 1].as_str()) {
+        return false;
+    }
+    words
+        .iter()
+        .enumerate()
+        .all(|(j, w)| j == i || !SENSITIVE_WORDS.iter().any(|s| w.contains(s)))
+}
+
 /// Whether a value named `name` is a secret by its name.
 pub(crate) fn sensitive_name(name: &str) -> bool {
     let n = normalize(name);
-    if n.is_empty() || NOT_SENSITIVE.contains(&n.as_str()) {
+    if n.is_empty() || NOT_SENSITIVE.contains(&n.as_str()) || counts_tokens(name) {
         return false;
     }
     // The first sensitive word, the longest one where several start there
@@ -209,6 +277,12 @@ mod tests {
             "connection_string",
             "credentials",
             "session_token",
+            "refresh_tokens",
+            "accessTokens",
+            "id_tokens",
+            "token_secret",
+            "tokenSecret",
+            "TOKENS_SECRET",
         ] {
             assert!(sensitive_name(yes), "{yes}");
         }
@@ -233,6 +307,22 @@ mod tests {
             "keys",
             "secret_key_ref",
             "AWS_ACCESS_KEY_ID",
+            "prompt_tokens",
+            "completion_tokens",
+            "input_tokens",
+            "cache_read_input_tokens",
+            "inputTokens",
+            "gen_ai.usage.input_tokens",
+            "gen_ai.usage.output_tokens",
+            "x-ratelimit-remaining-tokens",
+            "anthropic-ratelimit-tokens-remaining",
+            "tokens_remaining",
+            "reasoning_tokens",
+            "token_budget",
+            "token_ttl_seconds",
+            "session_timeout",
+            "password_max_age",
+            "secret_rotated_at",
         ] {
             assert!(!sensitive_name(no), "{no}");
         }

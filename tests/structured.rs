@@ -390,3 +390,33 @@ fn a_command_line_keeps_no_finding_of_text_mode_after_a_cut_flag() {
         format!("mysql -uroot -p{FLAG} -p[REDACTED:mysql-password-flag]")
     );
 }
+
+// Found running the benign corpus's lines through `scrub_command_line`:
+// commands an agent runs or a build prints, with a sensitive-looking name
+// whose value is a command substitution, a file reference, a path or a
+// session number, were redacted.
+#[test]
+fn command_substitutions_file_references_and_paths_are_no_secrets() {
+    let s = Scrubber::new();
+    for line in [
+        r#"cargo publish -p ledger-core --token "$(CARGO_REGISTRY_TOKEN)""#,
+        r#"aws secretsmanager put-secret-value --secret-id "$SECRET_ID" --secret-string "file://$NEW_KEY_FILE""#,
+        "rustc --crate-name ledger_core --extern jsonwebtoken=/home/dev/src/ledger/target/debug/deps/libjsonwebtoken-e416730a4f4331e2.rmeta --extern serde=/home/dev/src/ledger/target/debug/deps/libserde-249ac21be168a284.rmeta",
+        "XDG_SESSION_ID=412 loginctl show-session",
+        "curl --cacert ./certs/ca.pem --token-file ~/.config/ledger/token https://ledger.internal",
+    ] {
+        assert_eq!(s.scrub_command_line(line), line);
+    }
+    let env = s.scrub_env([("XDG_SESSION_ID", "412"), ("SESSION_ID", "412")]);
+    assert_eq!(env[0].1, "412");
+    // Values of the same names that are secrets still go.
+    assert_eq!(
+        s.scrub_command_line("cargo publish -p ledger-core --token cioQ8w2Er5Ty7Ui9i9Op1As3y7UtZ"),
+        format!("cargo publish -p ledger-core --token {FLAG}")
+    );
+    assert_eq!(
+        s.scrub_command_line("aws secretsmanager put-secret-value --secret-string hunter2-prod-pw"),
+        format!("aws secretsmanager put-secret-value --secret-string {FLAG}")
+    );
+    assert_ne!(env[1].1, "412");
+}

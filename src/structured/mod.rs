@@ -116,8 +116,15 @@ const NOT_A_VALUE_SUFFIXES: &[&str] = &[
 const NOT_A_VALUE_PREFIXES: &[&str] = &["max", "min", "num", "total", "use", "has", "is", "enable"];
 
 /// Whole names that look sensitive but are not: `PWD` is the working
-/// directory.
-const NOT_SENSITIVE: &[&str] = &["pwd", "oldpwd", "tokens", "tokenizer", "secrets"];
+/// directory; `XDG_SESSION_ID` is logind's session number.
+const NOT_SENSITIVE: &[&str] = &[
+    "pwd",
+    "oldpwd",
+    "tokens",
+    "tokenizer",
+    "secrets",
+    "xdgsessionid",
+];
 
 fn normalize(name: &str) -> String {
     name.chars()
@@ -244,10 +251,27 @@ pub(crate) fn is_reference(value: &str) -> bool {
         || v.bytes()
             .all(|b| matches!(b, b'*' | b'x' | b'X' | b'.' | b'-' | b'#'))
         || v.contains("REDACTED")
+        || wrapped("$(", ")")
+        || (v.len() > 2 && wrapped("`", "`"))
+        || lower.starts_with("file://")
+        || lower.starts_with("fileb://")
+        || is_path(v)
         || matches!(
             lower.as_str(),
             "null" | "none" | "nil" | "true" | "false" | "undefined" | "changeme" | "redacted"
         )
+}
+
+/// Whether a value is a file's path, not a secret: absolute, home- or
+/// dot-relative, with at least two `/` and nothing but path characters
+/// (`/home/dev/target/debug/deps/libjsonwebtoken-e416730a4f4331e2.rmeta`
+/// under `--extern jsonwebtoken=`, a `--token-file`'s path).
+fn is_path(v: &str) -> bool {
+    (v.starts_with('/') || v.starts_with("~/") || v.starts_with("./") || v.starts_with("../"))
+        && v.bytes().filter(|&b| b == b'/').count() >= 2
+        && v.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'_' | b'-' | b'~' | b'@' | b'+')
+        })
 }
 
 #[cfg(test)]
@@ -323,6 +347,7 @@ mod tests {
             "session_timeout",
             "password_max_age",
             "secret_rotated_at",
+            "XDG_SESSION_ID",
         ] {
             assert!(!sensitive_name(no), "{no}");
         }
@@ -361,10 +386,25 @@ mod tests {
             "null",
             "%APPDATA%",
             "[REDACTED:x]",
+            "$(CARGO_REGISTRY_TOKEN)",
+            "$(cat /run/secrets/db)",
+            "`cat ~/.token`",
+            "file://$NEW_KEY_FILE",
+            "fileb://key.bin",
+            "/home/dev/target/debug/deps/libjsonwebtoken-e416730a4f4331e2.rmeta",
+            "~/.config/app/token",
+            "./secrets/db.txt",
         ] {
             assert!(is_reference(r), "{r}");
         }
-        for v in ["hunter2-prod", "s3cr3t!", "ghp_abc123"] {
+        for v in [
+            "hunter2-prod",
+            "s3cr3t!",
+            "ghp_abc123",
+            "/Xk9#vQ2/pw",
+            "/abc",
+            "$(x",
+        ] {
             assert!(!is_reference(v), "{v}");
         }
     }

@@ -185,7 +185,10 @@ fn counts_tokens(name: &str) -> bool {
 /// Whether a value named `name` is a secret by its name.
 pub(crate) fn sensitive_name(name: &str) -> bool {
     let n = normalize(name);
-    if n.is_empty() || NOT_SENSITIVE.contains(&n.as_str()) || counts_tokens(name) {
+    if n.is_empty()
+        || NOT_SENSITIVE.contains(&n.as_str())
+        || (n.contains("tokens") && counts_tokens(name))
+    {
         return false;
     }
     // The first sensitive word, the longest one where several start there
@@ -252,7 +255,7 @@ pub(crate) fn is_reference(value: &str) -> bool {
             .all(|b| matches!(b, b'*' | b'x' | b'X' | b'.' | b'-' | b'#'))
         || v.contains("REDACTED")
         || wrapped("$(", ")")
-        || (v.len() > 2 && wrapped("`", "`"))
+        || wrapped("`", "`")
         || lower.starts_with("file://")
         || lower.starts_with("fileb://")
         || is_path(v)

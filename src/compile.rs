@@ -1508,6 +1508,11 @@ impl Matcher {
             return true;
         }
         let follows_ok = |i: usize| mask.map(|m| m & (1u64 << i) != 0);
+        // After an escape, anchored rules run at this hit alone (see
+        // `run`): the group's prefilter and the runs search the bytes as
+        // they stand, where the escape's letter hides the hit.
+        let escaped = after_escape(hay, hit_start);
+        let alone = |r: u32| escaped && self.rules[r as usize].rule.anchored;
         let around = Around::new(hay, base, hit_start, hit_end, g.max_len, &mut seen.breaks);
         // Every window must be known before any rule runs. The first pass
         // also finds which rules can match at all (their `follows` and
@@ -1562,7 +1567,12 @@ impl Matcher {
         // the windows, each hit's union would be searched anew: the runs
         // cover such lines instead, once (see "Runs").
         let covered_clean = match union {
-            Some(union) if covered > 1 && unanchored > 0 && whole_line(hay, base, union, eof) => {
+            Some(union)
+                if covered > 1
+                    && unanchored > 0
+                    && !escaped
+                    && whole_line(hay, base, union, eof) =>
+            {
                 let abs = (base + union.start, base + union.end);
                 if seen.is_clean(group, abs) {
                     true
@@ -1598,7 +1608,7 @@ impl Matcher {
             if !can {
                 continue;
             }
-            if self.in_runs(r) {
+            if self.in_runs(r) && !alone(r) {
                 seen.feed(r, base + w.start, base + w.end);
                 self.settle_rule(r, hay, base, seen, out);
             } else if !seen.ran(r, (base + w.start, base + w.end)) {
@@ -1781,7 +1791,30 @@ impl Matcher {
     }
 
     /// Runs a rule over one window and appends its findings to `out`.
+    ///
+    /// An anchored rule whose keyword comes right after a `\n`, `\r` or
+    /// `\t` escape (see [`after_escape`]) runs on the bytes from its
+    /// keyword on, as if a line break or a tab stood before it: otherwise
+    /// the escape's letter would be the word character that defeats a
+    /// leading `\b` (`"output": "token:\nghp_..."`, a tool's output
+    /// logged as a JSON string).
     fn run(&self, rule: u32, hay: &[u8], w: Window, out: &mut Vec<Span>) {
+        let cr = &self.rules[rule as usize];
+        if cr.rule.anchored && w.start > 0 && after_escape(hay, w.start) {
+            let from = out.len();
+            let part = Window {
+                start: 0,
+                end: w.end - w.start,
+            };
+            self.run_here(rule, &hay[w.start..], part, out);
+            rebase(&mut out[from..], w.start);
+            return;
+        }
+        self.run_here(rule, hay, w, out);
+    }
+
+    /// [`Matcher::run`] on `hay` as given.
+    fn run_here(&self, rule: u32, hay: &[u8], w: Window, out: &mut Vec<Span>) {
         let cr = &self.rules[rule as usize];
         let fail_closed = |out: &mut Vec<Span>| {
             // A rule that cannot run redacts its whole window.
@@ -2174,6 +2207,16 @@ fn searched(_n: usize) {
 }
 
 /// Moves spans found in `hay` to offsets in the input.
+/// Whether `hay[at]` comes right after a `\n`, `\r` or `\t` escape: a
+/// backslash and the letter. The backslash may itself be escaped: in JSON
+/// inside a JSON string, a line break is `\\n`, one level deeper
+/// `\\\\n`. (In text, a literal backslash before `n`, `r` or `t` is a
+/// Windows path or an escape of some other language, where a token right
+/// after it is as rare as one right after an escape is common.)
+fn after_escape(hay: &[u8], at: usize) -> bool {
+    at >= 2 && matches!(hay[at - 1], b'n' | b'r' | b't') && hay[at - 2] == b'\\'
+}
+
 fn rebase(spans: &mut [Span], base: usize) {
     for s in spans {
         s.start += base;

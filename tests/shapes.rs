@@ -172,7 +172,6 @@ const KNOWN_GAPS: &[(&str, &[&str])] = &[
             "pop3-ftp-pass-command",
             "postfix-sasl-passwd",
             "putty-private-key",
-            "slack-webhook-url",
             "smtp-auth-login-password",
             "table-secret",
             "tendermint-validator-private-key",

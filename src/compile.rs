@@ -1800,7 +1800,7 @@ impl Matcher {
     /// logged as a JSON string).
     fn run(&self, rule: u32, hay: &[u8], w: Window, out: &mut Vec<Span>) {
         let cr = &self.rules[rule as usize];
-        if cr.rule.anchored && w.start > 0 && after_escape(hay, w.start) {
+        if cr.rule.anchored && after_escape(hay, w.start) {
             let from = out.len();
             let part = Window {
                 start: 0,
@@ -2206,7 +2206,6 @@ fn searched(_n: usize) {
     SEARCHED.with(|c| c.set(c.get() + _n));
 }
 
-/// Moves spans found in `hay` to offsets in the input.
 /// Whether `hay[at]` comes right after a `\n`, `\r` or `\t` escape: a
 /// backslash and the letter. The backslash may itself be escaped: in JSON
 /// inside a JSON string, a line break is `\\n`, one level deeper
@@ -2217,6 +2216,7 @@ fn after_escape(hay: &[u8], at: usize) -> bool {
     at >= 2 && matches!(hay[at - 1], b'n' | b'r' | b't') && hay[at - 2] == b'\\'
 }
 
+/// Moves spans found in `hay` to offsets in the input.
 fn rebase(spans: &mut [Span], base: usize) {
     for s in spans {
         s.start += base;

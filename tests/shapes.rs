@@ -85,7 +85,7 @@ const KNOWN_GAPS: &[(&str, &[&str])] = &[
     ("cardano-signing-key", &["json"]),
     ("clickhouse-http-key", &["json"]),
     ("cookie-dict-session", &["json"]),
-    ("cookie-jar-value", &["log", "pod", "json"]),
+    ("cookie-jar-value", &["json"]),
     ("discord-bot-token", &["json"]),
     ("har-cookie", &["json"]),
     (
@@ -93,11 +93,10 @@ const KNOWN_GAPS: &[(&str, &[&str])] = &[
         &["diff", "gutter", "cat-n", "grep-n", "log", "pod", "json"],
     ),
     ("ipsec-psk", &["json"]),
-    ("k8s-env-secret", &["log", "pod"]),
     ("kaggle-legacy-api-key", &["json"]),
-    ("netrc-multiline-password", &["log", "pod"]),
-    ("openvpn-static-key", &["log", "pod", "json"]),
-    ("pem-private-key-base64", &["log", "pod", "json"]),
+    ("netrc-multiline-password", &["log"]),
+    ("openvpn-static-key", &["json"]),
+    ("pem-private-key-base64", &["json"]),
     (
         "pem-private-key-other",
         &["diff", "gutter", "cat-n", "grep-n", "log", "pod", "json"],
@@ -107,9 +106,7 @@ const KNOWN_GAPS: &[(&str, &[&str])] = &[
         "pem-private-key-quoted-lines",
         &["diff", "gutter", "cat-n", "grep-n", "log", "pod", "json"],
     ),
-    ("pem-rsa-private-key", &["log", "pod"]),
-    ("pgp-private-key-block", &["log", "pod"]),
-    ("pgpass-password", &["log", "pod", "json"]),
+    ("pgpass-password", &["json"]),
     (
         "php-dump-secret",
         &["diff", "gutter", "cat-n", "grep-n", "log", "pod", "json"],
@@ -122,7 +119,7 @@ const KNOWN_GAPS: &[(&str, &[&str])] = &[
         "postfix-sasl-passwd",
         &["diff", "gutter", "cat-n", "grep-n", "log", "pod", "json"],
     ),
-    ("putty-private-key", &["log", "pod", "json"]),
+    ("putty-private-key", &["json"]),
     (
         "smtp-auth-login-password",
         &["diff", "gutter", "cat-n", "grep-n", "log", "pod", "json"],
@@ -131,7 +128,7 @@ const KNOWN_GAPS: &[(&str, &[&str])] = &[
         "solana-keypair-array",
         &["diff", "gutter", "cat-n", "grep-n", "log", "pod"],
     ),
-    ("table-secret", &["log", "pod", "json"]),
+    ("table-secret", &["json"]),
     (
         "tendermint-validator-private-key",
         &["diff", "gutter", "cat-n", "grep-n", "log", "pod", "json"],
@@ -144,7 +141,6 @@ const KNOWN_GAPS: &[(&str, &[&str])] = &[
         "terraform-state-sensitive-output",
         &["diff", "gutter", "cat-n", "grep-n", "log", "pod", "json"],
     ),
-    ("token-value-next-line", &["log", "pod"]),
     ("url-credentials", &["json"]),
     ("wifi-psk", &["json"]),
 ];

@@ -88,10 +88,7 @@ const KNOWN_GAPS: &[(&str, &[&str])] = &[
     ("cookie-jar-value", &["json"]),
     ("discord-bot-token", &["json"]),
     ("har-cookie", &["json"]),
-    (
-        "imap-login-password",
-        &["diff", "gutter", "cat-n", "grep-n", "log", "pod", "json"],
-    ),
+    ("imap-login-password", &["json"]),
     ("ipsec-psk", &["json"]),
     ("kaggle-legacy-api-key", &["json"]),
     ("netrc-multiline-password", &["log"]),
@@ -107,23 +104,11 @@ const KNOWN_GAPS: &[(&str, &[&str])] = &[
         &["diff", "gutter", "cat-n", "grep-n", "log", "pod", "json"],
     ),
     ("pgpass-password", &["json"]),
-    (
-        "php-dump-secret",
-        &["diff", "gutter", "cat-n", "grep-n", "log", "pod", "json"],
-    ),
-    (
-        "pop3-ftp-pass-command",
-        &["diff", "gutter", "cat-n", "grep-n", "log", "pod", "json"],
-    ),
-    (
-        "postfix-sasl-passwd",
-        &["diff", "gutter", "cat-n", "grep-n", "log", "pod", "json"],
-    ),
+    ("php-dump-secret", &["json"]),
+    ("pop3-ftp-pass-command", &["json"]),
+    ("postfix-sasl-passwd", &["json"]),
     ("putty-private-key", &["json"]),
-    (
-        "smtp-auth-login-password",
-        &["diff", "gutter", "cat-n", "grep-n", "log", "pod", "json"],
-    ),
+    ("smtp-auth-login-password", &["json"]),
     (
         "solana-keypair-array",
         &["diff", "gutter", "cat-n", "grep-n", "log", "pod"],

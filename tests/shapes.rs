@@ -72,7 +72,6 @@ const SHAPES: &[(&str, Shape)] = &[
 /// Rules whose examples still leak, with the shapes they leak in.
 const KNOWN_GAPS: &[(&str, &[&str])] = &[
     ("archive-password-7z-rar", &["json"]),
-    ("aws-cli-text-credentials", &["json"]),
     ("base64-encoded-secret", &["diff", "gutter", "json"]),
     (
         "bip39-mnemonic",
@@ -83,14 +82,10 @@ const KNOWN_GAPS: &[(&str, &[&str])] = &[
         &["diff", "gutter", "cat-n", "grep-n", "log", "pod", "json"],
     ),
     ("cardano-signing-key", &["json"]),
-    ("clickhouse-http-key", &["json"]),
     ("cookie-dict-session", &["json"]),
     ("cookie-jar-value", &["json"]),
-    ("discord-bot-token", &["json"]),
     ("har-cookie", &["json"]),
     ("imap-login-password", &["json"]),
-    ("ipsec-psk", &["json"]),
-    ("kaggle-legacy-api-key", &["json"]),
     ("netrc-multiline-password", &["log"]),
     ("openvpn-static-key", &["json"]),
     ("pem-private-key-base64", &["json"]),
@@ -127,7 +122,6 @@ const KNOWN_GAPS: &[(&str, &[&str])] = &[
         &["diff", "gutter", "cat-n", "grep-n", "log", "pod", "json"],
     ),
     ("url-credentials", &["json"]),
-    ("wifi-psk", &["json"]),
 ];
 
 #[test]

@@ -113,14 +113,8 @@ const KNOWN_GAPS: &[(&str, &[&str])] = &[
         "tendermint-validator-private-key",
         &["diff", "gutter", "cat-n", "grep-n", "log", "pod", "json"],
     ),
-    (
-        "terraform-sensitive-output",
-        &["diff", "gutter", "cat-n", "grep-n", "log", "pod", "json"],
-    ),
-    (
-        "terraform-state-sensitive-output",
-        &["diff", "gutter", "cat-n", "grep-n", "log", "pod", "json"],
-    ),
+    ("terraform-sensitive-output", &["json"]),
+    ("terraform-state-sensitive-output", &["json"]),
     ("url-credentials", &["json"]),
 ];
 

@@ -100,15 +100,12 @@ const KNOWN_GAPS: &[(&str, &[&str])] = &[
     ),
     ("pgpass-password", &["json"]),
     ("php-dump-secret", &["json"]),
-    ("pop3-ftp-pass-command", &["json"]),
-    ("postfix-sasl-passwd", &["json"]),
     ("putty-private-key", &["json"]),
     ("smtp-auth-login-password", &["json"]),
     (
         "solana-keypair-array",
         &["diff", "gutter", "cat-n", "grep-n", "log", "pod"],
     ),
-    ("table-secret", &["json"]),
     (
         "tendermint-validator-private-key",
         &["diff", "gutter", "cat-n", "grep-n", "log", "pod", "json"],

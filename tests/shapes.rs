@@ -81,10 +81,7 @@ const KNOWN_GAPS: &[(&str, &[&str])] = &[
         "bitcoin-wif-private-key",
         &["diff", "gutter", "cat-n", "grep-n", "log", "pod", "json"],
     ),
-    ("cardano-signing-key", &["json"]),
-    ("cookie-dict-session", &["json"]),
     ("cookie-jar-value", &["json"]),
-    ("har-cookie", &["json"]),
     ("imap-login-password", &["json"]),
     ("netrc-multiline-password", &["log"]),
     ("openvpn-static-key", &["json"]),
@@ -112,7 +109,6 @@ const KNOWN_GAPS: &[(&str, &[&str])] = &[
     ),
     ("terraform-sensitive-output", &["json"]),
     ("terraform-state-sensitive-output", &["json"]),
-    ("url-credentials", &["json"]),
 ];
 
 #[test]

@@ -177,3 +177,43 @@ fn a_value_flag_with_no_value_does_not_take_the_closing_punctuation() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// The line prefix agents and logs put before a line (a diff's `+` or `-`,
+/// a `12→` or `12<tab>` gutter, an ISO timestamp with a level and
+/// `service | `, kubectl's `[pod/x] `, compose's `web-1  | `, grep -n's
+/// `path:12:`), as the rules that take it spell it. Rule files have no
+/// way to share a pattern, so it is written out in each rule; this keeps
+/// the copies the same.
+const LINE_PREFIX: &str = r"(?:[+-]|[ \t]{0,8}[0-9]{1,9}(?:→|\t)|[0-9]{4}-[0-9]{2}-[0-9]{2}[T\x20][0-9]{2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]{1,9})?(?:Z|[+-][0-9]{2}:?[0-9]{2})?[\x20\t]{1,4}(?:[A-Za-z]{3,8}[\x20\t]{1,4})?(?:[^\s|]{1,40}[\x20\t]{0,16}\|[\x20\t]?)?|\[[^\]\s]{1,80}\][\x20\t]|[A-Za-z0-9_.-]{1,40}[\x20\t]{0,16}\|[\x20\t]|[^\s:]{1,200}[:-][0-9]{1,9}[:-])";
+
+/// netrc-multiline-password's shorter form: with the timestamp and
+/// `service | ` alternatives its DFA split is past its size limit.
+const NETRC_LINE_PREFIX: &str = r"(?:[+-]|[ \t]{0,8}[0-9]{1,9}(?:→|\t)|\[[^\]\s]{1,80}\][\x20\t]|[^\s:]{1,200}[:-][0-9]{1,9}[:-])";
+
+#[test]
+fn every_copy_of_the_line_prefix_is_the_same() {
+    // The gutter alternative is in every copy; once the copies as they
+    // should be are taken out, none may be left.
+    let gutter = r"{0,8}[0-9]{1,9}(?:→|\t)";
+    let forms = [
+        LINE_PREFIX.to_string(),
+        LINE_PREFIX.replace(r"[ \t]{0,8}", r"[\x20\t]{0,8}"),
+        NETRC_LINE_PREFIX.to_string(),
+    ];
+    let mut copies = 0;
+    let mut odd = Vec::new();
+    for path in pattern_files() {
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        for form in &forms {
+            copies += text.matches(form.as_str()).count();
+            text = text.replace(form.as_str(), "");
+        }
+        for (i, line) in text.lines().enumerate() {
+            if line.contains(gutter) {
+                odd.push(format!("{}:{}", path.display(), i + 1));
+            }
+        }
+    }
+    assert!(copies >= 30, "{copies} copies");
+    assert!(odd.is_empty(), "a line prefix spelled differently: {odd:?}");
+}

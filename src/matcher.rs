@@ -49,7 +49,7 @@ impl Follows {
             .get_or_init(|| {
                 // The defaults' are prebuilt (see `prebuilt`).
                 crate::prebuilt::anchored(&self.pattern)
-                    .unwrap_or_else(|| AnchoredDfa::new(std::slice::from_ref(self.hir())))
+                    .unwrap_or_else(|| AnchoredDfa::new(&[self.relaxed()]))
             })
             .as_ref()
     }
@@ -844,6 +844,12 @@ impl AnchoredSet {
             first,
             all,
         })
+    }
+
+    /// The bytes of the set's DFA.
+    #[cfg(test)]
+    pub(crate) fn size(&self) -> usize {
+        self.dfa.to_bytes().len()
     }
 
     /// Which patterns match starting at `at` within `hay[..end]`, one bit

@@ -225,6 +225,19 @@ impl Follows {
         &self.pattern
     }
 
+    /// The pattern its DFAs are built from: [`Follows::hir`] with large
+    /// counted repetitions relaxed, as a rule's regex is (see
+    /// [`RELAX_ABOVE`]). A `follows` only filters: it must accept what
+    /// follows the keyword in every match of its rule, so a larger language
+    /// drops fewer occurrences and changes no finding. A bounded gap of
+    /// `n` bytes is `n` states, and in a group's set the rules' gaps
+    /// multiply (`[^\r\n]{0,260}` took `k8s-env-secret`'s set with
+    /// `har-cookie` to 642 KB; relaxed, 13 KB): every byte of a walk then
+    /// loads a row of its own, out of cache.
+    pub(crate) fn relaxed(&self) -> regex_syntax::hir::Hir {
+        relax(self.hir())
+    }
+
     pub(crate) fn hir(&self) -> &regex_syntax::hir::Hir {
         self.hir.get_or_init(|| match parse(&self.pattern) {
             Ok((hir, _)) => hir,
@@ -676,7 +689,7 @@ pub(crate) fn relaxed_hir_or_stored(
     }
 }
 
-fn relax(hir: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
+pub(crate) fn relax(hir: &regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
     use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
     match hir.kind() {
         HirKind::Repetition(rep) => {

@@ -83,16 +83,12 @@ const KNOWN_GAPS: &[(&str, &[&str])] = &[
     ("netrc-multiline-password", &["log"]),
     ("pem-private-key-other", EVERY_SHAPE_BUT_ANSI),
     ("pem-private-key-quoted-lines", EVERY_SHAPE_BUT_ANSI),
-    ("pgpass-password", &["json"]),
     ("php-dump-secret", &["json"]),
-    ("smtp-auth-login-password", &["json"]),
     (
         "solana-keypair-array",
         &["diff", "gutter", "cat-n", "grep-n", "log", "pod"],
     ),
     ("tendermint-validator-private-key", EVERY_SHAPE_BUT_ANSI),
-    ("terraform-sensitive-output", &["json"]),
-    ("terraform-state-sensitive-output", &["json"]),
 ];
 
 #[test]

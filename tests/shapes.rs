@@ -79,11 +79,9 @@ const KNOWN_GAPS: &[(&str, &[&str])] = &[
     ("bip39-mnemonic", EVERY_SHAPE_BUT_ANSI),
     ("bitcoin-wif-private-key", EVERY_SHAPE_BUT_ANSI),
     ("cookie-jar-value", &["json"]),
-    ("imap-login-password", &["json"]),
     ("netrc-multiline-password", &["log"]),
     ("pem-private-key-other", EVERY_SHAPE_BUT_ANSI),
     ("pem-private-key-quoted-lines", EVERY_SHAPE_BUT_ANSI),
-    ("php-dump-secret", &["json"]),
     (
         "solana-keypair-array",
         &["diff", "gutter", "cat-n", "grep-n", "log", "pod"],

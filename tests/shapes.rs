@@ -80,8 +80,6 @@ const KNOWN_GAPS: &[(&str, &[&str])] = &[
     ("bitcoin-wif-private-key", EVERY_SHAPE_BUT_ANSI),
     ("cookie-jar-value", &["json"]),
     ("netrc-multiline-password", &["log"]),
-    ("pem-private-key-other", EVERY_SHAPE_BUT_ANSI),
-    ("pem-private-key-quoted-lines", EVERY_SHAPE_BUT_ANSI),
     (
         "solana-keypair-array",
         &["diff", "gutter", "cat-n", "grep-n", "log", "pod"],

@@ -232,25 +232,10 @@ impl Scrubber {
         part_len: usize,
         context: usize,
     ) -> Result<Vec<Cow<'h, [u8]>>, Unparallel> {
-        let parts = hay.len() / part_len.max(1);
-        if threads < 2 || parts < 2 {
+        if threads < 2 || hay.len() / part_len.max(1) < 2 {
             return Err(Unparallel::Small);
         }
-        // Each cut just after the first line break past its share (no
-        // escape sequence holds one), if one comes within a quarter of the
-        // context.
-        let mut cuts = vec![0];
-        for k in 1..parts {
-            let share = (k * (hay.len() / parts)).max(*cuts.last().unwrap_or(&0));
-            let look = &hay[share..(share + context / 4).min(hay.len())];
-            if let Some(i) = memchr::memchr(b'\n', look) {
-                if share + i + 1 < hay.len() {
-                    cuts.push(share + i + 1);
-                }
-            }
-        }
-        cuts.push(hay.len());
-        cuts.dedup();
+        let cuts = parallel_cuts(hay, part_len, context);
         if cuts.len() < 3 {
             return Err(Unparallel::Small);
         }
@@ -852,6 +837,27 @@ fn unions(spans: &[Span]) -> impl Iterator<Item = Span> + '_ {
     })
 }
 
+/// Where a parallel scrub in parts of `part_len` bytes cuts `hay`, its
+/// start and end included: each cut just after the first line break past
+/// its share (no escape sequence holds one), if one comes within a quarter
+/// of the context.
+fn parallel_cuts(hay: &[u8], part_len: usize, context: usize) -> Vec<usize> {
+    let parts = hay.len() / part_len.max(1);
+    let mut cuts = vec![0];
+    for k in 1..parts {
+        let share = (k * (hay.len() / parts)).max(*cuts.last().unwrap_or(&0));
+        let look = &hay[share..(share + context / 4).min(hay.len())];
+        if let Some(i) = memchr::memchr(b'\n', look) {
+            if share + i + 1 < hay.len() {
+                cuts.push(share + i + 1);
+            }
+        }
+    }
+    cuts.push(hay.len());
+    cuts.dedup();
+    cuts
+}
+
 /// Which pseudo-rule a span's rule index stands for, if any.
 fn pseudo_index(rule: u32) -> Option<usize> {
     let k = (u32::MAX - rule) as usize;
@@ -1012,11 +1018,13 @@ mod tests {
         assert!(s.find(&hay).len() > 1000, "the corpus holds secrets");
         let context = s.parallel_context();
         // Parts far smaller than in use, so that cuts fall everywhere:
-        // next to secrets, multi-line blocks and keyword-dense lines. (Where
-        // the cuts fall depends on the order of the rules, whose examples
-        // the corpus is made of: with 4 and 5 parts too, a rule that moves
-        // leaves enough splits that are used, while most part counts still
-        // cut a redaction and are scrubbed again.)
+        // next to secrets, multi-line blocks and keyword-dense lines. A
+        // split is scrubbed again exactly when one of its cuts falls inside
+        // a redaction of the one-thread scrub. (Which splits those are
+        // depends on the order of the rules, whose examples the corpus is
+        // made of: with 4 and 5 parts too, enough of them are used.)
+        let spans = s.spans(&hay);
+        let redactions: Vec<Span> = unions(&spans).collect();
         let mut split = 0;
         for (parts, threads) in [
             (2, 2),
@@ -1031,6 +1039,15 @@ mod tests {
             let (out, why) = parallel(&s, &hay, threads, hay.len() / parts, context);
             assert!(out == *one, "{parts} parts: output differs");
             assert_ne!(why, Some(Unparallel::Disagreed), "{parts} parts");
+            let cuts = parallel_cuts(&hay, hay.len() / parts, context);
+            let cut_inside = cuts
+                .iter()
+                .any(|&c| redactions.iter().any(|u| u.start < c && c < u.end));
+            assert_eq!(
+                why == Some(Unparallel::Crossed),
+                cut_inside,
+                "{parts} parts"
+            );
             split += usize::from(why.is_none());
         }
         assert!(split >= 3, "most splits are used, not scrubbed again");

@@ -82,11 +82,6 @@ const KNOWN_GAPS: &[(&str, &[&str])] = &[
         &["diff", "gutter", "cat-n", "grep-n", "log", "pod"],
     ),
     ("cookie-jar-value", &["json"]),
-    ("netrc-multiline-password", &["log"]),
-    (
-        "solana-keypair-array",
-        &["diff", "gutter", "cat-n", "grep-n", "log", "pod"],
-    ),
 ];
 
 #[test]

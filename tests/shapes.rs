@@ -80,7 +80,6 @@ const KNOWN_GAPS: &[(&str, &[&str])] = &[
         "bitcoin-wif-private-key",
         &["diff", "gutter", "cat-n", "grep-n", "log", "pod"],
     ),
-    ("cookie-jar-value", &["json"]),
 ];
 
 #[test]

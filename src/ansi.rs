@@ -57,18 +57,36 @@ use std::collections::VecDeque;
 /// The escape byte.
 pub(crate) const ESC: u8 = 0x1b;
 
-/// Where a redaction of `hay[start..]` begins: a lone ESC right before
-/// `start` goes with it. Followed by the label's `[` it would start a
-/// terminal escape (`ESC [ R` is one) that eats the label's first letters
-/// on a terminal and, taken out by the next scrub, changes what it reads.
-/// For a rule's finding and a known secret alike.
+/// Where a redaction of `hay[start..]` begins: the run of lone ESC bytes
+/// right before `start` goes with it, up to [`MAX_LONE_ESC`] of them. An
+/// ESC followed by the label's `[` would start a terminal escape (`ESC [ R`
+/// is one) that eats the label's first letters on a terminal and, taken out
+/// by the next scrub, changes what it reads; with one ESC taken, the one
+/// before it would be followed by the `[`. For a rule's finding and a known
+/// secret alike. The stream holds back the same run before what it passes
+/// on ([`hold_before_lone_esc`]), so that a finding still arriving can take
+/// it.
 pub(crate) fn with_lone_esc(hay: &[u8], start: usize) -> usize {
-    if start > 0 && hay[start - 1] == ESC {
-        start - 1
-    } else {
-        start
+    let mut start = start;
+    let floor = start.saturating_sub(MAX_LONE_ESC);
+    while start > floor && hay[start - 1] == ESC {
+        start -= 1;
     }
+    start
 }
+
+/// Where a stream may stop passing on `hay[..release]`, given that it has
+/// passed on `hay[..from]`: before the run of ESC bytes that ends at
+/// `release`, which a finding starting there would take with it (see
+/// [`with_lone_esc`]).
+pub(crate) fn hold_before_lone_esc(hay: &[u8], from: usize, release: usize) -> usize {
+    with_lone_esc(hay, release).max(from)
+}
+
+/// The most lone ESC bytes a redaction takes from before its secret. A
+/// longer run leaves an ESC before the label, which a terminal may read as
+/// the start of an escape; the bytes held back stay bounded.
+pub(crate) const MAX_LONE_ESC: usize = 64;
 
 /// Where a redaction of `hay[start..end]` ends: without the ESC bytes
 /// that end the secret's match. An ESC left in the text is one the

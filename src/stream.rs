@@ -468,6 +468,8 @@ impl Core {
                 let longest = self.max_len.max(self.known.max_len);
                 release = release.max((end + 1).saturating_sub(longest));
                 let release = release.max(self.emitted);
+                let release =
+                    base + ansi::hold_before_lone_esc(hay, self.emitted - base, release - base);
                 self.spans
                     .extend(tentative.into_iter().filter(|s| s.start < release));
                 release
@@ -485,6 +487,9 @@ impl Core {
             {
                 release = us.max(self.emitted);
             }
+            // Nor stop after a lone ESC that a finding starting here would
+            // take with it.
+            release = base + ansi::hold_before_lone_esc(hay, self.emitted - base, release - base);
         }
 
         let counts = Some((&mut self.counts[..], &mut self.merged));

@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::io::Write;
 use std::sync::OnceLock;
 
 use hush::{Redaction, Scrubber};
@@ -351,4 +352,37 @@ fn a_stream_back_from_escapes_to_plain_text_scrubs_as_one_shot() {
             "chunks {size:?}"
         );
     }
+}
+
+// Found by fuzzing (scrub_split, fuzz/regressions/scrub_split/
+// lone-esc-run-before-a-secret): 47 lone ESC bytes right before a Stripe
+// key. One-shot, the redaction took the last ESC with it (a lone ESC before
+// the label's `[` would start an escape); written a byte at a time, the
+// stream kept all 47.
+#[test]
+fn a_run_of_lone_escs_before_a_secret_scrubs_as_one_shot_at_any_split() {
+    let s = scrubber();
+    let esc = "\x1b".repeat(47);
+    let input = format!(
+        "expoivk_live_Q2u2Er5TyxpBEGIN {esc}sk_live_Q4w2Er5Ty7Ui9Op9As3Df7Ui93Df7Ui9Op1As3Df6Gh\nok\x04"
+    );
+    let input = input.as_bytes();
+    let once = s.scrub(input).into_owned();
+    assert!(
+        !common::show(&once).contains("sk_live_"),
+        "{}",
+        common::show(&once)
+    );
+    assert!(!once.windows(2).any(|w| w == b"\x1b["));
+    let mut w = s.writer(Vec::new());
+    for b in input {
+        w.write_all(std::slice::from_ref(b)).unwrap();
+    }
+    let bytewise = w.finish().unwrap();
+    assert_eq!(
+        common::show(&bytewise),
+        common::show(&once),
+        "a byte at a time"
+    );
+    assert_idempotent_and_split_free(s, input, &once);
 }

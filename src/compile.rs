@@ -2179,6 +2179,7 @@ impl Matcher {
                 end += 1;
             }
         }
+        let end = before_string_end(hay, start, end, w.end);
         let start = crate::ansi::with_lone_esc(hay, start);
         let end = crate::ansi::before_trailing_esc(hay, start, end);
         out.push(Span { start, end, rule });
@@ -2279,6 +2280,55 @@ fn label_in_context(
     memchr::memmem::find(before, LABEL_OPEN).is_some()
         || memchr::memmem::find(after, LABEL_OPEN).is_some()
         || (whole.start < secret.start && inside_label(hay, w, whole.start))
+}
+
+/// Where a secret of `hay[start..end]` ends when its match ran on into the
+/// end of the JSON string it sits in: before the quote that ends the string
+/// and the brackets and commas after it, and before the backslashes that
+/// escape that quote in JSON inside JSON. A value that runs to whitespace
+/// (a `.netrc` password, `pass_phrase=`) takes in `"}` at the end of
+/// `{"content":"... password X"}`, and one whose class leaves out quotes
+/// but not backslashes takes the `\` of `\"` in
+/// `"{\"content\":\"KEY=X\"}"`: redacted, the JSON no longer parsed.
+///
+/// Only the first quote of the secret is such an end, and only with
+/// nothing but `}`, `]`, `,`, quotes and backslashes after it up to the
+/// end of the match, and 0, 1, 3 or 7 backslashes before it (a quote's
+/// escape at depth 1 to 4; a secret's own trailing backslash makes the
+/// count 5 or more and is kept in). The bytes read past `end` stop at the
+/// window's end, which a stream has whole when the rule runs.
+fn before_string_end(hay: &[u8], start: usize, end: usize, limit: usize) -> usize {
+    let escape = |n: usize| matches!(n, 0 | 1 | 3 | 7);
+    let secret = &hay[start..end];
+    if let Some(q) = memchr::memchr(b'"', secret) {
+        let n = secret[..q]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b'\\')
+            .count();
+        let tail = &secret[q + 1..];
+        if q > n
+            && escape(n)
+            && tail
+                .iter()
+                .all(|b| matches!(b, b'}' | b']' | b',' | b'"' | b'\\'))
+        {
+            return start + q - n;
+        }
+        return end;
+    }
+    // A run of backslashes at the end that goes on past it to a quote.
+    let m = secret.iter().rev().take_while(|&&b| b == b'\\').count();
+    if m == 0 || m == secret.len() {
+        return end;
+    }
+    let after = &hay[end..limit.max(end)];
+    let k = after.iter().take_while(|&&b| b == b'\\').count();
+    if after.get(k) == Some(&b'"') && escape(m + k) {
+        end - m
+    } else {
+        end
+    }
 }
 
 fn is_continuation(b: u8) -> bool {

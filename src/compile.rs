@@ -2283,24 +2283,25 @@ fn label_in_context(
 }
 
 /// Where a secret of `hay[start..end]` ends when its match ran on into the
-/// end of the JSON string it sits in: before the quote that ends the string
-/// and the brackets and commas after it, and before the backslashes that
-/// escape that quote in JSON inside JSON. A value that runs to whitespace
-/// (a `.netrc` password, `pass_phrase=`) takes in `"}` at the end of
+/// end of the string it sits in (JSON, or a Python repr's single quotes):
+/// before the quote that ends the string and the brackets and commas after
+/// it, and before the backslashes that escape that quote in JSON inside
+/// JSON. A value that runs to whitespace (a `.netrc` password,
+/// `pass_phrase=`) takes in `"}` at the end of
 /// `{"content":"... password X"}`, and one whose class leaves out quotes
 /// but not backslashes takes the `\` of `\"` in
 /// `"{\"content\":\"KEY=X\"}"`: redacted, the JSON no longer parsed.
 ///
-/// Only the first quote of the secret is such an end, and only with
-/// nothing but `}`, `]`, `,`, quotes and backslashes after it up to the
-/// end of the match, and 0, 1, 3 or 7 backslashes before it (a quote's
+/// Only the first quote (`"` or `'`) of the secret is such an end, and only
+/// with nothing but closing brackets, commas, quotes and backslashes after
+/// it up to the end of the match, and 0, 1, 3 or 7 backslashes before it (a quote's
 /// escape at depth 1 to 4; a secret's own trailing backslash makes the
 /// count 5 or more and is kept in). The bytes read past `end` stop at the
 /// window's end, which a stream has whole when the rule runs.
 fn before_string_end(hay: &[u8], start: usize, end: usize, limit: usize) -> usize {
     let escape = |n: usize| matches!(n, 0 | 1 | 3 | 7);
     let secret = &hay[start..end];
-    if let Some(q) = memchr::memchr(b'"', secret) {
+    if let Some(q) = memchr::memchr2(b'"', b'\'', secret) {
         let n = secret[..q]
             .iter()
             .rev()
@@ -2311,7 +2312,7 @@ fn before_string_end(hay: &[u8], start: usize, end: usize, limit: usize) -> usiz
             && escape(n)
             && tail
                 .iter()
-                .all(|b| matches!(b, b'}' | b']' | b',' | b'"' | b'\\'))
+                .all(|b| matches!(b, b'}' | b']' | b')' | b',' | b'"' | b'\'' | b'\\'))
         {
             return start + q - n;
         }
@@ -2324,7 +2325,7 @@ fn before_string_end(hay: &[u8], start: usize, end: usize, limit: usize) -> usiz
     }
     let after = &hay[end..limit.max(end)];
     let k = after.iter().take_while(|&&b| b == b'\\').count();
-    if after.get(k) == Some(&b'"') && escape(m + k) {
+    if matches!(after.get(k), Some(b'"' | b'\'')) && escape(m + k) {
         end - m
     } else {
         end

@@ -2292,7 +2292,7 @@ fn label_in_context(
 /// but not backslashes takes the `\` of `\"` in
 /// `"{\"content\":\"KEY=X\"}"`: redacted, the JSON no longer parsed.
 ///
-/// Only the first quote (`"` or `'`) of the secret is such an end, and only
+/// Only the first quote (`"`, `'` or a backtick) of the secret is such an end, and only
 /// with nothing but closing brackets, commas, quotes and backslashes after
 /// it up to the end of the match, and 0, 1, 3 or 7 backslashes before it (a quote's
 /// escape at depth 1 to 4; a secret's own trailing backslash makes the
@@ -2300,8 +2300,9 @@ fn label_in_context(
 /// window's end, which a stream has whole when the rule runs.
 fn before_string_end(hay: &[u8], start: usize, end: usize, limit: usize) -> usize {
     let escape = |n: usize| matches!(n, 0 | 1 | 3 | 7);
+    let end = before_closing_tag(hay, start, end, limit);
     let secret = &hay[start..end];
-    if let Some(q) = memchr::memchr2(b'"', b'\'', secret) {
+    if let Some(q) = memchr::memchr3(b'"', b'\'', b'`', secret) {
         let n = secret[..q]
             .iter()
             .rev()
@@ -2312,7 +2313,7 @@ fn before_string_end(hay: &[u8], start: usize, end: usize, limit: usize) -> usiz
             && escape(n)
             && tail
                 .iter()
-                .all(|b| matches!(b, b'}' | b']' | b')' | b',' | b'"' | b'\'' | b'\\'))
+                .all(|b| matches!(b, b'}' | b']' | b')' | b',' | b'"' | b'\'' | b'`' | b'\\'))
         {
             return start + q - n;
         }
@@ -2330,6 +2331,29 @@ fn before_string_end(hay: &[u8], start: usize, end: usize, limit: usize) -> usiz
     } else {
         end
     }
+}
+
+/// Where a secret of `hay[start..end]` ends when its match ran on into a
+/// closing markup tag: before the tag. Agents and their transcripts wrap
+/// output in tags (`<output>...</output>`, `<stdout>`); a value that runs
+/// to whitespace took `</output>` in, and the transcript lost the tag.
+/// Only a tag that starts after the secret's first byte and is well formed
+/// (`</`, a name, `>`) ends it; one whose `<` ends the secret is read on
+/// into the window (a value that stops at `/` took the `<` of `</output>`).
+fn before_closing_tag(hay: &[u8], start: usize, end: usize, limit: usize) -> usize {
+    let secret = &hay[start..end];
+    let reach = &hay[start..limit.max(end)];
+    for at in memchr::memmem::find_iter(&reach[..(secret.len() + 1).min(reach.len())], b"</") {
+        let name = &reach[at + 2..];
+        let len = name
+            .iter()
+            .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b':'))
+            .count();
+        if at > 0 && len > 0 && name[0].is_ascii_alphabetic() && name.get(len) == Some(&b'>') {
+            return start + at;
+        }
+    }
+    end
 }
 
 fn is_continuation(b: u8) -> bool {

@@ -224,6 +224,52 @@ fn is_cont(b: u8) -> bool {
 
 /// The documented semantics, written out the slow way: every keyword
 /// occurrence, its window, every regex match in it, the union redacted.
+/// Where the oracle's secret `hay[s..e]` ends, its window ending at `end`:
+/// before a closing tag `</name>` whose `<` is in it after its first byte;
+/// then before its first quote (`"`, `'`, a backtick), if 0, 1, 3 or 7
+/// backslashes stand before the quote (those go too) and only closing
+/// brackets, commas, quotes and backslashes after it; else, with no quote
+/// in it, before the backslashes that end it, if they and those after it
+/// are 1, 3 or 7 and a quote follows.
+fn oracle_string_end(hay: &[u8], s: usize, e: usize, end: usize) -> usize {
+    let escape = [0, 1, 3, 7];
+    let mut e = e;
+    if let Some(lt) = (s + 1..e).find(|&i| {
+        let tag = &hay[i..end.max(e)];
+        let name = tag.get(2..).unwrap_or(&[]);
+        let len = name
+            .iter()
+            .position(|b| !(b.is_ascii_alphanumeric() || b"_-.:".contains(b)))
+            .unwrap_or(name.len());
+        tag.starts_with(b"</")
+            && name.first().is_some_and(u8::is_ascii_alphabetic)
+            && name.get(len) == Some(&b'>')
+    }) {
+        e = lt;
+    }
+    let backslashes_before = |i: usize| (s..i).rev().take_while(|&j| hay[j] == b'\\').count();
+    if let Some(q) = (s..e).find(|&i| b"\"'`".contains(&hay[i])) {
+        let n = backslashes_before(q);
+        let closing = hay[q + 1..e].iter().all(|b| b"}])\"'`,\\".contains(b));
+        return if q - s > n && escape.contains(&n) && closing {
+            q - n
+        } else {
+            e
+        };
+    }
+    let m = backslashes_before(e);
+    let k = hay[e..end.max(e)]
+        .iter()
+        .take_while(|&&b| b == b'\\')
+        .count();
+    let quote = hay.get(e + k).is_some_and(|b| b"\"'".contains(b)) && e + k < end;
+    if m > 0 && m < e - s && quote && escape.contains(&(m + k)) {
+        e - m
+    } else {
+        e
+    }
+}
+
 fn oracle(hay: &[u8]) -> Vec<u8> {
     let mut spans: Vec<(usize, std::cmp::Reverse<usize>, usize)> = Vec::new();
     let lower = hay.to_ascii_lowercase();
@@ -302,6 +348,7 @@ fn oracle(hay: &[u8]) -> Vec<u8> {
                             e += 1;
                         }
                     }
+                    let e = oracle_string_end(hay, s, e, end);
                     spans.push((s, std::cmp::Reverse(e), ri));
                 }
             }

@@ -275,8 +275,10 @@ impl Builder {
         let mut rules: Vec<Rule> = rules.into_iter().filter(|r| enabled(r)).collect();
         // Where a provider rule and a context rule find the same span, the
         // label names the provider: `[REDACTED:github-pat]` says more than
-        // `[REDACTED:env-secret]`. Ties go to the earlier rule.
-        rules.sort_by_key(|r| rule::is_context_category(&r.category));
+        // `[REDACTED:env-secret]`, and a context rule before a name alone:
+        // `[REDACTED:oauth-refresh-token]` says more than
+        // `[REDACTED:quoted-secret]`. Ties go to the earlier rule.
+        rules.sort_by_key(|r| rule::context_rank(&r.category));
 
         // Added rules always compile now: a user's broken rule must fail
         // here, not silently at its first hit.

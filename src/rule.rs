@@ -47,16 +47,21 @@ pub const CATEGORIES: &[&str] = &[
     "assignment",
     "cli",
     "connection-string",
+    "oauth",
     "password-hash",
 ];
 
-/// Categories of rules that find secrets by their context (a `password=`,
-/// a header, a flag) rather than by their own format.
-pub(crate) fn is_context_category(category: &str) -> bool {
-    matches!(
-        category,
-        "url" | "header" | "assignment" | "cli" | "connection-string"
-    )
+/// How generic a rule of `category` is, for which rule names a redaction
+/// several rules found: 0 for a provider's format, 1 for a context that
+/// says what the value is (an OAuth token response, a header, a flag, a
+/// URL, a connection string), 2 for a name alone (`*_SECRET=`). Ties go
+/// to the lower rank.
+pub(crate) fn context_rank(category: &str) -> u8 {
+    match category {
+        "assignment" => 2,
+        "url" | "header" | "cli" | "connection-string" | "oauth" => 1,
+        _ => 0,
+    }
 }
 
 #[derive(Deserialize)]

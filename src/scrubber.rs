@@ -439,7 +439,9 @@ impl Scrubber {
     /// (`GITHUB_TOKEN=ghp_...` is found by the GitHub rule and by the
     /// generic assignment rule), the finding spans their union and names
     /// the rule that [`Scrubber::scrub`]'s label names: the leftmost, then
-    /// longest, then provider before context rule.
+    /// longest, then a provider's rule before a context rule (a header, a
+    /// flag, a URL, an OAuth token response), and a context rule before a
+    /// rule that knows the value by its name alone (`*_SECRET=`).
     ///
     /// Offsets are in `haystack`; with terminal escapes inside a secret,
     /// its finding spans them too (see [`Scrubber::scrub`]).

@@ -2292,12 +2292,13 @@ fn label_in_context(
 /// but not backslashes takes the `\` of `\"` in
 /// `"{\"content\":\"KEY=X\"}"`: redacted, the JSON no longer parsed.
 ///
-/// Only the first quote (`"`, `'` or a backtick) of the secret is such an end, and only
-/// with nothing but closing brackets, commas, quotes and backslashes after
-/// it up to the end of the match, and 0, 1, 3 or 7 backslashes before it (a quote's
-/// escape at depth 1 to 4; a secret's own trailing backslash makes the
-/// count 5 or more and is kept in). The bytes read past `end` stop at the
-/// window's end, which a stream has whole when the rule runs.
+/// Only the first quote (`"`, `'` or a backtick) of the secret is such an
+/// end, and only with nothing but closing brackets, commas, quotes and
+/// backslashes after it up to the end of the match, and 0, 1, 3 or 7
+/// backslashes before it (a quote's escape at depth 1 to 4; a secret's own
+/// trailing backslash makes the count 5 or more and is kept in). The bytes
+/// read past `end` stop at the window's end, which a stream has whole when
+/// the rule runs.
 fn before_string_end(hay: &[u8], start: usize, end: usize, limit: usize) -> usize {
     let escape = |n: usize| matches!(n, 0 | 1 | 3 | 7);
     let end = before_closing_tag(hay, start, end, limit);

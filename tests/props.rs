@@ -222,8 +222,6 @@ fn is_cont(b: u8) -> bool {
     b & 0xC0 == 0x80
 }
 
-/// The documented semantics, written out the slow way: every keyword
-/// occurrence, its window, every regex match in it, the union redacted.
 /// Where the oracle's secret `hay[s..e]` ends, its window ending at `end`:
 /// before a closing tag `</name>` whose `<` is in it after its first byte;
 /// then before its first quote (`"`, `'`, a backtick), if 0, 1, 3 or 7
@@ -270,6 +268,8 @@ fn oracle_string_end(hay: &[u8], s: usize, e: usize, end: usize) -> usize {
     }
 }
 
+/// The documented semantics, written out the slow way: every keyword
+/// occurrence, its window, every regex match in it, the union redacted.
 fn oracle(hay: &[u8]) -> Vec<u8> {
     let mut spans: Vec<(usize, std::cmp::Reverse<usize>, usize)> = Vec::new();
     let lower = hay.to_ascii_lowercase();
